@@ -1,0 +1,307 @@
+"""`source/book.toml` -> a frozen, typed `BookConfig`.
+
+Defaults live in the dataclasses below and nowhere else. Every error is one line that names the
+file, the line of the key, the key and what is allowed. A folder without `book.toml` gets a config
+made of defaults (title from the folder name, language detected from the text, chapters in file
+name order) and a note saying so.
+"""
+from __future__ import annotations
+
+import dataclasses
+import glob as globmod
+import re
+import tomllib
+import types
+import typing
+import uuid
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Literal
+
+from .model import PressroomError
+
+CHAPTER_SUFFIXES = (".md", ".markdown", ".html", ".htm", ".xhtml")
+
+
+@dataclass(frozen=True)
+class CleanOptions:
+    """[clean]: the cruft rules (see pipeline/stages/clean)."""
+
+    disable: list[str] = field(default_factory=list)  # rule names to turn off
+    drop_patterns: list[str] = field(default_factory=list)  # regexes over a block's text
+    drop_selectors: list[str] = field(default_factory=list)  # CSS selectors
+    tracking_params: list[str] = field(default_factory=list)  # more query keys to strip
+    link_cards: Literal["further-reading", "drop"] = "further-reading"
+    medium_base: str = "https://medium.com"
+
+
+@dataclass(frozen=True)
+class TypographyOptions:
+    """[typography]"""
+
+    cjk_latin_spacing: bool = True
+
+
+@dataclass(frozen=True)
+class ImagesOptions:
+    """[images]: where images are found and how they are fetched and prepared."""
+
+    asset_dirs: list[str] = field(default_factory=list)
+    max_side: int = 1600  # EPUB: long side cap in px
+    print_dpi: int = 300
+    timeout: float = 10.0
+    max_bytes: int = 20_000_000
+    max_redirects: int = 5
+    max_pixels: int = 60_000_000
+    allow_private_hosts: bool = False
+    offline: bool = False
+
+
+@dataclass(frozen=True)
+class CreditsOptions:
+    """[credits]"""
+
+    page: bool = True
+
+
+@dataclass(frozen=True)
+class PdfOptions:
+    """[pdf]: the typeset edition."""
+
+    trim: str = "6in 9in"  # "A4", "A5", "letter", "6in 9in", "152mm 229mm"
+    variant: Literal["screen", "print"] = "screen"
+    pdf_variant: str = ""  # "pdf/a-3b", "pdf/ua-1"
+    tagged: bool = True
+    bleed: str = ""
+    crop_marks: bool = False
+
+
+@dataclass(frozen=True)
+class EpubOptions:
+    """[epub]"""
+
+    page_list: bool = True
+
+
+@dataclass(frozen=True)
+class AccessibilityOptions:
+    """[accessibility]: overrides of the schema.org metadata the EPUB declares."""
+
+    summary: str = ""
+    hazards: list[str] = field(default_factory=lambda: ["none"])
+
+
+@dataclass(frozen=True)
+class BookConfig:
+    title: str
+    language: str = "en"
+    subtitle: str = ""
+    authors: list[str] = field(default_factory=list)
+    identifier: str = ""
+    date: str = ""
+    publisher: str = ""
+    rights: str = ""
+    description: str = ""
+    cover: str = ""
+    chapters: list[str] = field(default_factory=list)
+    chapters_glob: str = "chapters/*"
+    output: str = "book"
+    version: str = "1.0.0"
+    edition: str = ""
+    accent: str = "#c0392b"
+    templates: str = "templates"  # the book's own template folder, searched first
+    clean: CleanOptions = field(default_factory=CleanOptions)
+    typography: TypographyOptions = field(default_factory=TypographyOptions)
+    images: ImagesOptions = field(default_factory=ImagesOptions)
+    credits: CreditsOptions = field(default_factory=CreditsOptions)
+    pdf: PdfOptions = field(default_factory=PdfOptions)
+    epub: EpubOptions = field(default_factory=EpubOptions)
+    accessibility: AccessibilityOptions = field(default_factory=AccessibilityOptions)
+    # not from the file: where it came from
+    source_dir: Path = Path(".")
+    from_file: bool = True
+
+    @property
+    def urn(self) -> str:
+        """The identifier as a URN: kept when it is one, else a UUID derived from it."""
+        ident = self.identifier or f"{self.title}|{'|'.join(self.authors)}"
+        if ident.lower().startswith("urn:"):
+            return ident
+        return f"urn:uuid:{uuid.uuid5(uuid.NAMESPACE_URL, ident)}"
+
+    @property
+    def is_cjk(self) -> bool:
+        return self.language.lower().split("-")[0] in ("zh", "ja", "ko")
+
+    def chapter_files(self) -> list[Path]:
+        """The chapter files in book order: the explicit list, else the glob in name order."""
+        root = self.source_dir
+        if self.chapters:
+            out = []
+            for name in self.chapters:
+                p = root / name
+                if not p.is_file():
+                    raise PressroomError(
+                        f"chapter file not found: {name} (listed in 'chapters'; fix the name or remove it)",
+                        _rel(root / "book.toml"), key_line(root / "book.toml", "chapters"))
+                out.append(p)
+            return out
+        found = sorted(Path(p) for p in globmod.glob(str(root / self.chapters_glob))
+                       if Path(p).suffix.lower() in CHAPTER_SUFFIXES and Path(p).is_file())
+        if not found:  # a plain folder of articles
+            found = sorted(p for p in root.iterdir() if p.suffix.lower() in CHAPTER_SUFFIXES
+                           and p.is_file() and p.name.lower() != "readme.md")
+        if not found:
+            raise PressroomError(f"no chapters found in {root} (add Markdown or HTML files, or list them in book.toml 'chapters')")
+        return found
+
+
+def _rel(p: Path) -> str:
+    try:
+        return str(p.resolve().relative_to(Path.cwd().resolve()))
+    except ValueError:
+        return str(p)
+
+
+def key_line(path: Path, key: str, table: str = "") -> int | None:
+    """The line where `key` is set in `table` of a TOML file (tomllib keeps no positions)."""
+    try:
+        lines = path.read_text(encoding="utf-8").splitlines()
+    except OSError:
+        return None
+    current = ""
+    for i, text in enumerate(lines, 1):
+        s = text.strip()
+        m = re.match(r"^\[\s*([^\]]+?)\s*\]", s)
+        if m:
+            current = m.group(1)
+            if not key and current == table:
+                return i
+            continue
+        if current == table and re.match(rf'^["\']?{re.escape(key)}["\']?\s*=', s):
+            return i
+    return None
+
+
+def _check_type(value, hint) -> bool:
+    origin = typing.get_origin(hint)
+    if origin is Literal:
+        return value in typing.get_args(hint)
+    if origin is list:
+        (item,) = typing.get_args(hint)
+        return isinstance(value, list) and all(_check_type(v, item) for v in value)
+    if origin in (typing.Union, types.UnionType):
+        return any(_check_type(value, h) for h in typing.get_args(hint))
+    if hint is float:
+        return isinstance(value, (int, float)) and not isinstance(value, bool)
+    if hint is int:
+        return isinstance(value, int) and not isinstance(value, bool)
+    if hint is str:
+        return isinstance(value, str)
+    if hint is bool:
+        return isinstance(value, bool)
+    return True
+
+
+def _type_name(hint) -> str:
+    origin = typing.get_origin(hint)
+    if origin is Literal:
+        return "one of " + ", ".join(repr(a) for a in typing.get_args(hint))
+    if origin is list:
+        return f"a list of {_type_name(typing.get_args(hint)[0])}s"
+    return {str: "a string", int: "an integer", float: "a number", bool: "true or false"}.get(hint, str(hint))
+
+
+def _build(cls, data: dict, path: Path, table: str = ""):
+    hints = typing.get_type_hints(cls)
+    allowed = [f.name for f in dataclasses.fields(cls) if f.name not in ("source_dir", "from_file")]
+    kwargs = {}
+    for key, value in data.items():
+        where = f"[{table}] " if table else ""
+        if key not in allowed:
+            raise PressroomError(
+                f"unknown key {where}'{key}'; allowed keys: {', '.join(allowed)}",
+                _rel(path), key_line(path, key, table) or key_line(path, "", key))
+        hint = hints[key]
+        if dataclasses.is_dataclass(hint):
+            if not isinstance(value, dict):
+                raise PressroomError(f"'{key}' must be a table ([{key}])", _rel(path), key_line(path, key, table))
+            kwargs[key] = _build(hint, value, path, key)
+            continue
+        if not _check_type(value, hint):
+            raise PressroomError(f"{where}'{key}' must be {_type_name(hint)}, not {value!r}",
+                                 _rel(path), key_line(path, key, table))
+        kwargs[key] = float(value) if hint is float else value
+    return cls(**kwargs)
+
+
+def load_config(source_dir: Path) -> tuple[BookConfig, list[str]]:
+    """Read `book.toml` in `source_dir`; return the config and notes for the user."""
+    source_dir = Path(source_dir)
+    if not source_dir.is_dir():
+        raise PressroomError(f"source folder not found: {source_dir} (pass --source DIR, a folder of articles)")
+    path = source_dir / "book.toml"
+    notes: list[str] = []
+    if not path.exists():
+        notes.append(f"{_rel(source_dir)}: no book.toml, building with defaults "
+                     f"(run 'pressroom new {_rel(source_dir)}' to write one)")
+        cfg = BookConfig(title=source_dir.resolve().name.replace("-", " ").replace("_", " ").strip() or "Book",
+                         source_dir=source_dir, from_file=False)
+        lang = detect_language(cfg.chapter_files())
+        return dataclasses.replace(cfg, language=lang), notes
+    try:
+        data = tomllib.loads(path.read_text(encoding="utf-8"))
+    except UnicodeDecodeError:
+        raise PressroomError("book.toml is not UTF-8 text (save it as UTF-8)", _rel(path)) from None
+    except tomllib.TOMLDecodeError as e:
+        m = re.search(r"line (\d+)", str(e))
+        raise PressroomError(f"invalid TOML: {e} (fix the syntax)", _rel(path),
+                             int(m.group(1)) if m else None) from None
+    if "title" not in data:
+        raise PressroomError("missing required key 'title' (add: title = \"My book\")", _rel(path), 1)
+    cfg = _build(BookConfig, data, path)
+    if not re.fullmatch(r"[A-Za-z]{2,3}(-[A-Za-z0-9]{2,8})*", cfg.language):
+        raise PressroomError(f"'language' must be a BCP 47 tag such as zh-CN or en, not {cfg.language!r}",
+                             _rel(path), key_line(path, "language"))
+    if not re.fullmatch(r"[A-Za-z0-9._-]+", cfg.output):
+        raise PressroomError(f"'output' must be a file stem (letters, digits, . _ -), not {cfg.output!r}",
+                             _rel(path), key_line(path, "output"))
+    return dataclasses.replace(cfg, source_dir=source_dir), notes
+
+
+def detect_language(files: list[Path]) -> str:
+    """zh-CN when Han characters dominate the letters of the first articles, else en."""
+    han = latin = 0
+    for p in files[:5]:
+        try:
+            text = p.read_bytes()[:200_000].decode("utf-8", "replace")
+        except OSError:
+            continue
+        han += len(re.findall(r"[\u4e00-\u9fff]", text))
+        latin += len(re.findall(r"[A-Za-z]", text)) / 5  # about five letters a word
+    return "zh-CN" if han > latin else "en"
+
+
+def book_toml_text(source_dir: Path) -> str:
+    """A starter book.toml for a folder of articles (`pressroom new`)."""
+    cfg, _ = load_config(source_dir) if (source_dir / "book.toml").exists() else (None, None)
+    title = source_dir.resolve().name.replace("-", " ").replace("_", " ")
+    files = BookConfig(title=title, source_dir=source_dir).chapter_files()
+    lang = detect_language(files)
+    chapters = ",\n".join(f'  "{p.relative_to(source_dir).as_posix()}"' for p in files)
+    return f'''# Pressroom book configuration: see README.md, "Configuration".
+title = "{title}"
+subtitle = ""
+authors = ["Your Name"]
+language = "{lang}"
+identifier = "{title}"
+date = ""
+publisher = ""
+rights = "All rights reserved"
+description = ""
+output = "{re.sub(r"[^A-Za-z0-9._-]+", "-", title).strip("-") or "book"}"
+version = "1.0.0"
+chapters = [
+{chapters}
+]
+'''

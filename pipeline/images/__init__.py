@@ -1,0 +1,1 @@
+"""Image handling: resolve, fetch, check and prepare (see the modules)."""

@@ -1,0 +1,171 @@
+"""The document model every stage reads and changes: plain dataclasses.
+
+A `Chapter` carries its DOM (a BeautifulSoup document whose `<body>` holds the chapter's content;
+block elements carry `data-src-line`, the 1-based line in the source file), its metadata, the
+figures and credits found in it, the assets (images) it uses, and the diagnostics the stages
+logged. A `Book` is the configuration plus the chapters, after the chapter stages.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from bs4 import BeautifulSoup
+
+
+class PressroomError(Exception):
+    """A user's mistake or a refused input: one line for the CLI, and an exit code."""
+
+    exit_code = 2
+
+    def __init__(self, message: str, file: str | None = None, line: int | None = None):
+        self.message = message
+        self.file = file
+        self.line = line
+        super().__init__(str(self))
+
+    def __str__(self) -> str:
+        where = self.file or ""
+        if where and self.line:
+            where += f":{self.line}"
+        return f"{where}: {self.message}" if where else self.message
+
+
+@dataclass
+class Diagnostic:
+    """One thing a stage did or noticed: a removal, a guess, a warning or an error."""
+
+    level: str  # "info" (a rule fired), "warning", "error"
+    rule: str  # "clean.outro", "images.missing", ...
+    message: str
+    file: str = ""
+    line: int | None = None
+    text: str = ""  # the text a rule removed or changed, for --explain
+
+    def __str__(self) -> str:
+        where = self.file + (f":{self.line}" if self.line else "")
+        return f"{where}: {self.message}" if where else self.message
+
+
+@dataclass
+class Asset:
+    """An image a chapter uses, checked by its bytes and named by their hash."""
+
+    key: str  # sha256 of the bytes, hex
+    data: bytes
+    media_type: str  # image/png, image/jpeg, image/gif, image/svg+xml, image/webp
+    width: int = 0
+    height: int = 0
+
+    @property
+    def extension(self) -> str:
+        return {
+            "image/png": "png",
+            "image/jpeg": "jpg",
+            "image/gif": "gif",
+            "image/svg+xml": "svg",
+            "image/webp": "webp",
+        }.get(self.media_type, "bin")
+
+    @property
+    def file_name(self) -> str:
+        return f"{self.key[:16]}.{self.extension}"
+
+
+@dataclass
+class Credit:
+    """Who made an image and where it came from, parsed from a credit line."""
+
+    kind: str  # photo, screenshot, author, tool, source, licence
+    creator: str = ""
+    creator_url: str = ""
+    platform: str = ""
+    platform_url: str = ""
+    licence: str = ""
+    note: str = ""  # the line as the author wrote it, cleaned
+    figure_id: str = ""
+    figure_label: str = ""  # "图 1.2" / "Figure 1.2"
+    chapter_number: int = 0
+    line: int | None = None
+
+
+@dataclass
+class Figure:
+    id: str
+    number: int
+    label: str
+    caption: str = ""
+    src: str = ""  # what the source wrote
+    asset_key: str = ""  # empty when missing
+    missing: bool = False
+    credit: Credit | None = None
+
+
+@dataclass
+class Chapter:
+    source_path: Path  # absolute path of the article
+    rel: str  # the path as the user sees it, relative to the book folder
+    number: int  # 1-based position in the book
+    dom: BeautifulSoup
+    meta: dict[str, Any] = field(default_factory=dict)  # title, subtitle, original_url, author, date
+    figures: list[Figure] = field(default_factory=list)
+    assets: dict[str, Asset] = field(default_factory=dict)
+    diagnostics: list[Diagnostic] = field(default_factory=list)
+    headings: list[dict[str, Any]] = field(default_factory=list)  # level, id, text
+    lang: str = ""
+    omitted: bool = False  # an empty article, left out of the book
+
+    @property
+    def body(self):
+        return self.dom.body
+
+    @property
+    def id(self) -> str:
+        return f"ch{self.number:03d}"
+
+    @property
+    def title(self) -> str:
+        return self.meta.get("title", "")
+
+    def log(self, level: str, rule: str, message: str, node=None, text: str = "",
+            line: int | None = None) -> Diagnostic:
+        """Record a diagnostic; the line comes from the node's nearest `data-src-line`."""
+        if line is None and node is not None:
+            line = source_line(node)
+        d = Diagnostic(level, rule, message, self.rel, line, text)
+        self.diagnostics.append(d)
+        return d
+
+
+def source_line(node) -> int | None:
+    """The source line of a node: its own `data-src-line`, an ancestor's or a previous block's."""
+    cur = node
+    while cur is not None:
+        if getattr(cur, "attrs", None) and cur.attrs.get("data-src-line"):
+            try:
+                return int(cur.attrs["data-src-line"])
+            except ValueError:
+                return None
+        prev = cur.find_previous(attrs={"data-src-line": True}) if hasattr(cur, "find_previous") else None
+        if prev is not None and cur.parent is not None and cur.parent.name == "body":
+            return int(prev["data-src-line"])
+        cur = cur.parent
+    return None
+
+
+@dataclass
+class Book:
+    config: Any  # BookConfig
+    source_dir: Path
+    chapters: list[Chapter]
+    diagnostics: list[Diagnostic] = field(default_factory=list)
+    credits: list[Credit] = field(default_factory=list)
+    toc: list[dict[str, Any]] = field(default_factory=list)
+
+    @property
+    def assets(self) -> dict[str, Asset]:
+        out: dict[str, Asset] = {}
+        for ch in self.chapters:
+            out.update(ch.assets)
+        return out

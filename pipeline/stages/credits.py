@@ -1,0 +1,6 @@
+"""Credits (placeholder until the credits work lands)."""
+from __future__ import annotations
+
+
+def run(chapter, ctx) -> None:
+    return None
