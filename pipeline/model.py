@@ -106,7 +106,7 @@ class Figure:
 class Chapter:
     source_path: Path  # absolute path of the article
     rel: str  # the path as the user sees it, relative to the book folder
-    number: int  # 1-based position in the book
+    number: int  # the chapter's number as printed (0: unnumbered, such as a preface)
     dom: BeautifulSoup
     meta: dict[str, Any] = field(default_factory=dict)  # title, subtitle, original_url, author, date
     figures: list[Figure] = field(default_factory=list)
@@ -115,6 +115,7 @@ class Chapter:
     headings: list[dict[str, Any]] = field(default_factory=list)  # level, id, text
     lang: str = ""
     omitted: bool = False  # an empty article, left out of the book
+    position: int = 0  # 1-based place in the book, numbered or not
 
     @property
     def body(self):
@@ -122,7 +123,7 @@ class Chapter:
 
     @property
     def id(self) -> str:
-        return f"ch{self.number:03d}"
+        return f"ch{self.position or self.number:03d}"
 
     @property
     def title(self) -> str:
@@ -162,6 +163,7 @@ class Book:
     diagnostics: list[Diagnostic] = field(default_factory=list)
     credits: list[Credit] = field(default_factory=list)
     toc: list[dict[str, Any]] = field(default_factory=list)
+    page_count: int = 0  # of the PDF, once laid out
 
     @property
     def assets(self) -> dict[str, Asset]:

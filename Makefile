@@ -1,0 +1,47 @@
+# Pressroom. `make all` builds the default book in source/; `make test` runs the tests.
+# Every target installs what it needs first (scripts/bootstrap.sh; nothing when all is there).
+PY      := .venv/bin/python
+SOURCE  ?= source
+OUT     ?= build
+JOBS    ?=
+STAMP   := .venv/.pressroom-installed
+INPUTS  := $(shell find $(SOURCE) templates pipeline -type f -not -name '*.pyc' 2>/dev/null) pyproject.toml
+BUILD   := $(PY) -m pipeline build --source $(SOURCE) --out $(OUT) $(if $(JOBS),--jobs $(JOBS))
+
+.PHONY: all epub pdf test check release bench fuzz clean setup
+
+all: epub pdf
+
+setup: $(STAMP)
+
+$(STAMP): pyproject.toml scripts/bootstrap.sh
+	@scripts/bootstrap.sh
+
+# make itself skips a build when no input changed
+epub: $(OUT)/.epub.done
+$(OUT)/.epub.done: $(STAMP) $(INPUTS)
+	$(BUILD) --format epub
+	@touch $@
+
+pdf: $(OUT)/.pdf.done
+$(OUT)/.pdf.done: $(STAMP) $(INPUTS)
+	$(BUILD) --format pdf
+	@touch $@
+
+test: $(STAMP)
+	$(PY) -m pytest -q
+
+check: $(STAMP)
+	$(PY) -m pipeline check
+
+release: $(STAMP)
+	$(PY) -m pipeline release --source $(SOURCE) --out $(OUT)
+
+bench: $(STAMP)
+	$(PY) bench/run.py
+
+fuzz: $(STAMP)
+	PRESSROOM_FUZZ_EXAMPLES=2000 $(PY) -m pytest -q -m slow tests/test_fuzz.py
+
+clean:
+	rm -rf $(OUT)

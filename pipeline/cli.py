@@ -1,0 +1,155 @@
+"""`pressroom` (and `python -m pipeline`): thin commands over the library.
+
+Each command parses its arguments, calls the library and maps a PressroomError to one line on
+stderr and exit code 2; a failed check exits 1. A user's mistake never prints a traceback.
+"""
+from __future__ import annotations
+
+import argparse
+import os
+import sys
+from pathlib import Path
+
+from .model import PressroomError
+
+
+def _print_diagnostics(book, explain: bool) -> None:
+    for d in book.diagnostics:
+        if d.level in ("warning", "error"):
+            print(f"{d.level}: {d}", file=sys.stderr)
+    if explain:
+        try:
+            from .explain import format_explain
+        except ImportError:
+            format_explain = None
+        if format_explain is not None:
+            print(format_explain(book.chapters))
+        else:
+            for d in book.diagnostics:
+                print(f"{d} [{d.rule}] {d.text}")
+
+
+def cmd_build(args) -> int:
+    from .build import build
+
+    formats = ("epub", "pdf") if args.format == "all" else (args.format,)
+    result = build(Path(args.source), Path(args.out), formats, strict=args.strict, offline=args.offline,
+                   jobs=args.jobs)
+    for note in result.notes:
+        print(f"note: {note}", file=sys.stderr)
+    _print_diagnostics(result.book, args.explain)
+    for path in result.outputs:
+        print(f"wrote {path}")
+    if args.timings:
+        for name, seconds in result.timings.items():
+            print(f"{name:>20} {seconds:8.2f} s")
+    return 0
+
+
+def cmd_check(args) -> int:
+    from .check import check_file
+
+    failed = 0
+    files = args.files or sorted(str(p) for p in Path("build").glob("*.epub")) + \
+        sorted(str(p) for p in Path("build").glob("*.pdf"))
+    if not files:
+        raise PressroomError("nothing to check in build/ (run make all first, or name the files)")
+    for f in files:
+        result = check_file(Path(f))
+        print(result.line())
+        for problem in result.problems[:20]:
+            print(f"    {problem}")
+        failed += not result.ok
+    return 1 if failed else 0
+
+
+def cmd_new(args) -> int:
+    from .config import book_toml_text
+
+    folder = Path(args.dir)
+    target = folder / "book.toml"
+    if target.exists():
+        raise PressroomError("book.toml already exists; edit it instead", str(target))
+    text = book_toml_text(folder)
+    target.write_text(text, encoding="utf-8")
+    print(f"wrote {target}")
+    return 0
+
+
+def cmd_credits(args) -> int:
+    from .book.credits import credits_table
+    from .build import assemble
+    from .config import load_config
+
+    config, _ = load_config(Path(args.source))
+    book = assemble(config, Path(args.source), Path(args.out) / ".cache", offline=args.offline, jobs=1)
+    print(credits_table(book.credits, args.as_))
+    return 0
+
+
+def cmd_import(args) -> int:
+    from .load.medium_import import import_medium
+
+    written = import_medium(Path(args.export), Path(args.dest), include_drafts=args.drafts,
+                            include_replies=args.replies)
+    for p in written:
+        print(f"wrote {p}")
+    return 0
+
+
+def parser() -> argparse.ArgumentParser:
+    ap = argparse.ArgumentParser(prog="pressroom", description="Build an EPUB 3 and a typeset PDF from articles.")
+    sub = ap.add_subparsers(dest="command", required=True)
+
+    b = sub.add_parser("build", help="build the book")
+    b.add_argument("--format", choices=["epub", "pdf", "all"], default="all")
+    b.add_argument("--source", default="source", help="the book's folder (default: source)")
+    b.add_argument("--out", default="build", help="where the files go (default: build)")
+    b.add_argument("--strict", action="store_true", help="treat warnings (missing images, …) as errors")
+    b.add_argument("--offline", action="store_true", help="use only cached remote images")
+    b.add_argument("--explain", action="store_true", help="list every rule that fired, with the text it changed")
+    b.add_argument("--jobs", type=int, default=None, help="chapters in parallel (default: the number of cores)")
+    b.add_argument("--timings", action="store_true", help="print the time each stage took")
+    b.set_defaults(func=cmd_build)
+
+    c = sub.add_parser("check", help="validate built EPUB and PDF files")
+    c.add_argument("files", nargs="*")
+    c.set_defaults(func=cmd_check)
+
+    n = sub.add_parser("new", help="write a book.toml for a folder of articles")
+    n.add_argument("dir")
+    n.set_defaults(func=cmd_new)
+
+    cr = sub.add_parser("credits", help="list the image credits")
+    cr.add_argument("--source", default="source")
+    cr.add_argument("--out", default="build")
+    cr.add_argument("--offline", action="store_true")
+    cr.add_argument("--as", dest="as_", choices=["table", "csv", "json"], default="table")
+    cr.set_defaults(func=cmd_credits)
+
+    im = sub.add_parser("import", help="import articles from a platform's export")
+    im.add_argument("platform", choices=["medium"])
+    im.add_argument("export", help="Medium's export: the zip or its posts/ folder")
+    im.add_argument("--dest", default="source")
+    im.add_argument("--drafts", action="store_true")
+    im.add_argument("--replies", action="store_true")
+    im.set_defaults(func=cmd_import)
+    return ap
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = parser().parse_args(argv)
+    try:
+        return args.func(args)
+    except PressroomError as e:
+        print(f"error: {e}", file=sys.stderr)
+        return e.exit_code
+    except KeyboardInterrupt:
+        print("error: interrupted; the previous build outputs are untouched", file=sys.stderr)
+        return 130
+    except BrokenPipeError:
+        os._exit(1)
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,45 @@
+"""Emit: the Book -> files. epub.py (ebooklib) and pdf.py (WeasyPrint); both write atomically
+(a temporary file in the same folder, renamed over the target), so a failed build never leaves a
+truncated book behind, and both take their time stamps from `build_time()`.
+"""
+from __future__ import annotations
+
+import contextlib
+import datetime as dt
+import os
+import subprocess
+import tempfile
+from pathlib import Path
+
+
+def build_time(source_dir: Path, config_date: str = "") -> dt.datetime:
+    """SOURCE_DATE_EPOCH, else the last commit that touched the book's folder, else its date."""
+    sde = os.environ.get("SOURCE_DATE_EPOCH", "").strip()
+    if sde.isdigit():
+        return dt.datetime.fromtimestamp(int(sde), dt.timezone.utc)
+    try:
+        out = subprocess.run(["git", "log", "-1", "--format=%ct", "--", "."], cwd=source_dir,
+                             capture_output=True, text=True, timeout=10).stdout.strip()
+        if out.isdigit():
+            return dt.datetime.fromtimestamp(int(out), dt.timezone.utc)
+    except (OSError, subprocess.SubprocessError):
+        pass
+    try:
+        return dt.datetime.fromisoformat(config_date[:10]).replace(tzinfo=dt.timezone.utc)
+    except ValueError:
+        return dt.datetime(2000, 1, 1, tzinfo=dt.timezone.utc)
+
+
+@contextlib.contextmanager
+def atomic_path(target: Path):
+    """Yield a temporary path beside `target`; on success it replaces `target`, else it is removed."""
+    target.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".part", dir=target.parent)
+    os.close(fd)
+    try:
+        yield Path(tmp)
+        os.replace(tmp, target)
+    except BaseException:
+        with contextlib.suppress(OSError):
+            os.unlink(tmp)
+        raise

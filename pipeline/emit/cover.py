@@ -1,0 +1,83 @@
+"""A typographic cover image for books that bring none: title, subtitle and authors on the
+accent colour, drawn with Pillow in Noto Sans CJK. Same bytes for the same config."""
+from __future__ import annotations
+
+import functools
+import io
+import subprocess
+
+from PIL import Image, ImageDraw, ImageFont
+
+WIDTH, HEIGHT = 1600, 2400
+
+
+@functools.lru_cache(maxsize=8)
+def font_file(pattern: str) -> str:
+    try:
+        return subprocess.run(["fc-match", "-f", "%{file}", pattern], capture_output=True, text=True,
+                              timeout=10).stdout.strip()
+    except (OSError, subprocess.SubprocessError):
+        return ""
+
+
+def _font(pattern: str, size: int):
+    path = font_file(pattern)
+    try:
+        return ImageFont.truetype(path, size, index=_index(path, pattern))
+    except (OSError, ValueError):
+        return ImageFont.load_default(size)
+
+
+def _index(path: str, pattern: str) -> int:
+    # Noto CJK .ttc: faces in the order JP, KR, SC, TC, HK; SC covers both Han and Latin well
+    return 2 if path.endswith(".ttc") else 0
+
+
+def _wrap(draw, text: str, font, width: int) -> list[str]:
+    lines, line = [], ""
+    tokens = text.split(" ") if " " in text and not any("\u4e00" <= c <= "\u9fff" for c in text) else list(text)
+    sep = " " if len(tokens) and tokens != list(text) else ""
+    for tok in tokens:
+        trial = (line + sep + tok) if line else tok
+        if draw.textlength(trial, font=font) <= width or not line:
+            line = trial
+        else:
+            lines.append(line)
+            line = tok
+    if line:
+        lines.append(line)
+    return lines
+
+
+def _rgb(color: str) -> tuple[int, int, int]:
+    c = color.lstrip("#")
+    if len(c) == 3:
+        c = "".join(ch * 2 for ch in c)
+    try:
+        return tuple(int(c[i:i + 2], 16) for i in (0, 2, 4))  # type: ignore[return-value]
+    except ValueError:
+        return (192, 57, 43)
+
+
+def draw_cover(title: str, subtitle: str, authors: list[str], accent: str) -> bytes:
+    img = Image.new("RGB", (WIDTH, HEIGHT), _rgb(accent))
+    draw = ImageDraw.Draw(img)
+    margin = 150
+    draw.rectangle([margin, 360, margin + 220, 376], fill=(255, 255, 255))
+    y = 460
+    big = _font("Noto Sans CJK SC:bold", 132)
+    for line in _wrap(draw, title, big, WIDTH - 2 * margin)[:6]:
+        draw.text((margin, y), line, font=big, fill=(255, 255, 255))
+        y += 180
+    if subtitle:
+        y += 40
+        small = _font("Noto Sans CJK SC", 60)
+        for line in _wrap(draw, subtitle, small, WIDTH - 2 * margin)[:5]:
+            draw.text((margin, y), line, font=small, fill=(255, 240, 235))
+            y += 86
+    if authors:
+        name = _font("Noto Sans CJK SC:bold", 64)
+        draw.text((margin, HEIGHT - 300), " · ".join(authors), font=name, fill=(255, 255, 255))
+    out = io.BytesIO()
+    img.save(out, "PNG")
+    return out.getvalue()

@@ -1,0 +1,155 @@
+"""EPUB 3 with ebooklib: one XHTML page per part, our own nav document (TOC, landmarks, page
+list), the NCX for older readers, full Dublin Core and accessibility metadata, images prepared for
+the EPUB. ebooklib stamps zip entries with the current time, so the archive is written again with
+fixed times and order, `mimetype` first and stored: the same sources give the same bytes.
+"""
+from __future__ import annotations
+
+import zipfile
+from pathlib import Path
+
+from ebooklib import epub
+from lxml import etree
+from markupsafe import Markup
+
+from .. import layout
+from ..images.prepare import for_epub
+from ..model import Asset, Book, PressroomError
+from . import accessibility, atomic_path, build_time
+from .cover import draw_cover
+
+MEDIA_TYPES = {"png": "image/png", "jpg": "image/jpeg", "jpeg": "image/jpeg", "gif": "image/gif",
+               "svg": "image/svg+xml", "webp": "image/webp"}
+
+
+class Page(epub.EpubItem):
+    """An XHTML page written as we rendered it (ebooklib's EpubHtml would re-parse it)."""
+
+    def __init__(self, uid: str, file_name: str, content: bytes, properties: list[str] | None = None):
+        super().__init__(uid=uid, file_name=file_name, media_type="application/xhtml+xml", content=content)
+        self.properties = properties or []
+
+
+def cover_asset(book: Book) -> Asset:
+    cfg = book.config
+    if cfg.cover:
+        path = (book.source_dir / cfg.cover).resolve()
+        if not path.is_relative_to(book.source_dir.resolve()) or not path.is_file():
+            raise PressroomError(f"cover image not found: {cfg.cover} (fix 'cover' or remove it)", "book.toml")
+        data = path.read_bytes()
+        ext = path.suffix.lower().lstrip(".")
+        if ext not in MEDIA_TYPES:
+            raise PressroomError(f"cover image must be PNG, JPEG, GIF, WebP or SVG: {cfg.cover}", "book.toml")
+        return Asset("cover", data, MEDIA_TYPES[ext])
+    return Asset("cover", draw_cover(cfg.title, cfg.subtitle, list(cfg.authors), cfg.accent), "image/png")
+
+
+def well_formed(xhtml: str, name: str) -> bytes:
+    data = xhtml.encode("utf-8")
+    try:
+        etree.fromstring(data, etree.XMLParser(resolve_entities=False, no_network=True, huge_tree=True))
+    except etree.XMLSyntaxError as e:
+        raise PressroomError(f"internal error: page {name} is not well-formed XHTML ({e}); please report it") from None
+    return data
+
+
+def _metadata(eb: epub.EpubBook, book: Book, modified: str, has_images: bool, page_list: bool) -> None:
+    cfg = book.config
+    eb.set_identifier(cfg.urn)
+    eb.set_title(cfg.title)
+    eb.set_language(cfg.language)
+    for i, author in enumerate(cfg.authors):
+        eb.add_author(author, uid=f"creator{i}")
+    if cfg.publisher:
+        eb.add_metadata("DC", "publisher", cfg.publisher)
+    if cfg.rights:
+        eb.add_metadata("DC", "rights", cfg.rights)
+    if cfg.description or cfg.subtitle:
+        eb.add_metadata("DC", "description", cfg.description or cfg.subtitle)
+    eb.add_metadata("DC", "date", (cfg.date or modified)[:10])
+    for prop, value in accessibility.metadata(book, has_images, page_list):
+        eb.add_metadata(None, "meta", value, {"property": prop})
+    eb.add_metadata(None, "meta", "", {"name": "cover", "content": "cover-img"})
+
+
+def write(book: Book, target: Path, cache_dir: Path) -> Path:
+    cfg = book.config
+    layout.strip_source_lines(book)
+    env = layout.environment(book)
+    when = build_time(book.source_dir, cfg.date)
+    modified = when.strftime("%Y-%m-%dT%H:%M:%SZ")
+    eb = epub.EpubBook()
+    eb.FOLDER_NAME = "EPUB"
+
+    cover = cover_asset(book)
+    cover_name = f"cover.{cover.extension}"
+    env.globals["cover_file"] = cover_name
+    eb.add_item(epub.EpubCover(file_name=f"images/{cover_name}"))
+    eb.get_item_with_id("cover-img").content = cover.data
+    eb.get_item_with_id("cover-img").media_type = cover.media_type
+
+    css = layout.stylesheet(book, "css/epub.css") + "\n" + layout.pygments_css()
+    eb.add_item(epub.EpubItem(uid="css", file_name="css/epub.css", media_type="text/css", content=css.encode()))
+    for key, asset in sorted(book.assets.items()):
+        ready = for_epub(asset, cfg.images)
+        eb.add_item(epub.EpubItem(uid=f"img-{asset.key[:16]}", file_name=f"images/{asset.file_name}",
+                                  media_type=ready.media_type, content=ready.data))
+
+    all_parts = layout.parts(book)
+    page_list = accessibility.page_list(book) if cfg.epub.page_list else []
+    spine = []
+    page_template = env.get_template("epub/page.xhtml.j2")
+    for part in all_parts:
+        if part.id == "toc":
+            nav_xhtml = env.get_template("epub/nav.xhtml.j2").render(
+                back_parts=[p for p in all_parts if p.chapter is None and p.epub_type == "backmatter"],
+                landmark_parts=[p for p in all_parts if p.landmark],
+                page_list=page_list)
+            nav = Page("nav", "nav.xhtml", well_formed(nav_xhtml, "nav.xhtml"), ["nav"])
+            eb.add_item(nav)
+            spine.append(nav)
+            continue
+        content = layout.render_part(env, part, "epub")
+        xhtml = page_template.render(part=part, content=Markup(content))
+        props = ["svg"] if "<svg" in content else []
+        page = Page(part.id, part.file, well_formed(xhtml, part.file), props)
+        eb.add_item(page)
+        spine.append(page)
+    eb.spine = spine
+    eb.toc = [
+        (epub.Section(e["title"], e["file"]), [epub.Link(f"{e['file']}#{s['id']}", s["text"], s["id"])
+                                                for s in e["sections"]])
+        if e["sections"] else epub.Link(e["file"], e["title"], e["id"])
+        for e in book.toc
+    ] + [epub.Link(p.file, p.title, p.id) for p in all_parts if p.chapter is None and p.epub_type == "backmatter"]
+    eb.add_item(epub.EpubNcx())
+    _metadata(eb, book, modified, bool(book.assets), bool(page_list))
+
+    with atomic_path(target) as tmp:
+        raw = tmp.with_suffix(".raw")
+        try:
+            epub.write_epub(str(raw), eb, {"mtime": when.replace(tzinfo=None), "epub3_pages": False,
+                                            "play_order": {"enabled": True, "start_from": 1}})
+            repack(raw, tmp, when.timetuple()[:6])
+        finally:
+            raw.unlink(missing_ok=True)
+    return target
+
+
+def repack(src: Path, dst: Path, date_time: tuple) -> None:
+    """Rewrite the zip with fixed times and order: mimetype first, stored; the rest deflated."""
+    date_time = max(date_time, (1980, 1, 1, 0, 0, 0))
+    with zipfile.ZipFile(src) as zin, zipfile.ZipFile(dst, "w") as zout:
+        names = zin.namelist()
+        order = ["mimetype", "META-INF/container.xml"]
+        rest = sorted(n for n in names if n not in order)
+        for name in [n for n in order if n in names] + rest:
+            info = zipfile.ZipInfo(name, date_time=date_time)
+            info.external_attr = 0o644 << 16
+            info.create_system = 3
+            if name == "mimetype":
+                info.compress_type = zipfile.ZIP_STORED
+                zout.writestr(info, b"application/epub+zip")
+            else:
+                info.compress_type = zipfile.ZIP_DEFLATED
+                zout.writestr(info, zin.read(name), compress_type=zipfile.ZIP_DEFLATED, compresslevel=9)

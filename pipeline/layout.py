@@ -1,0 +1,125 @@
+"""Layout: the Jinja environment and the book's parts, rendered from `templates/`.
+
+Templates are looked up in the book's own folder first (`source/templates/`, the `templates` key),
+then in Pressroom's `templates/`, as Sphinx's `templates_path` does: a book overrides any part or
+stylesheet by putting a file of the same name there. Each part template renders one fragment
+(`<section>`); the EPUB wraps each in its own XHTML page, the PDF puts them all in one document.
+"""
+from __future__ import annotations
+
+import tomllib
+from dataclasses import dataclass
+from pathlib import Path
+
+import jinja2
+from markupsafe import Markup
+from pygments.formatters import HtmlFormatter
+
+from .model import Book, Chapter, PressroomError
+
+TEMPLATES = Path(__file__).resolve().parent.parent / "templates"
+FRONT_MATTER = ("cover", "titlepage", "copyright", "toc")
+
+
+@dataclass
+class Part:
+    """One piece of the book in reading order: cover, title page, …, a chapter, credits."""
+
+    id: str  # also the EPUB file stem
+    template: str
+    title: str
+    epub_type: str  # epub:type of the section (cover, titlepage, chapter, …)
+    landmark: str = ""  # nav landmark type, when the part is one
+    chapter: Chapter | None = None
+    linear: bool = True
+
+    @property
+    def file(self) -> str:
+        return "nav.xhtml" if self.id == "toc" else f"{self.id}.xhtml"  # the EPUB's TOC is its nav
+
+
+def search_path(book: Book) -> list[Path]:
+    own = (book.source_dir / book.config.templates).resolve()
+    return [p for p in (own, TEMPLATES) if p.is_dir()]
+
+
+def strings(book: Book) -> dict[str, str]:
+    """The book's words in its language, from `strings.toml` (overridable like any template)."""
+    lang = book.config.language.lower()
+    for folder in search_path(book):
+        f = folder / "strings.toml"
+        if f.exists():
+            table = tomllib.loads(f.read_text(encoding="utf-8"))
+            base = dict(table.get("en", {}))
+            for key in (lang.split("-")[0], lang):
+                base.update(table.get(key, {}))
+            return base
+    return {}
+
+
+def environment(book: Book) -> jinja2.Environment:
+    env = jinja2.Environment(
+        loader=jinja2.FileSystemLoader([str(p) for p in search_path(book)]),
+        autoescape=jinja2.select_autoescape(["html", "xhtml", "j2"], default_for_string=True, default=True),
+        trim_blocks=True,
+        lstrip_blocks=True,
+    )
+    env.globals.update(book=book, config=book.config, t=strings(book))
+    return env
+
+
+def stylesheet(book: Book, name: str) -> str:
+    """A CSS file from the search path (`css/epub.css`, `css/print.css`)."""
+    for folder in search_path(book):
+        f = folder / name
+        if f.exists():
+            return f.read_text(encoding="utf-8")
+    raise PressroomError(f"stylesheet not found: templates/{name}")
+
+
+def pygments_css() -> str:
+    return HtmlFormatter(style="friendly", classprefix="").get_style_defs(".hl")
+
+
+def chapter_label(book: Book, chapter: Chapter) -> str:
+    if not chapter.number:
+        return ""
+    return strings(book).get("chapter_label", "Chapter {n}").format(n=chapter.number)
+
+
+def parts(book: Book) -> list[Part]:
+    """The book in reading order. Output variants differ only in templates and CSS."""
+    t = strings(book)
+    out = [
+        Part("cover", "cover.xhtml.j2", t.get("cover", "Cover"), "cover", "cover", linear=True),
+        Part("titlepage", "titlepage.xhtml.j2", book.config.title, "titlepage", "titlepage"),
+        Part("copyright", "copyright.xhtml.j2", t.get("copyright", "Copyright"), "copyright-page"),
+        Part("toc", "toc.xhtml.j2", t.get("contents", "Contents"), "toc", "toc"),
+    ]
+    for i, ch in enumerate(book.chapters):
+        out.append(Part(ch.id, "chapter.xhtml.j2", ch.title, "chapter", "bodymatter" if i == 0 else "",
+                        chapter=ch))
+    if book.credits or any(ch.meta.get("original_url") for ch in book.chapters):
+        out.append(Part("credits", "credits.xhtml.j2", t.get("credits", "Image credits"), "backmatter",
+                        "backmatter"))
+    return out
+
+
+def strip_source_lines(book: Book) -> None:
+    """`data-src-line` served the diagnostics; the published book does not carry it."""
+    for ch in book.chapters:
+        for tag in ch.body.find_all(attrs={"data-src-line": True}):
+            del tag["data-src-line"]
+
+
+def render_part(env: jinja2.Environment, part: Part, edition: str) -> str:
+    template = env.get_template(part.template)
+    chapter = part.chapter
+    return template.render(
+        part=part,
+        edition=edition,
+        chapter=chapter,
+        chapter_label=chapter_label(env.globals["book"], chapter) if chapter else "",
+        body=Markup(chapter.body.decode_contents()) if chapter else "",
+        credits=env.globals["book"].credits,
+    )

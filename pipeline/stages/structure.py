@@ -1,0 +1,76 @@
+"""Structure: the chapter's title, a continuous outline with stable ids, and notes.
+
+- The title falls back to the file name when no earlier stage found one.
+- Every id in the chapter is prefixed with the chapter id (`ch001-`), and links to it follow, so
+  ids stay unique when all chapters share one document (the PDF).
+- h2-h4 get ids (`ch001-s3`) and are collected into `chapter.headings` for the TOC and outline.
+- Footnotes (markdown-it's `section.footnotes`) become EPUB 3 notes: `epub:type="noteref"` on the
+  references and `<aside epub:type="footnote" role="doc-footnote">` for each note.
+"""
+from __future__ import annotations
+
+from pathlib import Path
+
+
+def _title(chapter) -> None:
+    if not chapter.meta.get("title"):
+        stem = Path(chapter.rel).stem
+        chapter.meta["title"] = stem.replace("-", " ").replace("_", " ").strip() or f"Chapter {chapter.number}"
+
+
+def _prefix_ids(chapter) -> None:
+    prefix = f"{chapter.id}-"
+    renamed: dict[str, str] = {}
+    seen: set[str] = set()
+    for tag in chapter.body.find_all(id=True):
+        old = tag["id"]
+        new = prefix + old if not old.startswith(prefix) else old
+        while new in seen:
+            new += "x"
+        seen.add(new)
+        renamed.setdefault(old, new)
+        tag["id"] = new
+    for a in chapter.body.find_all("a", href=True):
+        href = a["href"]
+        if href.startswith("#") and href[1:] in renamed:
+            a["href"] = "#" + renamed[href[1:]]
+
+
+def _headings(chapter) -> None:
+    chapter.headings = []
+    n = 0
+    for h in chapter.body.find_all(["h2", "h3", "h4"]):
+        n += 1
+        if not h.get("id"):
+            h["id"] = f"{chapter.id}-s{n}"
+        text = h.get_text(" ", strip=True)
+        if text:
+            chapter.headings.append({"level": int(h.name[1]), "id": h["id"], "text": text})
+
+
+def _notes(chapter) -> None:
+    dom = chapter.dom
+    for sup in chapter.body.select("sup.footnote-ref"):
+        a = sup.find("a")
+        if a is not None:
+            a["epub:type"] = "noteref"
+            a["role"] = "doc-noteref"
+    for section in chapter.body.select("section.footnotes"):
+        notes = dom.new_tag("section", attrs={"class": "footnotes", "epub:type": "footnotes"})
+        for li in section.select("li.footnote-item"):
+            aside = dom.new_tag("aside", attrs={"id": li.get("id", ""), "class": "footnote",
+                                                "epub:type": "footnote", "role": "doc-footnote"})
+            for back in li.select("a.footnote-backref"):
+                back["role"] = "doc-backlink"
+                back["aria-label"] = "↩"
+            for child in list(li.contents):
+                aside.append(child.extract())
+            notes.append(aside)
+        section.replace_with(notes)
+
+
+def run(chapter, ctx) -> None:
+    _title(chapter)
+    _prefix_ids(chapter)
+    _headings(chapter)
+    _notes(chapter)

@@ -1,0 +1,34 @@
+#!/usr/bin/env bash
+# Installs what Pressroom needs, once, and nothing when it is all there (no network on a warm run):
+# the Debian packages (CJK, emoji and symbol fonts, poppler, Java for EPUBCheck) with apt-get when
+# run as root, else one line naming the command; then .venv with the pinned PyPI packages.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+APT_PKGS="fontconfig fonts-noto-cjk fonts-noto-color-emoji fonts-noto-core fonts-noto-mono fonts-dejavu-core fonts-symbola poppler-utils"
+missing=()
+if command -v dpkg >/dev/null 2>&1; then
+  for p in $APT_PKGS; do dpkg -s "$p" >/dev/null 2>&1 || missing+=("$p"); done
+fi
+command -v java >/dev/null 2>&1 || missing+=(default-jre-headless)
+if [ ${#missing[@]} -gt 0 ]; then
+  if [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then
+    echo "bootstrap: installing ${missing[*]}"
+    export DEBIAN_FRONTEND=noninteractive
+    apt-get update -qq
+    apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
+  else
+    echo "bootstrap: missing system packages; run: sudo apt-get install -y ${missing[*]}" >&2
+    exit 1
+  fi
+fi
+
+stamp=.venv/.pressroom-installed
+want=$(sha256sum pyproject.toml | cut -c1-16)
+if [ ! -x .venv/bin/python ] || [ "$(cat "$stamp" 2>/dev/null)" != "$want" ]; then
+  echo "bootstrap: installing Python packages into .venv"
+  python3 -m venv .venv
+  .venv/bin/python -m pip install -q --disable-pip-version-check --upgrade pip
+  .venv/bin/python -m pip install -q --disable-pip-version-check -e '.[test]'
+  echo "$want" > "$stamp"
+fi
