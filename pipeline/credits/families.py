@@ -1,0 +1,91 @@
+"""The credit-line families, Chinese and English, as one ordered table of patterns.
+
+Each pattern matches a whole (normalized) line and names its parts: `a` the creator, `s` the
+platform or site, `t` a tool, `rest` what follows "来源：" / "Source:", `date`, `lic`. The first
+pattern that matches and whose parts pass their checks wins (`parse.py` does the checks). Order
+matters: the author's own image before "由 X 提供", tools before "A 在 S 上".
+"""
+from __future__ import annotations
+
+import re
+
+PIC = r"(?:照片|图片|图像|相片|图|插图|影像)"
+SHOT = r"(?:拍摄|拍|提供|发布|分享)"
+MAKE = r"(?:创建|生成|制作|绘制|制成|创作|设计|做)"
+DATE = r"\d{4}\s*年\s*\d{1,2}\s*月(?:\s*\d{1,2}\s*日)?"
+EN_PIC = r"(?:photo|image|picture|pic|illustration|graphic|gif|artwork|figure|diagram|chart)s?"
+SOURCE_WORDS = (r"(?:图片来源|图像来源|照片来源|图源|来源|资料来源|出处|鸣谢|致谢|信用|图片出处|图片提供|"
+                r"image\s+source|image\s+credits?|photo\s+credits?|picture\s+credits?|credits?|sources?|"
+                r"courtesy|image_credit|via)")
+
+# (family, kind, pattern)
+FAMILIES: list[tuple[str, str, str]] = [
+    # --- the author's own image: handled first by parse.author_credit (token based); English here
+    ("en-author", "author",
+     rf"^(?:all\s+(?:other\s+)?)?(?:{EN_PIC}|screenshots?|images?)\s+(?:are\s+)?(?:by|from|courtesy\s+of|created\s+by|"
+     rf"made\s+by|generated\s+by|drawn\s+by|taken\s+by)\s+(?:the\s+)?(?:author|authors|me|myself|writer)"
+     rf"(?:\s*(?:,|with|using|via|in|on|from|\|)\s*(?P<t>.+?))?$"),
+    ("en-author", "author",
+     r"^(?:source|credit|image\s+source|image\s+credit)s?\s*[:：\-–—]?\s*(?:the\s+)?(?:author|me|own\s+work|self[- ]made)$"),
+    ("en-author", "author",
+     r"^(?:(?:created|made|generated|drawn|screenshot|designed|taken)\s+by\s+(?:the\s+)?author|author'?s?\s+(?:own\s+)?"
+     r"(?:image|photo|screenshot|illustration|work)|own\s+work|by\s+the\s+author)$"),
+    # --- screenshots with dates
+    ("zh-screenshot", "screenshot",
+     rf"^(?:截图|屏幕截图)由\s*(?P<a>.+?)\s*(?:于\s*(?P<date>{DATE}))?\s*(?:拍摄|截取|提供|制作)?$"),
+    ("zh-screenshot", "screenshot",
+     rf"^(?:于\s*)?(?P<date>{DATE})\s*(?:拍摄|截取|截)的\s*(?P<w>.{{1,30}}?)\s*(?:的)?(?:截图|屏幕截图|快照)$"),
+    ("zh-screenshot", "screenshot", r"^(?:截图|屏幕截图)\s*(?:来自|来源|取自|[:：])\s*(?P<s>.{1,40})$"),
+    ("en-screenshot", "screenshot",
+     r"^screenshot\s+(?:by|from|of|taken\s+from)\s+(?P<a>.+?)(?:[,\s]+(?:taken\s+)?on\s+(?P<date>.+))?$"),
+    # --- tools and AI
+    ("zh-tool-by", "tool",
+     rf"^由\s*(?P<a>.{{1,30}}?)\s*(?:在|用|使用|通过)\s*(?P<t>.{{1,30}}?)\s*(?:中|上|里)?\s*{MAKE}的\s*(?P<w>[^\s，,]{{0,10}})$"),
+    ("zh-tool", "tool",
+     rf"^(?:由|用|使用|通过|利用|借助|以)\s*(?P<t>.{{1,30}}?)\s*{MAKE}的?\s*(?P<w>{PIC}|迷因|表情包|梗图|图表|图形|漫画|示意图|动图)?$"),
+    ("zh-tool-bare", "tool", rf"^(?P<t>.{{1,30}}?)\s*{MAKE}的\s*(?P<w>{PIC}|迷因|表情包|梗图|图表)$"),
+    ("en-tool", "tool",
+     rf"^(?:(?:{EN_PIC}|meme|screenshot)\s+)?(?:made|created|generated|drawn|designed|rendered|produced)\s+"
+     rf"(?:with|using|by|in|on|via)\s+(?P<t>.+?)$"),
+    # --- licence notes: A, licence, via Wikimedia Commons
+    ("zh-licence", "licence",
+     r"^(?:(?P<a>[^，,]{1,60}?)\s*[，,]\s*)?(?P<lic>公有领域|公共领域|CC[\s-]*BY[^，,]*|CC0[^，,]*|GFDL[^，,]*|知识共享[^，,]*)"
+     r"\s*[，,]\s*(?:通过|经由|来自)\s*(?P<s>维基媒体共享|维基媒体|维基共享资源|Wikimedia Commons)\s*(?:资源)?$"),
+    ("en-licence", "licence",
+     r"^(?:(?:photo|image|picture)\s+by\s+)?(?:(?P<a>.{1,60}?)\s*,\s*)?(?P<lic>public\s+domain|CC[\s-]*BY[^,]*|CC0[^,]*|GFDL[^,]*)\s*,\s*via\s+(?P<s>.+)$"),
+    # --- photo on a platform, all word orders
+    ("zh-site-first", "photo", rf"^{PIC}由\s*(?P<s>.{{1,40}}?)\s*上的\s*(?P<a>.{{1,40}}?)\s*{SHOT}$"),
+    ("zh-by-on", "photo", rf"^{PIC}由\s*(?P<a>.{{1,40}}?)\s*在\s*(?P<s>.{{1,40}}?)\s*(?:上)?\s*{SHOT}?$"),
+    ("zh-a-on-s", "photo",
+     rf"^(?:由\s*)?(?P<a>.{{1,40}}?)\s*(?:在|于)\s*(?P<s>.{{1,40}}?)\s*(?:上)?\s*{SHOT}?的\s*{PIC}$"),
+    ("zh-on-s-a", "photo", rf"^在\s*(?P<s>.{{1,40}}?)\s*上\s*(?:由\s*)?(?P<a>.{{1,40}}?)\s*{SHOT}的\s*[^\s，,]{{0,6}}$"),
+    ("zh-a-from-s", "photo", rf"^(?:{PIC}由\s*)?(?P<a>.{{1,40}}?)\s*来自\s*(?P<s>.{{1,40}})$"),
+    ("zh-platform", "photo", rf"^{PIC}(?:由|来自)\s*(?P<s>.{{1,40}}?)\s*{SHOT}?$"),
+    ("zh-from-platform", "source", rf"^来自\s*(?P<s>.{{1,40}}?)\s*的\s*{PIC}$"),
+    ("zh-provided", "photo",
+     rf"^{PIC}由\s*(?P<a>[^:：]{{1,40}}?)\s*(?:[(（][^)）]{{1,30}}[)）])?\s*{SHOT}\s*(?:[:：]\s*(?P<url>\S+))?$"),
+    ("zh-from-paper", "source", rf"^(?:来自\s*)?(?P<a>.{{1,40}}?(?:论文|文章|书|报告|文档|博客))\s*中?的\s*{PIC}$"),
+    ("zh-provided-what", "source", r"^由\s*(?P<a>.{1,30}?)\s*提供的\s*(?P<w>.{1,20})$"),
+    ("en-photo", "photo",
+     rf"^(?:{EN_PIC}|photograph|video|meme)\s*(?:by|courtesy\s+of|credit\s*:)\s*(?P<a>.+?)"
+     rf"(?:\s+(?:on|from|via|at|@)\s+(?P<s>.+?))?$"),
+    ("en-from", "source",
+     rf"^(?:{EN_PIC}|photograph|meme|screenshot)?\s*(?:taken\s+)?from\s+(?P<a>.+?)(?:\s+(?:from|on|via)\s+(?P<s>.+?))?$"),
+    ("en-slash", "photo", rf"^(?:{EN_PIC}|photograph)\s*:\s*(?P<a>.+?)\s*/\s*(?P<s>.+)$"),
+    # --- sources and acknowledgements
+    ("source", "source", rf"^{SOURCE_WORDS}\s*(?:[:：]|—|–|-{{1,2}})\s*(?P<rest>.+)$"),
+    ("source-bare", "source", rf"^{SOURCE_WORDS}\s*(?P<rest>https?://\S+)$"),
+    ("source-alone", "source", r"^(?:来源|出处|source|sources|image\s+source|credit|link)$"),
+    ("url", "source", r"^(?P<url>https?://\S+|(?:www\.)?[\w-]+(?:\.[\w-]+)*\.(?:com|org|net|io|ai|gl|dev|edu|gov|co|uk|cn|me|info|de|fr|jp|app|so|xyz|tv)(?:/\S*)?)$"),
+]
+
+COMPILED = [(fam, kind, re.compile(p, re.I)) for fam, kind, p in FAMILIES]
+
+# the author's own image, token based: what is left after removing these must be empty or a tool
+AUTHOR_TOKENS = [
+    "图片来源", "图像来源", "资料来源", "图源", "来源", "出处", "所有其他", "所有", "其他", "其余", "全部", "本文中的",
+    "图片", "图像", "照片", "截图", "图表", "图形", "插图", "示意图", "图", "均为", "均", "都是", "由", "来自", "为",
+    "本文", "作者", "自己", "本人", "通过", "使用", "利用", "用", "在", "提供", "创建了", "创建", "创作", "制作",
+    "绘制", "拍摄", "生成", "截取", "自制", "的", "了", "中", "和", "及", "与", "上", "所",
+]
+AUTHOR_WORDS = ("作者", "自制", "本人")

@@ -1,0 +1,294 @@
+"""A credit line (its text and its links) -> a structured `Credit`, or None.
+
+`parse_line` reads a whole line as a credit. `split_fused` finds a credit at the end of a caption
+(`…7 种统计分布。卢克·切瑟在 Unsplash 上拍摄的照片。`, `Caption (Source)`, `Caption – 图片由作者提供`)
+and says where the caption ends. Neither fires on an ordinary sentence: a credit is short and all
+of it must fit one family.
+"""
+from __future__ import annotations
+
+import re
+import unicodedata
+
+from ..model import Credit
+from . import links as L
+from .families import AUTHOR_TOKENS, AUTHOR_WORDS, COMPILED
+
+MAX_CREDIT = 140  # characters: longer is prose, not a credit line
+_WRAP = re.compile(r"^[\s*_“”\"'「」]*[(（\[【]\s*(.*?)\s*[)）\]】][\s*_“”\"'。.．]*$")
+_SENTENCE_STARTS = re.compile(r"^(我们|我|你|让我们|但是|因为|所以|现在|然后|如果|这里|这是|首先|接下来|we |i |you |let|this |it )",
+                              re.I)
+_BARE_NOUN = re.compile(r"照片|图片|图像|相片|图|插图|影像|image|photo|picture|pic", re.I)
+LICENCES = [
+    (re.compile(r"公有领域|公共领域|public\s+domain", re.I), "public domain"),
+    (re.compile(r"\bCC0\b[\s\d.]*", re.I), None),
+    (re.compile(r"\bCC[\s-]*BY(?:[\s-]*(?:SA|NC|ND))*(?:[\s-]*\d\.\d)?", re.I), None),
+    (re.compile(r"\bGFDL\b", re.I), "GFDL"),
+    (re.compile(r"(?:^|[，,\s])CC$"), "CC"),
+]
+
+
+def normalize(text: str) -> str:
+    """One line, NFKC (full-width punctuation to ASCII), no wrapping emphasis, parentheses or stop."""
+    t = unicodedata.normalize("NFKC", text or "")
+    t = re.sub(r"[\u200b-\u200f\ufeff]", "", t)
+    t = re.sub(r"\s+", " ", t).strip()
+    for _ in range(3):
+        m = _WRAP.match(t)
+        if m and "(" not in m.group(1) and ")" not in m.group(1):
+            t = m.group(1)
+        t = t.strip(" *_\"'“”").rstrip("。.．;；").strip()
+    return t
+
+
+def _link_for(name: str, links: list[tuple[str, str]]) -> str:
+    n = normalize(name).lower()
+    if not n:
+        return ""
+    for text, href in links:
+        if normalize(text).lower() == n:
+            return href
+    for text, href in links:
+        lt = normalize(text).lower()
+        if lt and (lt in n or n in lt) and min(len(lt), len(n)) >= 2:
+            return href
+    return ""
+
+
+def licence_in(text: str) -> str:
+    for rx, name in LICENCES:
+        m = rx.search(text or "")
+        if m:
+            return name or re.sub(r"\s+", " ", m.group(0)).strip().upper().replace("CC BY", "CC BY")
+    return ""
+
+
+def author_credit(t: str) -> Credit | None:
+    """图片由作者提供, 作者截图, (来源:作者), 图由作者来自 wandb.ai, 由作者通过 DALL-E 生成的图像, ..."""
+    if not any(w in t for w in AUTHOR_WORDS) or len(t) > 60:
+        return None
+    rest = re.sub(r"[\s:：,，。()（）–—|/]+", " ", t)
+    name = ""
+    m = re.match(r"^(?P<a>[^，,]{1,30}?)\s*[，,]\s*本文作者", t)
+    if m:
+        name = m.group("a").strip()
+        rest = rest.replace(name, " ", 1)
+    for tok in AUTHOR_TOKENS:
+        rest = rest.replace(tok, " ")
+    rest = re.sub(r"\s+", " ", rest).strip()
+    kind = "screenshot" if "截图" in t else "author"
+    rest = rest.strip(" .-")
+    if not rest:
+        return Credit(kind=kind, creator=name)
+    tool = L.tool_by_name(rest)
+    if tool or L.looks_like_url(rest) or re.fullmatch(r"[A-Za-z][A-Za-z0-9.+-]{0,24}", rest):
+        return Credit(kind=kind, creator=name, platform=tool or rest)  # 图由作者来自 wandb.ai
+    return None
+
+
+def _check_name(name: str, max_len: int = 40) -> bool:
+    n = (name or "").strip()
+    return bool(n) and len(n) <= max_len and not re.search(r"[。！？!?;；|:：]", n)
+
+
+def _latinish(name: str) -> bool:
+    return bool(re.fullmatch(r"[\w .·&'+@/-]{1,40}", name or "", re.ASCII | re.I)) or L.looks_like_url(name)
+
+
+def _resolve_platform(cr: Credit, s: str, links) -> bool:
+    """Fill platform and its link from the captured site name; False if it is not a site."""
+    s = (s or "").strip()
+    if not s:
+        return True
+    href = _link_for(s, links)
+    known = L.platform_by_name(s) or (L.platform_of_url(href) if href else None) or \
+        (L.platform_by_name(L.host(L.url_from_text(s))) if L.looks_like_url(s) else None)
+    if not (known or href or _latinish(s)):
+        return False
+    cr.platform = known[0] if known else s
+    cr.platform_url = L.clean_url(href) if href and not L.is_creator_url(href) else (known[1] if known else "")
+    if L.looks_like_url(s) and not cr.platform_url:
+        cr.platform_url = L.url_from_text(s)
+    return True
+
+
+def _resolve_creator(cr: Credit, a: str, links) -> None:
+    a = (a or "").strip()
+    if not a:
+        return
+    href = _link_for(a, links)
+    known = L.platform_by_name(a)
+    if known and not cr.platform:  # "picture by reddit.com": a site, not a person
+        cr.platform, cr.platform_url = known[0], L.clean_url(href) or known[1]
+        return
+    cr.creator = a
+    if href:
+        cr.creator_url = L.clean_url(href)
+    if L.looks_like_url(a) and not href:
+        cr.creator_url = L.url_from_text(a)
+
+
+def _source_rest(rest: str, links, depth: int) -> Credit | None:
+    rest = rest.strip()
+    if re.fullmatch(r"(?:the\s+)?(?:author|作者|自制|原创|本人|own\s+work|me)", rest, re.I):
+        return Credit(kind="author")
+    inner = parse_line(rest, links, depth + 1) if depth < 1 else None
+    if inner is not None and inner.kind != "source":
+        return inner
+    cr = Credit(kind="source")
+    cr.licence = licence_in(rest)
+    body = rest
+    if cr.licence:
+        body = re.sub(r"\s*[,，]\s*(CC[\w\s.-]*|公有领域|公共领域|public domain)\s*$", "", body, flags=re.I).strip()
+    if L.looks_like_url(body) or re.match(r"https?://", body):
+        href = _link_for(body, links) or (links[-1][1] if links else "")
+        url = L.clean_url(href) if href else L.url_from_text(body)
+        known = L.platform_of_url(url)
+        cr.platform = known[0] if known else L.host(url)
+        cr.platform_url = url
+        return cr
+    if not _check_name(body, 80):
+        return None
+    _resolve_creator(cr, body, links)
+    if not cr.creator_url and links and not cr.platform_url:
+        cr.creator_url = L.clean_url(links[-1][1])
+    return cr
+
+
+def parse_line(text: str, links: list[tuple[str, str]] | None = None, depth: int = 0) -> Credit | None:
+    """The credit a whole line states, or None. `links` are the line's (text, href) pairs."""
+    links = list(links or [])
+    t = normalize(text)
+    if not t or len(t) > MAX_CREDIT or "\n" in t:
+        return None
+    cr = author_credit(t)
+    if cr is None:
+        cr = _match_families(t, links, depth)
+    if cr is None:
+        return None
+    cr.note = t
+    if not cr.licence:
+        cr.licence = licence_in(t) if cr.kind in ("licence", "source", "photo") else ""
+    return cr
+
+
+def _match_families(t: str, links, depth: int) -> Credit | None:
+    for fam, kind, rx in COMPILED:
+        m = rx.match(t)
+        if not m:
+            continue
+        g = {k: (v or "").strip() for k, v in m.groupdict().items()}
+        if fam.startswith("source"):
+            if fam == "source-alone":
+                if not links:
+                    continue
+                href = L.clean_url(links[-1][1])
+                known = L.platform_of_url(href)
+                return Credit(kind="source", platform=known[0] if known else L.host(href), platform_url=href)
+            cr = _source_rest(g["rest"], links, depth)
+            if cr is None:
+                continue
+            return cr
+        if fam == "url":
+            href = _link_for(g["url"], links)
+            url = L.clean_url(href) if href else L.url_from_text(g["url"])
+            known = L.platform_of_url(url)
+            return Credit(kind="source", platform=known[0] if known else L.host(url), platform_url=url)
+        cr = Credit(kind=kind)
+        if kind == "tool":
+            tool = g.get("t", "")
+            canon = L.tool_by_name(tool)
+            if len(tool) > 30 or (not canon and fam == "zh-tool-bare"):
+                continue
+            if not canon and not (_latinish(tool) or fam == "zh-tool-by"):
+                continue  # "由 plot_box_scatter 函数创建的图表" is a caption, not a credit
+            href = _link_for(tool, links)
+            cr.platform = canon or tool
+            cr.platform_url = L.clean_url(href) if href else ""
+            known = L.platform_by_name(tool)
+            if known:
+                cr.platform, cr.platform_url = known[0], cr.platform_url or known[1]
+            if g.get("a"):
+                if "作者" in g["a"]:
+                    cr.kind = "tool"
+                else:
+                    _resolve_creator(cr, g["a"], links)
+            if g.get("w") and re.search(r"迷因|表情包|梗图|meme", g.get("w", ""), re.I):
+                cr.note = "meme"
+            return cr
+        if g.get("a") and (not _check_name(g["a"], 60) or _BARE_NOUN.fullmatch(g["a"])):
+            continue
+        if g.get("s") and not _resolve_platform(cr, g["s"], links):
+            continue
+        if fam in ("zh-a-on-s", "zh-by-on", "zh-a-from-s") and not cr.platform:
+            continue
+        if fam == "zh-platform" and not cr.platform:
+            continue
+        if fam == "en-from" and not (g.get("s") or links or L.looks_like_url(g["a"]) or L.platform_by_name(g["a"])
+                                     or re.match(r"^(image|picture|photo|screenshot)", t, re.I)):
+            continue  # "from the data" is not a credit; "Image from X" and "from dreamstime.com" are
+        if g.get("a") and _SENTENCE_STARTS.match(g["a"]):
+            continue
+        _resolve_creator(cr, g.get("a", ""), links)
+        if g.get("url"):
+            url = L.url_from_text(g["url"])
+            known = L.platform_of_url(url)
+            cr.platform = cr.platform or (known[0] if known else L.host(url))
+            cr.platform_url = cr.platform_url or L.clean_url(url)
+        if kind == "screenshot" and g.get("w"):
+            cr.platform = g["w"]
+        if g.get("lic"):
+            cr.licence = licence_in(g["lic"]) or g["lic"]
+        if kind == "author" and g.get("t"):
+            cr.platform = L.tool_by_name(g["t"]) or g["t"]
+        if kind == "author" and t.lower().startswith("screenshot"):
+            cr.kind = "screenshot"
+        if kind == "licence" and not cr.platform:
+            cr.platform, cr.platform_url = "Wikimedia Commons", "https://commons.wikimedia.org"
+        if not (cr.creator or cr.platform or cr.licence or kind in ("author", "screenshot")):
+            continue
+        return cr
+    return None
+
+
+_SEPARATORS = re.compile(r"(?:[。！？!?；;|]|\.(?=\s|$)|\s[–—-]{1,2}\s|——|[–—]|[，,](?=\s*(?:图片|图像|照片|由|photo|image)))")
+_SOURCE_LINK_WORDS = {"source", "sources", "来源", "src", "credit", "image source", "图片来源", "出处", "link"}
+
+
+def split_fused(text: str, links: list[tuple[str, str]] | None = None) -> tuple[int, Credit] | None:
+    """(end of the caption in `text`, the credit) for a caption with a credit at its end, else None."""
+    links = list(links or [])
+    raw = text.rstrip()
+    stripped = raw.rstrip("。.．*_ ")
+    # a trailing parenthetical: 图 1：事实核查管道（作者创建）, Feature map ([source](…))
+    m = re.search(r"[(（]([^()（）]{1,80})[)）]\s*$", stripped)
+    if m and m.start() > 0:
+        inner = m.group(1)
+        inner_links = [lk for lk in links if normalize(lk[0]) and normalize(lk[0]) in normalize(inner)]
+        cr = parse_line(inner, inner_links)
+        if cr is None and inner.strip().lower() in _SOURCE_LINK_WORDS and inner_links:
+            cr = parse_line(inner, inner_links)
+        if cr is not None:
+            return m.start(), cr
+    # a trailing link named "Source": Image augmentation [Source](…)
+    if links and normalize(links[-1][0]).lower() in _SOURCE_LINK_WORDS:
+        word = links[-1][0].strip()
+        idx = stripped.rfind(word)
+        if idx > 0 and not stripped[idx + len(word):].strip(" )）"):
+            cr = parse_line(word, [links[-1]])
+            if cr is not None:
+                cut = idx
+                while cut > 0 and raw[cut - 1] in " ([（–—-":
+                    cut -= 1
+                return cut, cr
+    # a credit after a separator: the longest tail that is a whole credit wins
+    for sep in _SEPARATORS.finditer(raw):
+        tail = raw[sep.end():]
+        if not normalize(tail):
+            continue
+        tail_links = [lk for lk in links if normalize(lk[0]) and normalize(lk[0]) in normalize(tail)]
+        cr = parse_line(tail, tail_links)
+        if cr is not None and normalize(raw[:sep.start()]):
+            keep = sep.end() if raw[sep.start()] in "。！？!?.;；" else sep.start()
+            return keep, cr
+    return None
