@@ -1,0 +1,159 @@
+"""Markup repairs: tags the web or a converter left broken.
+
+- unknown elements with real attributes (`<mdspan datatext=… class=…>`) are unwrapped: their text
+  stays, the tag goes;
+- pseudo-tags the author meant as text (`<pattern>`, `List<Integer>`, `<input your password>`)
+  come back as the literal text the source had (read from the source line when available);
+- runaway emphasis: empty or doubled `<strong>`/`<em>`, and stray `****` left in the text;
+- Markdown bold left inside code blocks (`**x**` in a `<pre>`) becomes `x`;
+- a drop-cap image followed by the same letter becomes that letter.
+"""
+from __future__ import annotations
+
+import re
+
+from bs4 import NavigableString, Tag
+
+from ...model import source_line
+from ._dom import has_media, log, loose_text, text
+
+RULE = "markup"
+HTML_ELEMENTS = set("""a abbr address area article aside audio b base bdi bdo blockquote body br button canvas
+caption cite code col colgroup data datalist dd del details dfn dialog div dl dt em embed fieldset figcaption
+figure footer form h1 h2 h3 h4 h5 h6 head header hgroup hr html i iframe img input ins kbd label legend li link
+main map mark math menu meta meter nav noscript object ol optgroup option output p param picture pre progress q
+rp rt ruby s samp script search section select slot small source span strong style sub summary sup svg table
+tbody td template textarea tfoot th thead time title tr track u ul var video wbr center font big strike tt
+time""".split())
+FORM_LIKE = {"input", "select", "option", "textarea", "button", "label", "form", "object", "embed", "param",
+             "source", "track", "area", "map", "base", "link", "meta", "title"}
+CODE = ("pre", "code", "kbd", "samp")
+BOLD_IN_CODE = re.compile(r"(?<![\w*])\*\*(?=\S)([^*\n]*?\S)\*\*(?![\w*])")
+STARS_RUN = re.compile(r"\*{4,}")
+
+
+def run(chapter, ctx) -> None:
+    body = chapter.body
+    _unknown_tags(chapter, body)
+    _emphasis(chapter, body)
+    _bold_in_code(chapter, body)
+    _drop_caps(chapter, body)
+
+
+# ---------------------------------------------------------------- unknown and pseudo tags
+def _is_pseudo(tag: Tag) -> bool:
+    """A tag the author wrote as text: unknown (or a form element) with no attribute values."""
+    if tag.name in HTML_ELEMENTS and tag.name not in FORM_LIKE:
+        return False
+    values = [v for k, v in tag.attrs.items() if k != "data-src-line"]
+    return all(v in ("", []) for v in values)
+
+
+def _source_lines(chapter) -> list[str]:
+    try:
+        return chapter.source_path.read_text(encoding="utf-8", errors="replace").splitlines()
+    except (OSError, AttributeError, TypeError):
+        return []
+
+
+def _original_spelling(tag: Tag, lines: list[str], used: dict) -> str:
+    """How the source wrote this tag ("<Your Python.exe Location>"), else a rebuilt "<name attrs>"."""
+    rebuilt = "<" + " ".join([tag.name] + [k for k in tag.attrs if k != "data-src-line"]) + ">"
+    line = source_line(tag)
+    if not line or not lines:
+        return rebuilt
+    window = "\n".join(lines[line - 1: line + 40])
+    found = [m.group(0) for m in re.finditer(r"<" + re.escape(tag.name) + r"(?:\s[^<>]*)?>", window, re.I)]
+    key = (line, tag.name)
+    n = used.get(key, 0)
+    used[key] = n + 1
+    return found[n] if n < len(found) else rebuilt
+
+
+def _unknown_tags(chapter, body) -> None:
+    lines: list[str] | None = None
+    used: dict = {}
+    for tag in list(body.find_all(True)):
+        if tag.parent is None or tag.name in HTML_ELEMENTS and tag.name not in FORM_LIKE:
+            continue
+        if tag.find_parent(["pre", "code"]) is not None:
+            tag.unwrap()
+            continue
+        if _is_pseudo(tag):
+            if lines is None:
+                lines = _source_lines(chapter)
+            literal = _original_spelling(tag, lines, used)
+            log(chapter, RULE, f"pseudo-tag {literal} kept as text", tag, literal)
+            tag.insert_before(NavigableString(literal))
+            tag.unwrap()
+        else:
+            log(chapter, RULE, f"unknown tag <{tag.name}> unwrapped, its text kept", tag, loose_text(tag))
+            tag.unwrap()
+
+
+# ---------------------------------------------------------------- emphasis
+def _emphasis(chapter, body) -> None:
+    for tag in list(body.find_all(["strong", "em", "b", "i"])):
+        if tag.parent is None:
+            continue
+        if not text(tag) and not has_media(tag):
+            log(chapter, RULE, f"empty <{tag.name}> removed", tag, str(tag.get_text()))
+            tag.unwrap() if tag.contents else tag.decompose()
+        elif tag.parent.name == tag.name and len([c for c in tag.parent.contents
+                                                  if not (isinstance(c, NavigableString) and not c.strip())]) == 1:
+            tag.unwrap()  # <strong><strong>x</strong></strong>: same text, one level
+    for node in list(body.find_all(string=True)):
+        if node.parent is None or node.find_parent(CODE) is not None or type(node) is not NavigableString:
+            continue
+        s = str(node)
+        new = STARS_RUN.sub("", s)
+        if re.fullmatch(r"[\s*]*\*\*[\s*]*", new):
+            new = re.sub(r"\*", "", new)
+        if new != s:
+            block = node.find_parent(["p", "li", "h1", "h2", "h3", "h4", "h5", "h6", "blockquote", "td"])
+            log(chapter, RULE, "stray Markdown emphasis markers removed", block or node.parent, s.strip())
+            node.replace_with(new)
+    for h in body.find_all(["h1", "h2", "h3", "h4", "h5", "h6"]):
+        if not text(h) and not has_media(h):
+            log(chapter, RULE, "heading made only of emphasis markers removed", h, "")
+            h.decompose()
+
+
+# ---------------------------------------------------------------- code
+def _bold_in_code(chapter, body) -> None:
+    for pre in body.find_all("pre"):
+        found: list[str] = []
+        for node in list(pre.find_all(string=True)):
+            s = str(node)
+            found += [m.group(0) for m in BOLD_IN_CODE.finditer(s)]
+            new = BOLD_IN_CODE.sub(r"\1", s)
+            if new != s:
+                node.replace_with(new)
+        if found:
+            log(chapter, RULE, "Markdown bold markers inside a code block removed", pre, " ".join(found))
+
+
+# ---------------------------------------------------------------- drop caps
+def _drop_caps(chapter, body) -> None:
+    for img in list(body.find_all("img")):
+        alt = (img.get("alt") or "").strip()
+        if len(alt) != 1 or not alt.isalpha():
+            continue
+        nxt = img.next_sibling
+        while isinstance(nxt, NavigableString) and not nxt.strip():
+            nxt = nxt.next_sibling
+        following = nxt if isinstance(nxt, NavigableString) else None
+        if following is None and isinstance(nxt, Tag):
+            following = next((s for s in nxt.descendants if isinstance(s, NavigableString) and s.strip()), None)
+        if following is None:
+            continue
+        if str(following).lstrip()[:1].lower() == alt.lower():
+            log(chapter, RULE, f"drop-cap image of the letter {alt} removed (the letter stays)", img,
+                img.get("src", ""))
+            between = img.next_sibling
+            while isinstance(between, NavigableString) and not between.strip() and between is not following:
+                nb = between.next_sibling
+                between.extract()
+                between = nb
+            img.decompose()
+            following.replace_with(str(following).lstrip())

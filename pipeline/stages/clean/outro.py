@@ -1,0 +1,109 @@
+"""Outros: the calls to action that close web articles ("follow me on Twitter", "subscribe",
+"clap", "connect with me", "关注我", "如果你喜欢这篇文章，请分享…") leave the book.
+
+The rule works from position and structure, in Chinese and English:
+- only the last blocks of the article are looked at (its tail: the last `TAIL` text blocks);
+- a block is an outro when every sentence in it is a call to action or a pleasantry
+  ("thanks for reading", "happy coding") and at least one is a call to action; a paragraph
+  that also says something else stays whole;
+- a closing section whose heading is an outro heading ("Before you go", "在你走之前") goes with its
+  content when that content is calls to action, images and their short credit lines;
+- a heading left with nothing under it after that goes too.
+A Twitter mention in the middle of the article is never looked at.
+"""
+from __future__ import annotations
+
+import re
+
+from ._dom import HEADINGS, blocks, is_blank, is_footnotes, is_image_only, remove, split_sentences, text
+
+RULE = "outro"
+TAIL = 8
+CTA = re.compile(
+    r"关注我|关注.{0,12}(medium|twitter|推特|领英|linkedin|公众号|专栏|博客|youtube|频道|账号|主页)|"
+    r"订阅|鼓掌|拍手|点赞|👏|留言|请.{0,10}评论|在下面评论|下方评论|评论区|发表评论|留下.{0,6}评论|"
+    r"分享给|分享.{0,10}(朋友|同事|他人)|(与|和|跟).{0,12}(朋友|同事).{0,8}分享|联系我|与我联系|连线|"
+    r"联系.{0,10}(领英|linkedin|twitter|推特|邮件)|成为.{0,8}会员|加入.{0,12}(会员|邮件列表|通讯|社群|medium)|"
+    r"时事通讯|新闻通讯|(每周|每月|我们的|电子)通讯|通讯.{0,4}订阅|电子报|快讯|报名参加|如果(你|您)(喜欢|觉得|认为).{0,16}(这篇|本文|文章|帖子|故事|内容)|"
+    r"找到我|支持我|请我喝|"
+    r"\bfollow (me|us|him|her|them|\w+ on)\b|\bsubscrib|\bclap|\bconnect with (me|us|him|her)\b|"
+    r"\blet'?s (connect|stay in touch)\b|\breach (out )?to (me|us|him|her|\w+) (via|on|at)\b|\breach out\b|"
+    r"\bget in touch\b|\bbecome a (medium )?member\b|\bjoin (medium|my|our)\b|\bnewsletter\b|\bmailing list\b|"
+    r"\bbuy me a coffee\b|\bshare (it|this|the article|this article|this post|this story)? ?with\b|"
+    r"\bleave (a|your) (comment|response|reply)|\bcomments? (out )?below\b|\bin the comments\b|"
+    r"\bfeel free to (reach|contact|connect|comment|ask)\b|\bcheck out my (other|previous|latest) "
+    r"(articles|posts|stories|work)\b|\bfind me on\b|\bsupport (me|my (work|writing))\b|\bpatreon\b|\bko-fi\b|"
+    r"\bif you (liked|enjoyed|found|like|enjoy) (this|the|my) (article|post|story|piece|read)\b|"
+    r"\bstay tuned for (more|my next)\b", re.I)
+PLEASANTRY = re.compile(
+    r"^(thanks?( you)?( so much| very much)?( for (reading|your time|stopping by))?|happy (coding|learning|reading|"
+    r"hacking)|cheers|stay (safe|tuned|curious)|until next time|see you.{0,20}|good luck|enjoy|regards|best|"
+    r"hope (you|this|it).{0,60}|i hope (you|this|it).{0,60}|peace|ciao|"
+    r"感谢(您|你)?(的)?(阅读|关注|支持|观看)?.{0,16}|谢谢(您|你)?(的)?(阅读|关注|支持)?.{0,10}|敬请期待.{0,6}|"
+    r"祝.{0,12}|希望.{0,30}(喜欢|有用|有帮助|帮助|收获).{0,6}|干杯|下次见|回头见|编码快乐|快乐编码|问候|"
+    r"保持学习.{0,10}|不断学习.{0,20})[\s!！.。~～:)）(（\-😊🙂😁🙏❤️]*$", re.I)
+OUTRO_HEADING = re.compile(
+    r"^(before you go|在你走之前|走之前|临走前|离开之前|stay (connected|in touch)|let'?s connect|connect with me|"
+    r"follow me|关注我|联系我|保持联系|support (me|my work)|want more\??|more from me)[\s!！.。:：?？]*$", re.I)
+
+
+def block_kind(block) -> str:
+    """'cta', 'pleasantry', 'image', 'blank', 'heading' or 'text'."""
+    if is_blank(block) or block.name == "hr":
+        return "blank"
+    if is_image_only(block):
+        return "image"
+    if block.name in HEADINGS:
+        return "heading"
+    if block.name not in ("p", "blockquote", "ul", "ol", "div", "h6"):
+        return "text"
+    sentences = split_sentences(text(block))
+    if not sentences:
+        return "blank"
+    kinds = ["cta" if CTA.search(s) else "pleasantry" if len(s) <= 60 and PLEASANTRY.match(s) else "text"
+             for s in sentences]
+    if "text" in kinds:
+        return "text"
+    return "cta" if "cta" in kinds else "pleasantry"
+
+
+def run(chapter, ctx) -> None:
+    body = chapter.body
+    content = [b for b in blocks(body) if not is_footnotes(b) and block_kind(b) != "blank"]
+    texty = [b for b in content if block_kind(b) not in ("image",)]
+    tail = texty[-TAIL:]
+    if not tail:
+        return
+    # closing sections under an outro heading
+    for h in [b for b in tail if b.name in HEADINGS and OUTRO_HEADING.match(text(b))]:
+        section = []
+        for sib in h.find_next_siblings():
+            if sib.name in HEADINGS and int(sib.name[1]) <= int(h.name[1]) or is_footnotes(sib):
+                break
+            section.append(sib)
+        kinds = [block_kind(s) for s in section]
+        ok = all(k in ("cta", "pleasantry", "image", "blank") or
+                 (k == "text" and i and kinds[i - 1] == "image" and len(text(section[i])) <= 80)
+                 for i, k in enumerate(kinds))
+        if ok and "cta" in kinds:
+            for s in section:
+                remove(chapter, RULE, s, "outro section content removed")
+            remove(chapter, RULE, h, "outro heading removed")
+    removed_any = False
+    for block in tail:
+        if block.parent is None:
+            continue
+        if block_kind(block) == "cta":
+            remove(chapter, RULE, block, "call to action at the end of the article removed")
+            removed_any = True
+    if removed_any:
+        _dangling_headings(chapter, body)
+
+
+def _dangling_headings(chapter, body) -> None:
+    """Headings at the very end that lost all their content to the outro rule."""
+    while True:
+        last = [b for b in blocks(body) if not is_footnotes(b) and not is_blank(b)]
+        if not last or last[-1].name not in HEADINGS:
+            return
+        remove(chapter, RULE, last[-1], "heading left without content after the outro removed")
