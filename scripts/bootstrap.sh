@@ -5,7 +5,7 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
-APT_PKGS="fontconfig fonts-noto-cjk fonts-noto-color-emoji fonts-noto-core fonts-noto-mono fonts-dejavu-core fonts-symbola poppler-utils"
+APT_PKGS="fontconfig libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0 fonts-noto-cjk fonts-noto-color-emoji fonts-noto-core fonts-noto-mono fonts-dejavu-core fonts-symbola poppler-utils"
 missing=()
 if command -v dpkg >/dev/null 2>&1; then
   for p in $APT_PKGS; do dpkg -s "$p" >/dev/null 2>&1 || missing+=("$p"); done
