@@ -147,7 +147,7 @@ def _source_rest(rest: str, links, depth: int) -> Credit | None:
         cr.platform = known[0] if known else L.host(url)
         cr.platform_url = url
         return cr
-    if not _check_name(body, 80):
+    if not body or len(body) > 100 or re.search(r"[。！？!?;；]", body):
         return None
     _resolve_creator(cr, body, links)
     if not cr.creator_url and links and not cr.platform_url:
