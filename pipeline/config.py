@@ -263,6 +263,9 @@ def load_config(source_dir: Path) -> tuple[BookConfig, list[str]]:
     if not re.fullmatch(r"[A-Za-z]{2,3}(-[A-Za-z0-9]{2,8})*", cfg.language):
         raise PressroomError(f"'language' must be a BCP 47 tag such as zh-CN or en, not {cfg.language!r}",
                              _rel(path), key_line(path, "language"))
+    if not re.fullmatch(r"#[0-9A-Fa-f]{3}|#[0-9A-Fa-f]{6}", cfg.accent):
+        raise PressroomError(f"'accent' must be a colour such as \"#1f5f8b\", not {cfg.accent!r}",
+                             _rel(path), key_line(path, "accent"))
     if not re.fullmatch(r"[A-Za-z0-9._-]+", cfg.output):
         raise PressroomError(f"'output' must be a file stem (letters, digits, . _ -), not {cfg.output!r}",
                              _rel(path), key_line(path, "output"))
