@@ -19,7 +19,7 @@ GENERIC_ALT = re.compile(r"^(?:image|img|图片|图像|图|照片|photo|picture|
 LABELLED = re.compile(r"^(?:图表?|表|插图|Figure|Fig\.?|Eq\.?|Equation|方程|公式|情商)\s*[。.]?\s*\d", re.I)
 DISCOURSE = re.compile(
     r"^(?:我们|我|你|您|让我们|但是|但|因为|所以|因此|现在|然后|如果|这里|这是|这些|这个|首先|接下来|然而|另外|此外|"
-    r"总之|如上|如下|下面|上面|在这|大家|正如|可以|可能|当|虽然|由于|对于|它|他|她|"
+    r"总之|如上|如下|下面|上面|在这|大家|正如|可以|可能|当|虽然|由于|对于|"
     r"we\b|i\b|you\b|let|this\b|these\b|it\b|so\b|now\b|then\b|if\b|but\b|as\b|here\b|there\b|in this|"
     r"finally|however|next|first)", re.I)
 CJK = re.compile(r"[\u3400-\u9fff]")
