@@ -112,9 +112,20 @@ def strip_source_lines(book: Book) -> None:
             del tag["data-src-line"]
 
 
+def link_to_epub(part_id: str, fragment: str = "") -> str:
+    """A link to an element of another part: its page in the EPUB, …"""
+    return f"{part_id}.xhtml" + (f"#{fragment}" if fragment else "")
+
+
+def link_to_pdf(part_id: str, fragment: str = "") -> str:
+    """… and in the PDF's one document, just the element."""
+    return f"#{fragment or part_id}"
+
+
 def render_part(env: jinja2.Environment, part: Part, edition: str) -> str:
     template = env.get_template(part.template)
     chapter = part.chapter
+    env.globals["link_to"] = link_to_epub if edition == "epub" else link_to_pdf
     return template.render(
         part=part,
         edition=edition,

@@ -88,6 +88,7 @@ class Credit:
     figure_label: str = ""  # "图 1.2" / "Figure 1.2"
     chapter_number: int = 0
     line: int | None = None
+    chapter_id: str = ""  # the chapter's id (its EPUB file stem), for links to the figure
 
 
 @dataclass

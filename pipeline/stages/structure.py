@@ -34,6 +34,11 @@ def _prefix_ids(chapter) -> None:
         href = a["href"]
         if href.startswith("#") and href[1:] in renamed:
             a["href"] = "#" + renamed[href[1:]]
+    for figure in chapter.figures:
+        figure.id = renamed.get(figure.id, figure.id)
+        if figure.credit is not None:
+            figure.credit.figure_id = figure.id
+            figure.credit.chapter_id = chapter.id
 
 
 def _headings(chapter) -> None:

@@ -1,0 +1,117 @@
+"""The command line with bad input: one line naming file and line, exit code 2, no traceback,
+and a failed build never replaces what is in build/."""
+from __future__ import annotations
+
+import shutil
+
+import pytest
+from conftest import ROOT, pressroom
+
+
+def _book(tmp_path, toml: str | None, chapters: dict[str, bytes | str]):
+    book = tmp_path / "book"
+    (book / "chapters").mkdir(parents=True)
+    for name, text in chapters.items():
+        data = text.encode("utf-8") if isinstance(text, str) else text
+        (book / "chapters" / name).write_bytes(data)
+    if toml is not None:
+        (book / "book.toml").write_text(toml, encoding="utf-8")
+    return book
+
+
+GOOD = 'title = "T"\nlanguage = "en"\nauthors = ["A"]\n'
+
+
+def _one_line_error(proc, *needles):
+    assert proc.returncode == 2, proc.stderr
+    lines = [l for l in proc.stderr.splitlines() if l.startswith("error:")]
+    assert len(lines) == 1, proc.stderr
+    assert "Traceback" not in proc.stderr
+    for n in needles:
+        assert n in lines[0], lines[0]
+    return lines[0]
+
+
+@pytest.mark.parametrize("toml, needles", [
+    ('title = "T"\nbogus = 1\n', ["book.toml:2", "unknown key 'bogus'", "allowed keys:", "authors"]),
+    ('title = "T"\nauthors = "A"\n', ["book.toml:2", "'authors' must be a list of strings"]),
+    ('title = "T\n', ["book.toml:1", "invalid TOML"]),
+    ('subtitle = "no title"\n', ["book.toml", "missing required key 'title'"]),
+    ('title = "T"\n[pdf]\nvariant = "glossy"\n', ["book.toml:3", "'variant' must be one of"]),
+    ('title = "T"\n[clean]\nnope = true\n', ["book.toml:3", "unknown key [clean] 'nope'"]),
+    ('title = "T"\nchapters = ["chapters/missing.md"]\n', ["book.toml:2", "chapter file not found: chapters/missing.md"]),
+    ('title = "T"\nlanguage = "Chinese!"\n', ["book.toml:2", "BCP 47"]),
+])
+def test_config_errors(tmp_path, toml, needles):
+    book = _book(tmp_path, toml, {"a.md": "# A\n\nText.\n"})
+    _one_line_error(pressroom("build", "--format", "epub", "--source", book, "--out", tmp_path / "out"), *needles)
+
+
+def test_invalid_utf8_names_file_and_line(tmp_path):
+    book = _book(tmp_path, GOOD, {"a.md": b"# A\n\nfine\n\n\xff\xfe\xfa broken \xc3\x28\n"})
+    line = _one_line_error(pressroom("build", "--format", "epub", "--source", book, "--out", tmp_path / "o"))
+    assert "chapters/a.md" in line
+
+
+def test_binary_markdown_is_refused(tmp_path):
+    book = _book(tmp_path, GOOD, {"a.md": b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR" + bytes(200)})
+    _one_line_error(pressroom("build", "--format", "epub", "--source", book, "--out", tmp_path / "o"),
+                    "chapters/a.md", "binary")
+
+
+def test_latin1_article_is_decoded(tmp_path):
+    text = "# Café\n\nUn café très crème, s'il vous plaît. Déjà vu à l'hôtel.\n" * 3
+    book = _book(tmp_path, GOOD, {"a.md": text.encode("latin-1")})
+    proc = pressroom("build", "--format", "epub", "--source", book, "--out", tmp_path / "o")
+    assert proc.returncode == 0, proc.stderr
+
+
+def test_folder_without_book_toml_builds_with_defaults_and_a_note(tmp_path):
+    book = _book(tmp_path, None, {"b.md": "# 第二篇\n\n这是中文的第二篇文章。\n", "a.md": "# 第一篇\n\n这是中文的第一篇文章。\n"})
+    proc = pressroom("build", "--format", "epub", "--source", book, "--out", tmp_path / "o")
+    assert proc.returncode == 0, proc.stderr
+    assert "no book.toml" in proc.stderr and "pressroom new" in proc.stderr
+    assert (tmp_path / "o" / "book.epub").exists()
+
+
+def test_pressroom_new_writes_a_book_toml(tmp_path):
+    book = _book(tmp_path, None, {"a.md": "# A\n\nSome English text here.\n"})
+    proc = pressroom("new", book)
+    assert proc.returncode == 0, proc.stderr
+    text = (book / "book.toml").read_text()
+    assert 'language = "en"' in text and '"chapters/a.md"' in text
+    proc = pressroom("build", "--format", "epub", "--source", book, "--out", tmp_path / "o")
+    assert proc.returncode == 0, proc.stderr
+    _one_line_error(pressroom("new", book), "already exists")
+
+
+def test_missing_source_folder(tmp_path):
+    _one_line_error(pressroom("build", "--source", tmp_path / "nope", "--out", tmp_path / "o"), "source folder not found")
+
+
+def test_failed_build_keeps_previous_output(tmp_path):
+    book = _book(tmp_path, GOOD, {"a.md": "# A\n\nText.\n"})
+    out = tmp_path / "o"
+    assert pressroom("build", "--format", "epub", "--source", book, "--out", out).returncode == 0
+    before = (out / "book.epub").read_bytes()
+    (book / "book.toml").write_text(GOOD + "oops = 1\n")
+    _one_line_error(pressroom("build", "--format", "epub", "--source", book, "--out", out))
+    (book / "book.toml").write_text(GOOD)
+    (book / "chapters" / "a.md").write_bytes(b"\x00\x01binary")
+    _one_line_error(pressroom("build", "--format", "epub", "--source", book, "--out", out))
+    assert (out / "book.epub").read_bytes() == before
+    assert not list(out.glob(".*.part"))
+
+
+def test_check_command_reports_one_line_per_file(default_book):
+    out, result = default_book
+    proc = pressroom("check", *result.outputs)
+    assert proc.returncode == 0, proc.stdout + proc.stderr
+    assert len([l for l in proc.stdout.splitlines() if l.startswith("ok")]) == 2
+
+
+def test_check_fails_on_a_broken_file(tmp_path):
+    bad = tmp_path / "bad.pdf"
+    bad.write_bytes(b"%PDF-1.7\nnot really")
+    proc = pressroom("check", bad)
+    assert proc.returncode == 1 and "FAIL" in proc.stdout

@@ -1,0 +1,75 @@
+"""The PDF: fonts embedded, text extractable and in order, one bookmark per chapter, TOC page
+numbers equal to the pages the chapters start on, metadata."""
+from __future__ import annotations
+
+import re
+import subprocess
+
+import pikepdf
+
+from pipeline.check import run_pdf_checks
+
+
+def _pdf(default_book):
+    out, result = default_book
+    return next(p for p in result.outputs if p.suffix == ".pdf")
+
+
+def _pages_text(path):
+    text = subprocess.run(["pdftotext", "-layout", "-enc", "UTF-8", str(path), "-"], capture_output=True,
+                          check=True).stdout.decode()
+    return text.split("\f")
+
+
+def test_pdf_checks_pass(default_book):
+    result = run_pdf_checks(_pdf(default_book))
+    assert result.ok, result.problems
+
+
+def test_chinese_text_round_trips(default_book):
+    out, result = default_book
+    pdf_text = re.sub(r"\s", "", "".join(_pages_text(_pdf(default_book))))
+    book = result.book
+    han = lambda s: re.sub(r"[^\u4e00-\u9fff]", "", s)
+    body = "".join(han(ch.body.get_text()) for ch in book.chapters)
+    assert len(body) > 1500
+    # in order: walk the PDF's Han characters and count how many of the chapter text's are found
+    pdf_han = han(pdf_text)
+    i = found = 0
+    for c in body:
+        j = pdf_han.find(c, i)
+        if j != -1 and j - i < 200:
+            found += 1
+            i = j + 1
+    assert found / len(body) >= 0.995
+
+
+def test_one_bookmark_per_chapter_and_toc_numbers_match(default_book):
+    out, result = default_book
+    path = _pdf(default_book)
+    with pikepdf.open(path) as pdf:
+        with pdf.open_outline() as outline:
+            top = list(outline.root)
+            page_of = {}
+            for item in top:
+                dest = item.destination or (item.action and item.action.get("/D"))
+                page_obj = dest[0]
+                page_of[item.title] = next(i for i, p in enumerate(pdf.pages) if p.obj.objgen == page_obj.objgen)
+    titles = [ch.title for ch in result.book.chapters]
+    for t in titles:
+        assert t in page_of, (t, list(page_of))
+    first = min(page_of[t] for t in titles)
+    toc_page = next(p for p in _pages_text(path) if "目录" in p)
+    for t in titles:
+        line = next(line for line in toc_page.splitlines() if t[:8] in line)
+        printed = int(re.search(r"(\d+)\s*$", line).group(1))
+        assert printed == page_of[t] - first + 1, (t, printed, page_of[t])
+
+
+def test_metadata(default_book):
+    with pikepdf.open(_pdf(default_book)) as pdf:
+        info = pdf.docinfo
+        assert str(info["/Title"]) == "成为机器学习工程师的不为人知的真相"
+        assert "Roman Orac" in str(info["/Author"])
+        assert str(pdf.Root.Lang) == "zh-CN"
+        assert "/CreationDate" in info and "/ModDate" in info
