@@ -74,7 +74,12 @@ def host_is(url_or_host: str, suffixes) -> bool:
 
 
 def log(chapter, rule: str, message: str, node=None, text: str = "", level: str = "info"):
-    return chapter.log(level, f"clean.{rule}", message, node, text=text)
+    line = None
+    if isinstance(node, Tag) and not node.get("data-src-line"):
+        inner = node.find(attrs={"data-src-line": True})  # <pre><code data-src-line>
+        if inner is not None and inner["data-src-line"].isdigit():
+            line = int(inner["data-src-line"])
+    return chapter.log(level, f"clean.{rule}", message, node, text=text, line=line)
 
 
 def remove(chapter, rule: str, node, message: str, removed_text: str | None = None) -> None:

@@ -61,7 +61,7 @@ def run(chapter, ctx) -> None:
             remove(chapter, RULE, t, "title repeated at the top of the Medium article")
     for t in body.select(".graf--subtitle"):
         if t.find_previous(class_=re.compile("graf--(p|figure|blockquote|pre)")) is None:
-            if text(t) and not meta.get("subtitle"):
+            if text(t):  # the article's own subtitle wins over the export's summary
                 meta["subtitle"] = loose_text(t)
             remove(chapter, RULE, t, "subtitle moved to metadata")
     _flatten(chapter, body)
@@ -83,8 +83,10 @@ def _flatten(chapter, body) -> None:
     referenced = {a["href"][1:] for a in body.find_all("a", href=re.compile(r"^#"))}
     for el in body.find_all(class_=re.compile(r"^(graf|markup--)")):
         classes = [c for c in el.get("class", []) if not c.startswith(("graf", "markup--"))]
-        if el.name == "blockquote" and "graf--pullquote" in el.get("class", []):
-            classes.append("pullquote")
+        for medium_class, kept in (("graf--pullquote", "pullquote"), ("graf--mixtapeEmbed", "mixtapeEmbed"),
+                                   ("markup--mixtapeEmbed-anchor", "mixtapeEmbed-anchor")):
+            if medium_class in el.get("class", []):
+                classes.append(kept)
         if classes:
             el["class"] = classes
         else:

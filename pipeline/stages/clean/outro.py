@@ -27,7 +27,7 @@ CTA = re.compile(
     r"时事通讯|新闻通讯|(每周|每月|我们的|电子)通讯|通讯.{0,4}订阅|电子报|快讯|报名参加|如果(你|您)(喜欢|觉得|认为).{0,16}(这篇|本文|文章|帖子|故事|内容)|"
     r"找到我|支持我|请我喝|"
     r"\bfollow (me|us|him|her|them|\w+ on)\b|\bsubscrib|\bclap|\bconnect with (me|us|him|her)\b|"
-    r"\blet'?s (connect|stay in touch)\b|\breach (out )?to (me|us|him|her|\w+) (via|on|at)\b|\breach out\b|"
+    r"\blet'?s (connect|stay in touch)\b|\breach (out )?to (me|us|him|her)\b|\breach out to \w+ (via|on|at)\b|"
     r"\bget in touch\b|\bbecome a (medium )?member\b|\bjoin (medium|my|our)\b|\bnewsletter\b|\bmailing list\b|"
     r"\bbuy me a coffee\b|\bshare (it|this|the article|this article|this post|this story)? ?with\b|"
     r"\bleave (a|your) (comment|response|reply)|\bcomments? (out )?below\b|\bin the comments\b|"
@@ -71,7 +71,7 @@ def run(chapter, ctx) -> None:
     body = chapter.body
     content = [b for b in blocks(body) if not is_footnotes(b) and block_kind(b) != "blank"]
     texty = [b for b in content if block_kind(b) not in ("image",)]
-    tail = texty[-TAIL:]
+    tail = texty[-min(TAIL, max(3, (len(texty) + 2) // 3)):]  # the end, never the middle
     if not tail:
         return
     # closing sections under an outro heading

@@ -1,0 +1,255 @@
+"""Clean stage: golden files per rule (tests/golden/clean/<case>/{in.md|in.html, options.json,
+out.html}), rule switches, the explain report, and the whole shared corpus.
+
+PRESSROOM_REGEN=1 rewrites the goldens (review the diff before committing)."""
+from __future__ import annotations
+
+import dataclasses
+import json
+import os
+import re
+from pathlib import Path
+
+import pytest
+from bs4 import BeautifulSoup
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from pipeline.config import BookConfig, CleanOptions
+from pipeline.explain import format_explain
+from pipeline.load import load_chapter
+from pipeline.model import PressroomError
+from pipeline.stages import StageContext, clean
+
+GOLDEN = Path(__file__).parent / "golden" / "clean"
+CASES = sorted(p.name for p in GOLDEN.iterdir() if any(p.glob("in.*")))
+CORPUS = Path(__file__).resolve().parents[1].parent / "shared" / "corpus"
+REGEN = os.environ.get("PRESSROOM_REGEN") == "1"
+
+
+def context(lang="zh-CN", **clean_opts) -> StageContext:
+    cfg = BookConfig(title="t", language=lang, clean=CleanOptions(**clean_opts))
+    return StageContext(cfg, Path("."), Path("/nonexistent-cache"), offline=True)
+
+
+def run_file(path: Path, lang: str, rel: str | None = None, **clean_opts):
+    ch = load_chapter(path, rel or f"golden/{path.parent.name}/{path.name}", 1)
+    clean.run(ch, context(lang, **clean_opts))
+    return ch
+
+
+def render(ch) -> str:
+    """What a golden records: the metadata, whether the chapter is left out, and the body."""
+    body = BeautifulSoup(ch.body.decode_contents(), "lxml")
+    for tag in body.find_all(attrs={"data-src-line": True}):
+        del tag["data-src-line"]
+    inner = body.body.decode_contents() if body.body else ""
+    head = json.dumps({"meta": ch.meta, "omitted": ch.omitted}, ensure_ascii=False, sort_keys=True, indent=1)
+    return f"<!-- {head} -->\n{inner.strip()}\n"
+
+
+def golden_case(case: str):
+    folder = GOLDEN / case
+    src = next(folder.glob("in.*"))
+    opts = json.loads((folder / "options.json").read_text()) if (folder / "options.json").exists() else {}
+    lang = opts.get("language") or ("en" if case.startswith("en-") else "zh-CN")
+    return run_file(src, lang, **opts.get("clean", {}))
+
+
+@pytest.mark.parametrize("case", CASES)
+def test_golden(case):
+    ch = golden_case(case)
+    out = GOLDEN / case / "out.html"
+    got = render(ch)
+    if REGEN or not out.exists():
+        out.write_text(got, encoding="utf-8")
+    assert got == out.read_text(encoding="utf-8")
+
+
+@pytest.mark.parametrize("case", CASES)
+def test_clean_is_idempotent(case):
+    """Running the stage again on its own output changes nothing and logs no removal."""
+    ch = golden_case(case)
+    before = ch.body.decode_contents()
+    n = len(ch.diagnostics)
+    clean.run(ch, context("en" if case.startswith("en-") else "zh-CN"))
+    assert ch.body.decode_contents() == before
+    assert [d for d in ch.diagnostics[n:] if "removed" in d.message or d.level == "error"] == []
+
+
+# ------------------------------------------------------------------ what the goldens must show
+def body_text(ch) -> str:
+    return re.sub(r"\s+", " ", ch.body.get_text(" "))
+
+
+def test_source_line_becomes_metadata():
+    ch = golden_case("zh-source-line-older-converter")
+    assert ch.meta["original_url"] == "https://towardsdatascience.com/seven-habits-1234abcd"
+    assert "原文" not in body_text(ch)
+    ch = golden_case("zh-source-line-2025-code-link-and-promotion")
+    assert ch.meta["original_url"] == "https://towardsdatascience.com/how-to-build-retrieval/"
+    assert "订阅" not in body_text(ch) and "检索系统由索引" in body_text(ch)
+
+
+def test_title_subtitle_outline():
+    ch = golden_case("zh-title-subtitle-and-outline")
+    assert ch.meta["title"] == "成为工程师的真相"
+    assert ch.meta["subtitle"].startswith("研究通用智能")
+    levels = [(h.name, h.get_text()) for h in ch.body.find_all(re.compile("^h[1-6]$"))]
+    assert levels == [("h2", "1. 使用深度学习"), ("h3", "跳过了一级的小标题"), ("h3", "一个二级标题"),
+                      ("h2", "2. 学习理论")]
+    ch = golden_case("zh-h2-sections-not-subtitle")
+    assert "subtitle" not in ch.meta and len(ch.body.find_all("h2")) == 2
+
+
+def test_mid_article_twitter_mentions_stay():
+    ch = golden_case("en-twitter-mention-mid-article-stays")
+    text = body_text(ch)
+    assert "Follow the data" in text and "Follow me on this journey" in text
+    assert "Please reach out to the Twitter API team" in text
+    assert not [d for d in ch.diagnostics if d.rule == "clean.outro"]
+
+
+def test_outro_removed_mixed_paragraph_kept():
+    ch = golden_case("zh-outro-thanks-share-and-mixed-paragraph")
+    text = body_text(ch)
+    assert "我试图用完全不同的例子" in text and "P.S." in text
+    assert "请分享给你的朋友" not in text and "关注我的" not in text
+    ch = golden_case("zh-outro-before-you-go")
+    assert "在你走之前" not in body_text(ch) and "我在 Twitter 上看到一个讨论" in body_text(ch)
+
+
+def test_empty_article_is_left_out_with_a_warning():
+    ch = golden_case("zh-empty-article")
+    assert ch.omitted
+    assert any(d.level == "warning" and d.rule == "clean.empty" for d in ch.diagnostics)
+
+
+def test_sanitized_body_is_safe():
+    ch = golden_case("en-sanitize-html-and-footnotes")
+    html = ch.body.decode_contents()
+    for bad in ("<script", "<style", "<iframe", "<form", "<input", "onclick", "style="):
+        assert bad not in html
+    ids = [t["id"] for t in ch.body.find_all(id=True)]
+    assert len(ids) == len(set(ids))
+    assert ch.body.find("details") is not None and ch.body.find("section", class_="footnotes") is not None
+    assert ch.body.find(attrs={"data-src-line": True}) is not None
+
+
+def test_every_change_is_logged_with_a_line():
+    ch = golden_case("zh-affiliate-list-in-code-fence")
+    fired = [d for d in ch.diagnostics if d.rule == "clean.affiliate"]
+    assert {d.line for d in fired} == {5, 7, 11}
+    assert all(d.file == "golden/zh-affiliate-list-in-code-fence/in.md" for d in fired)
+    assert any("imp.i115008.net" in d.text for d in fired)
+
+
+# ------------------------------------------------------------------ switches and config
+def test_each_rule_can_be_turned_off():
+    src = GOLDEN / "zh-outro-before-you-go" / "in.md"
+    on = run_file(src, "zh-CN")
+    off = run_file(src, "zh-CN", disable=["outro"])
+    assert "在你走之前" not in body_text(on) and "在你走之前" in body_text(off)
+    assert not [d for d in off.diagnostics if d.rule == "clean.outro"]
+    everything = run_file(src, "zh-CN", disable=list(clean.RULE_NAMES))
+    assert everything.diagnostics == []
+
+
+def test_unknown_rule_name_is_refused():
+    src = GOLDEN / "zh-outro-before-you-go" / "in.md"
+    with pytest.raises(PressroomError, match="unknown rule 'outros'"):
+        run_file(src, "zh-CN", disable=["outros"])
+
+
+def test_bad_user_pattern_is_refused():
+    src = GOLDEN / "zh-outro-before-you-go" / "in.md"
+    with pytest.raises(PressroomError, match="drop_patterns"):
+        run_file(src, "zh-CN", drop_patterns=["(unclosed"])
+
+
+def test_rules_are_named_and_ordered():
+    assert clean.RULE_NAMES[0] == "medium-export" and clean.RULE_NAMES[-1] == "sanitize"
+    assert len(set(clean.RULE_NAMES)) == len(clean.RULES)
+    assert "must" not in (clean.run.__doc__ or "x").lower() or clean.run.__doc__
+
+
+# ------------------------------------------------------------------ explain
+def test_explain_lists_rule_line_and_removed_text():
+    ch = golden_case("zh-outro-before-you-go")
+    report = format_explain([ch])
+    assert report.startswith("== golden/zh-outro-before-you-go/in.md (chapter 1: 机器学习在现实世界)")
+    assert "golden/zh-outro-before-you-go/in.md:9  clean.outro" in report
+    assert "| 在 Twitter 上关注我" in report
+    lines = [ln for ln in report.splitlines() if "  clean." in ln]
+    nums = [int(re.search(r":(\d+)  ", ln).group(1)) for ln in lines if re.search(r":(\d+)  ", ln)]
+    assert nums == sorted(nums)
+
+
+def test_explain_marks_omitted_and_quiet_chapters():
+    ch = golden_case("zh-empty-article")
+    assert "[left out of the book]" in format_explain([ch])
+    quiet = golden_case("en-source-quote-not-at-top-stays")
+    quiet.diagnostics.clear()
+    assert "nothing changed" in format_explain([quiet])
+
+
+# ------------------------------------------------------------------ properties
+WORDS = st.text(alphabet=st.sampled_from(list("数据科学模型训练特征abcdefgh xyz，。")), min_size=8, max_size=60)
+
+
+@settings(max_examples=40, deadline=None)
+@given(st.lists(WORDS.filter(lambda s: s.strip(" ，。")), min_size=1, max_size=6))
+def test_ordinary_paragraphs_survive(tmp_path_factory, paras):
+    folder = tmp_path_factory.mktemp("p")
+    src = folder / "a.md"
+    src.write_text("# 标题\n\n" + "\n\n".join(p.strip() for p in paras) + "\n", encoding="utf-8")
+    ch = run_file(src, "zh-CN")
+    got = re.sub(r"\s+", "", body_text(ch))
+    for p in paras:
+        assert re.sub(r"\s+", "", p) in got
+
+
+# ------------------------------------------------------------------ the shared corpus
+def corpus_files():
+    if not CORPUS.is_dir():
+        return []
+    return (sorted(CORPUS.glob("*/docs/*.md")) + sorted(CORPUS.glob("medium-html/*/*.html"))
+            + sorted(CORPUS.glob("medium-md-en/*/content/blog/*.md")))
+
+
+def _norm(s: str) -> str:
+    """Text for comparison: addresses (rewritten by the link rules) and tag-like tokens (turned
+    back into text by the markup rule) left out, spaces and emphasis markers ignored."""
+    s = re.sub(r"</?[A-Za-z@/][^<>]{0,200}>", "", s)
+    s = re.sub(r"(https?://|/javarevisited/|/@)[!-~]+", "", s)
+    return re.sub(r"[\s*_`\u200b\u00a0\[\]()]+", "", s)
+
+
+@pytest.mark.skipif(not CORPUS.is_dir(), reason="shared corpus not present (../shared/corpus)")
+def test_corpus_no_cruft_and_nothing_lost_silently():
+    files = corpus_files()
+    assert files
+    problems = []
+    for f in files:
+        lang = "en" if "medium-md-en" in str(f) or "medium-html" in str(f) else "zh-CN"
+        before = load_chapter(f, f.name, 1)
+        paragraphs = [_norm(p.get_text(" ")) for p in before.body.find_all("p")
+                      if len(_norm(p.get_text(""))) >= 20 and not p.find_parent(["blockquote", "footer", "header"])]
+        ch = run_file(f, lang, rel=f.name)
+        html = ch.body.decode_contents()
+        text = ch.body.get_text(" ")
+        for bad, where in (("原文：", text), ("utm_", html), ("source=collection_archive", html),
+                           ("[##", text), ("medium.com](", text), ("Exported from Medium", text),
+                           ("</javarevisited/", text), ("<mdspan", html), ("<script", html),
+                           ("imp.i115008.net", html), ("linksynergy", html), ("pxf.io", html)):
+            if bad in where:
+                problems.append(f"{f.name}: {bad!r} left")
+        got = _norm(text)
+        logged = _norm(" ".join(d.text for d in ch.diagnostics))
+        for p in paragraphs:
+            if p not in got and p not in logged and not ch.omitted:
+                problems.append(f"{f.name}: paragraph lost without an explanation: {p[:60]}")
+        assert ch.meta.get("title"), f.name
+        if "medium-md-en" not in str(f) and not ch.omitted:
+            assert ch.meta.get("original_url", "").startswith("https://"), f.name
+    assert problems == [], "\n".join(problems)
