@@ -85,7 +85,10 @@ def run_chapters(files: list[Path], ctx: StageContext, jobs: int, timings: dict)
         number += numbered
         tasks.append((path, _rel(path, ctx.source_dir), number if numbered else 0, position, ctx))
     if jobs <= 1 or len(tasks) <= 1:
-        return [process_chapter(*t, timings=timings) for t in tasks]
+        chapters = [process_chapter(*t, timings=timings) for t in tasks]
+        for chapter in chapters:  # the same round trip a pooled chapter makes, so outputs match
+            chapter.dom = BeautifulSoup(str(chapter.dom), "lxml")
+        return chapters
     chapters = []
     with ProcessPoolExecutor(max_workers=min(jobs, len(tasks))) as pool:
         for chapter, t in pool.map(_worker, tasks, chunksize=max(1, len(tasks) // (jobs * 4))):

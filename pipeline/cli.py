@@ -63,6 +63,14 @@ def cmd_check(args) -> int:
     return 1 if failed else 0
 
 
+def cmd_release(args) -> int:
+    from .release import make_release
+
+    for path in make_release(Path(args.source), Path(args.out), jobs=args.jobs):
+        print(f"wrote {path}")
+    return 0
+
+
 def cmd_new(args) -> int:
     from .config import book_toml_text
 
@@ -115,6 +123,12 @@ def parser() -> argparse.ArgumentParser:
     c = sub.add_parser("check", help="validate built EPUB and PDF files")
     c.add_argument("files", nargs="*")
     c.set_defaults(func=cmd_check)
+
+    r = sub.add_parser("release", help="build, check, and publish release/<stem>-<version>.* with SHA256SUMS")
+    r.add_argument("--source", default="source")
+    r.add_argument("--out", default="build")
+    r.add_argument("--jobs", type=int, default=None)
+    r.set_defaults(func=cmd_release)
 
     n = sub.add_parser("new", help="write a book.toml for a folder of articles")
     n.add_argument("dir")

@@ -208,7 +208,8 @@ def _type_name(hint) -> str:
     if origin is Literal:
         return "one of " + ", ".join(repr(a) for a in typing.get_args(hint))
     if origin is list:
-        return f"a list of {_type_name(typing.get_args(hint)[0])}s"
+        return "a list of " + {str: "strings", int: "integers", float: "numbers", bool: "booleans"}.get(
+            typing.get_args(hint)[0], "values")
     return {str: "a string", int: "an integer", float: "a number", bool: "true or false"}.get(hint, str(hint))
 
 

@@ -64,7 +64,7 @@ def environment(book: Book) -> jinja2.Environment:
         trim_blocks=True,
         lstrip_blocks=True,
     )
-    env.globals.update(book=book, config=book.config, t=strings(book))
+    env.globals.update(book=book, config=book.config, t=strings(book), link_to=link_to_epub)
     return env
 
 

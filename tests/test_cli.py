@@ -48,9 +48,16 @@ def test_config_errors(tmp_path, toml, needles):
 
 
 def test_invalid_utf8_names_file_and_line(tmp_path):
-    book = _book(tmp_path, GOOD, {"a.md": b"# A\n\nfine\n\n\xff\xfe\xfa broken \xc3\x28\n"})
-    line = _one_line_error(pressroom("build", "--format", "epub", "--source", book, "--out", tmp_path / "o"))
-    assert "chapters/a.md" in line
+    book = _book(tmp_path, GOOD, {"a.md": "# 标题\n\n中文内容。\n\n".encode() + b"broken \xff\xfe here\n"})
+    _one_line_error(pressroom("build", "--format", "epub", "--source", book, "--out", tmp_path / "o"),
+                    "chapters/a.md:5", "invalid UTF-8")
+
+
+def test_gbk_article_is_decoded(tmp_path):
+    text = "# 标题\n\n这是一篇用 GBK 编码保存的中文文章，内容足够长，便于识别编码。机器学习工程师的日常工作。\n" * 3
+    book = _book(tmp_path, GOOD.replace('"en"', '"zh-CN"'), {"a.md": text.encode("gbk")})
+    proc = pressroom("build", "--format", "epub", "--source", book, "--out", tmp_path / "o")
+    assert proc.returncode == 0, proc.stderr
 
 
 def test_binary_markdown_is_refused(tmp_path):

@@ -19,10 +19,21 @@ def read_text(path: Path, rel: str) -> str:
     try:
         text = data.decode("utf-8-sig")
     except UnicodeDecodeError as e:
+        line = data[: e.start].count(b"\n") + 1
+        if _mostly_utf8(data):
+            raise PressroomError(f"invalid UTF-8 (byte 0x{data[e.start]:02x}); fix or remove it, "
+                                 "or save the file as UTF-8", rel, line) from None
         best = from_bytes(data).best()
         if best is None or best.encoding in ("utf_8",) or (best.chaos or 0) > 0.2:
-            line = data[: e.start].count(b"\n") + 1
             raise PressroomError(
                 "invalid UTF-8 and no other text encoding fits; save the file as UTF-8", rel, line) from None
         text = str(best)
     return _CONTROL.sub("", text.replace("\r\n", "\n").replace("\r", "\n"))
+
+
+def _mostly_utf8(data: bytes) -> bool:
+    """True when the file has valid multi-byte UTF-8 characters: it is UTF-8 with damage in it,
+    not text in another encoding."""
+    text = data.decode("utf-8", "replace")
+    good = sum(1 for c in text if ord(c) > 0x7F and c != "\ufffd")
+    return good > 0 and good >= text.count("\ufffd")

@@ -4,12 +4,17 @@
 - Every id in the chapter is prefixed with the chapter id (`ch001-`), and links to it follow, so
   ids stay unique when all chapters share one document (the PDF).
 - h2-h4 get ids (`ch001-s3`) and are collected into `chapter.headings` for the TOC and outline.
+- Link targets are made valid URLs (stray spaces and a second '#' escaped).
 - Footnotes (markdown-it's `section.footnotes`) become EPUB 3 notes: `epub:type="noteref"` on the
   references and `<aside epub:type="footnote" role="doc-footnote">` for each note.
 """
 from __future__ import annotations
 
 from pathlib import Path
+from urllib.parse import quote
+
+# characters allowed unescaped in a URL (RFC 3986), '%' kept so escapes are not escaped twice
+_URL_SAFE = "/:@!$&'()*+,;=?%~-._" + "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789"
 
 
 def _title(chapter) -> None:
@@ -74,8 +79,26 @@ def _notes(chapter) -> None:
         section.replace_with(notes)
 
 
+def valid_url(url: str) -> str:
+    """A URL a strict reader accepts: spaces, a second '#' and other stray characters escaped."""
+    url = url.strip()
+    base, sep, fragment = url.partition("#")
+    out = quote(base, safe=_URL_SAFE + "[]")
+    if sep:
+        out += "#" + quote(fragment, safe=_URL_SAFE)
+    return out
+
+
+def _links(chapter) -> None:
+    for a in chapter.body.find_all("a", href=True):
+        fixed = valid_url(a["href"])
+        if fixed != a["href"]:
+            a["href"] = fixed
+
+
 def run(chapter, ctx) -> None:
     _title(chapter)
+    _links(chapter)
     _prefix_ids(chapter)
     _headings(chapter)
     _notes(chapter)

