@@ -146,12 +146,13 @@ def build(source_dir: Path, out_dir: Path, formats: tuple[str, ...] = ("epub", "
                                  warnings[0].file, warnings[0].line)
     result = BuildResult(book=book, notes=notes, timings=timings)
     out_dir.mkdir(parents=True, exist_ok=True)
-    if "epub" in formats:
-        t0 = time.perf_counter()
-        result.outputs.append(epub_emit.write(book, out_dir / f"{config.output}.epub", out_dir / ".cache"))
-        timings["emit.epub"] = time.perf_counter() - t0
+    # the PDF first: its page numbers feed the EPUB's page list
     if "pdf" in formats:
         t0 = time.perf_counter()
         result.outputs.append(pdf_emit.write(book, out_dir / f"{config.output}.pdf", out_dir / ".cache"))
         timings["emit.pdf"] = time.perf_counter() - t0
+    if "epub" in formats:
+        t0 = time.perf_counter()
+        result.outputs.insert(0, epub_emit.write(book, out_dir / f"{config.output}.epub", out_dir / ".cache"))
+        timings["emit.epub"] = time.perf_counter() - t0
     return result

@@ -165,6 +165,7 @@ class Book:
     credits: list[Credit] = field(default_factory=list)
     toc: list[dict[str, Any]] = field(default_factory=list)
     page_count: int = 0  # of the PDF, once laid out
+    page_map: dict[str, Any] = field(default_factory=dict)  # print pages, for the EPUB's page list
 
     @property
     def assets(self) -> dict[str, Asset]:

@@ -33,6 +33,11 @@ def metadata(book: Book, has_images: bool, page_list: bool) -> list[tuple[str, s
     return out
 
 
+def page_map(document) -> dict:
+    """From a laid-out WeasyPrint document: where each print page starts (not yet mapped)."""
+    return {}
+
+
 def page_list(book: Book) -> list[dict]:
     """Print page numbers mapped into the EPUB: none until the PDF's pages are known."""
     return []

@@ -17,7 +17,7 @@ from weasyprint.urls import URLFetcher
 from .. import layout
 from ..images.prepare import for_print
 from ..model import Book, Diagnostic
-from . import atomic_path, build_time
+from . import accessibility, atomic_path, build_time
 from .epub import cover_asset
 
 TRIM_SIZES = {"a4": "A4", "a5": "A5", "letter": "letter", "6x9": "6in 9in", "b5": "B5"}
@@ -103,21 +103,28 @@ def stylesheets(book: Book, fetcher) -> list[CSS]:
     return [CSS(string=css, url_fetcher=fetcher, base_url=str(layout.TEMPLATES) + "/")]
 
 
-def write(book: Book, target: Path, cache_dir: Path) -> Path:
+def render_document(book: Book, cache_dir: Path):
+    """Lay the book out with WeasyPrint (no file written); records the page count and page map."""
     work = (cache_dir / "pdf").resolve()
     html = render_html(book, work)
     (work / "book.html").write_text(html, encoding="utf-8")
     refused: list[str] = []
-    roots = [work] + layout.search_path(book)
-    fetcher = BookFetcher(roots, refused)
-    when = build_time(book.source_dir, book.config.date)
+    fetcher = BookFetcher([work] + layout.search_path(book), refused)
     options = {"pdf_tags": book.config.pdf.tagged, "stylesheets": stylesheets(book, fetcher)}
     if book.config.pdf.pdf_variant:
         options["pdf_variant"] = book.config.pdf.pdf_variant
-    with source_date_epoch(int(when.timestamp())), atomic_path(target) as tmp:
-        document = HTML(string=html, base_url=str(work) + "/", url_fetcher=fetcher).render(**options)
-        book.page_count = len(document.pages)
-        document.write_pdf(tmp, **options)
+    document = HTML(string=html, base_url=str(work) + "/", url_fetcher=fetcher).render(**options)
+    book.page_count = len(document.pages)
+    book.page_map = accessibility.page_map(document)
     for url in refused:
         book.diagnostics.append(Diagnostic("warning", "pdf.fetch", f"refused to fetch {url[:120]}"))
+    return document, options
+
+
+def write(book: Book, target: Path, cache_dir: Path) -> Path:
+    when = build_time(book.source_dir, book.config.date)
+    with source_date_epoch(int(when.timestamp())):
+        document, options = render_document(book, cache_dir)
+        with atomic_path(target) as tmp:
+            document.write_pdf(tmp, **options)
     return target

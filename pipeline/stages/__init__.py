@@ -10,7 +10,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from ..config import BookConfig
-from . import clean, credits, highlight, images, structure, typography
+from . import accessibility, clean, credits, highlight, images, structure, typography
 
 
 @dataclass(frozen=True)
@@ -29,4 +29,5 @@ CHAPTER_STAGES = [
     ("typography", typography.run),  # spacing between Han and Latin text, punctuation
     ("structure", structure.run),  # title, heading ids and outline, footnotes as notes
     ("highlight", highlight.run),  # code blocks highlighted with Pygments
+    ("accessibility", accessibility.run),  # alt text, link context, table headers, language of passages
 ]
