@@ -209,6 +209,28 @@ def test_ordinary_paragraphs_survive(tmp_path_factory, paras):
         assert re.sub(r"\s+", "", p) in got
 
 
+MARKUP = st.lists(st.sampled_from([
+    "# 标题", "## Before you go", "Follow me on [Twitter](https://twitter.com/x?s=20)", "> 原文：<https://a.b/c?utm_source=x>",
+    "<mdspan datatext='x'>文本</mdspan>", "<pattern>", "</div>", "<script>alert(1)</script>", "* * *", "---",
+    "[](https://medium.com/p/x) [## 卡片", "### 副标题", "medium.com](https://medium.com/p/x)", "**", "****",
+    "![H](img/h.png) Hello", "```\n**x**\n```", "<a href='javascript:x'>j</a>", "[x](/@u/p)", "正文段落。", "<p></p>",
+    "[^1]", "[^1]: 注", "- [Course](https://imp.i115008.net/c/1) [Course]", "<details><summary>s</summary>", "|a|b|\n|-|-|\n|1|2|",
+]), min_size=0, max_size=12)
+
+
+@settings(max_examples=60, deadline=None)
+@given(MARKUP)
+def test_any_mix_of_web_markup_cleans_without_error(tmp_path_factory, parts):
+    src = tmp_path_factory.mktemp("m") / "a.md"
+    src.write_text("开头。\n\n" + "\n\n".join(parts) + "\n", encoding="utf-8")  # no front matter
+    ch = run_file(src, "zh-CN")
+    html = ch.body.decode_contents()
+    assert "<script" not in html and "javascript:" not in html and "<mdspan" not in html
+    ids = [t["id"] for t in ch.body.find_all(id=True)]
+    assert len(ids) == len(set(ids))
+    assert all(d.rule.startswith("clean.") for d in ch.diagnostics)
+
+
 # ------------------------------------------------------------------ the shared corpus
 def corpus_files():
     if not CORPUS.is_dir():

@@ -24,6 +24,7 @@ Every removal and change is logged as `clean.<rule>` with the text it removed, s
 """
 from __future__ import annotations
 
+from ...config import key_line
 from ...model import PressroomError
 from . import (affiliate, dividers, embeds, empty, link_cards, links, markup, medium_export,
                outline, outro, provenance, sanitize, title, user_drops)
@@ -53,8 +54,9 @@ def run(chapter, ctx) -> None:
     disabled = {d.replace("_", "-") for d in ctx.config.clean.disable}
     unknown = sorted(disabled - set(RULE_NAMES))
     if unknown:
+        toml = ctx.config.source_dir / "book.toml"
         raise PressroomError(f"[clean] disable: unknown rule {unknown[0]!r}; rules: {', '.join(RULE_NAMES)}",
-                             "book.toml")
+                             str(toml), key_line(toml, "disable", "clean"))
     if chapter.body is None:
         return
     for name, rule in RULES:

@@ -73,6 +73,8 @@ def run(chapter, ctx) -> None:
                 remove(chapter, RULE, inner, "source line moved to metadata (original_url)")
                 _promotions(chapter, block)
             break
+    if chapter.meta.get("original_url"):  # also a canonical link the loader found in the <head>
+        chapter.meta["original_url"] = strip_tracking(chapter.meta["original_url"], opts)[0]
     originals = {chapter.meta.get("original_url"), found} - {None, ""}
     for block in blocks(body):
         line = _link_line(block)

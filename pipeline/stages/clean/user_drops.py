@@ -6,6 +6,7 @@ import re
 
 import soupsieve
 
+from ...config import key_line
 from ...model import PressroomError
 from ._dom import blocks, remove, text
 
@@ -17,12 +18,13 @@ DROPPABLE = ("p", "blockquote", "ul", "ol", "li", "h1", "h2", "h3", "h4", "h5", 
 def run(chapter, ctx) -> None:
     opts = ctx.config.clean
     body = chapter.body
+    toml = ctx.config.source_dir / "book.toml"
     for sel in opts.drop_selectors:
         try:
             found = body.select(sel)
         except (soupsieve.SelectorSyntaxError, ValueError, NotImplementedError) as e:
             raise PressroomError(f"[clean] drop_selectors: invalid CSS selector {sel!r} ({e})".split("\n")[0],
-                                 "book.toml") from None
+                                 str(toml), key_line(toml, "drop_selectors", "clean")) from None
         for node in found:
             if node.parent is not None:
                 remove(chapter, RULE, node, f"dropped by drop_selectors {sel!r}")
@@ -32,7 +34,7 @@ def run(chapter, ctx) -> None:
             patterns.append((pat, re.compile(pat)))
         except re.error as e:
             raise PressroomError(f"[clean] drop_patterns: invalid regular expression {pat!r} ({e})",
-                                 "book.toml") from None
+                                 str(toml), key_line(toml, "drop_patterns", "clean")) from None
     if not patterns:
         return
     for block in list(blocks(body)) + list(body.find_all("li")):
