@@ -22,7 +22,7 @@ AFF_PARAMS = {"affiliate_id", "aff", "affid", "aff_id", "affiliate", "affcode", 
 AMAZON = ("amazon.com", "amazon.co.uk", "amazon.de", "amazon.fr", "amazon.in", "amazon.ca", "amazon.co.jp",
           "amazon.cn", "amazon.es", "amazon.it", "amazon.com.au")
 TARGET_KEYS = ("u", "url", "murl", "rd_parm1", "ued", "p", "urllink", "destination", "dest", "redirect")
-DISCLOSURE_WORD = re.compile(r"affiliate|附属链接|联盟链接|推广链接|会员链接|联属链接|佣金|分成|commission|返利", re.I)
+DISCLOSURE_WORD = re.compile(r"affiliate|amazon associate|qualifying purchases|附属链接|联盟链接|推广链接|会员链接|联属链接|佣金|分成|commission|返利", re.I)
 DISCLOSURE_DEED = re.compile(r"earn|receive|get (a )?(small )?(commission|fee)|at no (extra|additional) cost|"
                              r"purchase|buy|赚|获得|收到|购买|不会.{0,6}额外|免费", re.I)
 MD_LINK = re.compile(r"\[([^\]]*)\]\((\S+?)\)")
@@ -130,5 +130,5 @@ def run(chapter, ctx) -> None:
             continue
         t = text(block)
         if len(t) <= 400 and DISCLOSURE_WORD.search(t) and DISCLOSURE_DEED.search(t) and \
-                re.search(r"link|链接|連結|推荐|recommend|purchase|购买", t, re.I):
+                re.search(r"link|链接|連結|推荐|recommend|purchase|购买|associate", t, re.I):
             remove(chapter, RULE, block, "affiliate disclosure removed", loose_text(block))

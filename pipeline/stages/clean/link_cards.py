@@ -101,8 +101,15 @@ def _markdown_cards(chapter, ctx, body) -> None:
         if start.parent is None or start.name != "p":
             continue
         first = start.find("a")
-        if first is None or text(first) or first.find("img") is not None or \
-                text(start).split("[")[0].strip("* _"):
+        if first is None or text(first) or first.find("img") is not None:
+            continue
+        second = first.find_next_sibling("a")
+        if second is not None and text(second).startswith("#") and text(start) == text(second):
+            m1 = re.match(r"^#+\s*(?P<title>.*?)\s*(?:###.*)?$", text(second))  # the card on one line, parsed
+            _replace(chapter, ctx, [start], [(m1.group("title") if m1 else "", second.get("href", ""))],
+                     "Medium link card")
+            continue
+        if text(start).split("[")[0].strip("* _"):
             continue
         rest = text(start).lstrip("* _")
         if not rest.startswith("[##") and not rest.startswith("["):

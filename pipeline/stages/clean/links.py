@@ -9,7 +9,8 @@ from ._dom import copy_line, has_media, host_is, log, loose_text, text
 
 RULE = "links"
 TRACKING = {"fbclid", "gclid", "dclid", "msclkid", "yclid", "mc_cid", "mc_eid", "igshid", "_hsenc",
-            "_hsmi", "ref_src", "ref_url", "sk", "trk", "trkcampaign", "spm", "share_id"}
+            "_hsmi", "ref_src", "ref_url", "sk", "trk", "trkcampaign", "spm", "share_id", "mkt_tok", "_ga", "gclsrc",
+            "oly_enc_id", "oly_anon_id", "vero_id", "wickedid", "icid", "cmpid", "hsctatracking", "__s", "rb_clickid"}
 #  `ref` names a branch on code hosts; elsewhere it is a referral tag
 REF_KEEP_HOSTS = ("github.com", "gitlab.com", "bitbucket.org", "githubusercontent.com")
 SOCIAL = ("twitter.com", "x.com", "t.co")

@@ -20,13 +20,13 @@ from ._dom import HEADINGS, blocks, is_blank, is_footnotes, is_image_only, remov
 RULE = "outro"
 TAIL = 8
 CTA = re.compile(
-    r"关注我|关注.{0,12}(medium|twitter|推特|领英|linkedin|公众号|专栏|博客|youtube|频道|账号|主页)|"
+    r"关注我|欢迎关注|关注(作者|本号|我们)|关注.{0,12}(medium|twitter|推特|领英|linkedin|公众号|专栏|博客|youtube|频道|账号|主页)|"
     r"订阅|鼓掌|拍手|点赞|👏|留言|请.{0,10}评论|在下面评论|下方评论|评论区|发表评论|留下.{0,6}评论|"
     r"分享给|分享.{0,10}(朋友|同事|他人)|(与|和|跟).{0,12}(朋友|同事).{0,8}分享|联系我|与我联系|连线|"
     r"联系.{0,10}(领英|linkedin|twitter|推特|邮件)|成为.{0,8}会员|加入.{0,12}(会员|邮件列表|通讯|社群|medium)|"
     r"时事通讯|新闻通讯|(每周|每月|我们的|电子)通讯|通讯.{0,4}订阅|电子报|快讯|报名参加|如果(你|您)(喜欢|觉得|认为).{0,16}(这篇|本文|文章|帖子|故事|内容)|"
     r"找到我|支持我|请我喝|"
-    r"\bfollow (me|us|him|her|them|\w+ on)\b|\bsubscrib|\bclap|\bconnect with (me|us|him|her)\b|"
+    r"\bfollow (me|us|him|her|them|\w+ on)\b|\bfollow for more\b|\bsubscrib|\bclap|\bconnect with (me|us|him|her)\b|"
     r"\blet'?s (connect|stay in touch)\b|\breach (out )?to (me|us|him|her)\b|\breach out to \w+ (via|on|at)\b|"
     r"\bget in touch\b|\bbecome a (medium )?member\b|\bjoin (medium|my|our)\b|\bnewsletter\b|\bmailing list\b|"
     r"\bbuy me a coffee\b|\bshare (it|this|the article|this article|this post|this story)? ?with\b|"
