@@ -67,6 +67,10 @@ def run(chapter, ctx) -> None:
     body.clear()
     for child in list(fresh.contents):
         body.append(child.extract())
+    for img in body.find_all("img"):
+        if not (img.get("src") or "").strip():
+            log(chapter, RULE, "image without a usable source removed", img, img.get("alt", ""))
+            img.decompose()
     _unique_ids(chapter, body)
 
 

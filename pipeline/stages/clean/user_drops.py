@@ -4,8 +4,6 @@ from __future__ import annotations
 
 import re
 
-import soupsieve
-
 from ...config import key_line
 from ...model import PressroomError
 from ._dom import blocks, remove, text
@@ -22,8 +20,8 @@ def run(chapter, ctx) -> None:
     for sel in opts.drop_selectors:
         try:
             found = body.select(sel)
-        except (soupsieve.SelectorSyntaxError, ValueError, NotImplementedError) as e:
-            raise PressroomError(f"[clean] drop_selectors: invalid CSS selector {sel!r} ({e})".split("\n")[0],
+        except Exception as e:  # soupsieve's syntax errors and unsupported selectors
+            raise PressroomError(f"[clean] drop_selectors: invalid CSS selector {sel!r} ({str(e).splitlines()[0]})",
                                  str(toml), key_line(toml, "drop_selectors", "clean")) from None
         for node in found:
             if node.parent is not None:
