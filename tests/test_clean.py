@@ -4,7 +4,6 @@ out.html}), rule switches, the explain report, and the whole shared corpus.
 PRESSROOM_REGEN=1 rewrites the goldens (review the diff before committing)."""
 from __future__ import annotations
 
-import dataclasses
 import json
 import os
 import re

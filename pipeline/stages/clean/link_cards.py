@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import re
 
-from bs4 import NavigableString, Tag
+from bs4 import Tag
 
 from ._dom import blocks, copy_line, loose_text, remove, text
 

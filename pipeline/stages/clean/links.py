@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
 
-from ._dom import copy_line, has_media, host_is, log, loose_text, text
+from ._dom import has_media, host_is, log, loose_text, text
 
 RULE = "links"
 TRACKING = {"fbclid", "gclid", "dclid", "msclkid", "yclid", "mc_cid", "mc_eid", "igshid", "_hsenc",
@@ -96,4 +96,4 @@ def run(chapter, ctx) -> None:
             a.unwrap()
 
 
-__all__ = ["strip_tracking", "scheme_of", "run", "copy_line"]
+__all__ = ["strip_tracking", "scheme_of", "run"]
