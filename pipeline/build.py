@@ -1,32 +1,31 @@
-"""The build: config -> chapters through CHAPTER_STAGES (in a process pool) -> BOOK_STAGES -> emit.
+"""The build: config -> chapters through CHAPTER_STAGES (in a process pool, cached by content)
+-> BOOK_STAGES -> emit (the PDF first: its pages feed the EPUB's page list).
 
 `build()` is what `pressroom build`, `make epub` and `make pdf` call. It returns the Book and the
-paths written; a user's mistake raises PressroomError (one line, exit code 2).
+paths written; a user's mistake raises PressroomError (one line, exit code 2). When nothing that
+goes into the outputs changed since the last build, it does nothing and says so.
 """
 from __future__ import annotations
 
+import hashlib
 import os
 import re
 import time
-from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from bs4 import BeautifulSoup
-
-from .book import BOOK_STAGES
+from . import cache as cachemod
 from .config import BookConfig, load_config
-from .load import load_chapter
 from .model import Book, Chapter, PressroomError
-from .stages import CHAPTER_STAGES, StageContext
 
 
 @dataclass
 class BuildResult:
-    book: Book
+    book: Book | None  # None when nothing changed and nothing was built
     outputs: list[Path] = field(default_factory=list)
     notes: list[str] = field(default_factory=list)
     timings: dict[str, float] = field(default_factory=dict)
+    up_to_date: bool = False
 
 
 def _rel(path: Path, root: Path) -> str:
@@ -46,9 +45,11 @@ def _numbered(path: Path) -> bool:
     return not (m and re.search(r"^numbered:\s*false\s*$", m.group(1), re.M))
 
 
-def process_chapter(path: Path, rel: str, number: int, position: int, ctx: StageContext,
-                    timings: dict | None = None) -> Chapter:
+def process_chapter(path: Path, rel: str, number: int, position: int, ctx, timings: dict | None = None) -> Chapter:
     """Load one article and run every chapter stage on it."""
+    from .load import load_chapter
+    from .stages import CHAPTER_STAGES
+
     t0 = time.perf_counter()
     chapter = load_chapter(path, rel, number)
     chapter.position = position
@@ -58,66 +59,89 @@ def process_chapter(path: Path, rel: str, number: int, position: int, ctx: Stage
         t0 = time.perf_counter()
         try:
             stage(chapter, ctx)
-        except PressroomError:
-            raise
         except RecursionError:
             raise PressroomError("markup is nested too deeply to process; simplify the nesting", rel) from None
         if timings is not None:
             timings[name] = timings.get(name, 0) + time.perf_counter() - t0
         if chapter.omitted:
             break
+    chapter.dom = str(chapter.dom)  # a string pickles fast and safely; parsed again by the caller
     return chapter
 
 
-def _worker(args) -> tuple[Chapter, dict]:
-    path, rel, number, position, ctx = args
+def _worker(task) -> tuple[Chapter, dict]:
     timings: dict = {}
-    chapter = process_chapter(path, rel, number, position, ctx, timings)
-    chapter.dom = str(chapter.dom)  # a string pickles fast and safely; parsed again in the parent
+    chapter = process_chapter(*task, timings=timings)
     return chapter, timings
 
 
-def run_chapters(files: list[Path], ctx: StageContext, jobs: int, timings: dict) -> list[Chapter]:
-    tasks = []
-    number = 0
+def _tasks(files: list[Path], ctx) -> list[tuple]:
+    tasks, number = [], 0
     for position, path in enumerate(files, 1):
         numbered = _numbered(path)
         number += numbered
         tasks.append((path, _rel(path, ctx.source_dir), number if numbered else 0, position, ctx))
-    if jobs <= 1 or len(tasks) <= 1:
-        chapters = [process_chapter(*t, timings=timings) for t in tasks]
-        for chapter in chapters:  # the same round trip a pooled chapter makes, so outputs match
-            chapter.dom = BeautifulSoup(str(chapter.dom), "lxml")
-        return chapters
-    chapters = []
-    with ProcessPoolExecutor(max_workers=min(jobs, len(tasks))) as pool:
-        for chapter, t in pool.map(_worker, tasks, chunksize=max(1, len(tasks) // (jobs * 4))):
-            chapter.dom = BeautifulSoup(chapter.dom, "lxml")
-            chapters.append(chapter)
-            for k, v in t.items():
-                timings[k] = timings.get(k, 0) + v
+    return tasks
+
+
+def run_chapters(files: list[Path], ctx, jobs: int, timings: dict, use_cache: bool = True) -> list[Chapter]:
+    """Every chapter through the stages: from the cache when its inputs are unchanged, else in a
+    process pool. Serial, parallel and cached runs give the same chapters."""
+    from bs4 import BeautifulSoup
+
+    tasks = _tasks(files, ctx)
+    store = cachemod.ChapterCache(ctx.cache_dir) if use_cache else None
+    keys = [cachemod.chapter_key(t[0], t[1], t[2], t[3], ctx.config, ctx.strict, ctx.offline) for t in tasks]
+    chapters: list[Chapter | None] = [store.get(k) if store else None for k in keys]
+    todo = [i for i, ch in enumerate(chapters) if ch is None]
+    timings["cache.hits"] = len(tasks) - len(todo)
+    if jobs <= 1 or len(todo) <= 1:
+        for i in todo:
+            chapters[i] = process_chapter(*tasks[i], timings=timings)
+            if store:
+                store.put(keys[i], chapters[i])
+    else:
+        from concurrent.futures import ProcessPoolExecutor
+
+        with ProcessPoolExecutor(max_workers=min(jobs, len(todo))) as pool:
+            results = pool.map(_worker, [tasks[i] for i in todo], chunksize=max(1, len(todo) // (jobs * 4)))
+            for i, (chapter, t) in zip(todo, results):
+                chapters[i] = chapter
+                if store:
+                    store.put(keys[i], chapter)
+                for k, v in t.items():
+                    timings[k] = timings.get(k, 0) + v
+    for chapter in chapters:
+        chapter.dom = BeautifulSoup(chapter.dom, "lxml")
     return chapters
 
 
+def _context(config: BookConfig, source_dir: Path, cache_dir: Path, strict: bool, offline: bool):
+    from .stages import StageContext
+
+    return StageContext(config=config, source_dir=source_dir.resolve(), cache_dir=cache_dir.resolve(),
+                        strict=strict, offline=offline or config.images.offline)
+
+
 def assemble(config: BookConfig, source_dir: Path, cache_dir: Path, strict: bool = False,
-             offline: bool = False, jobs: int = 1, timings: dict | None = None) -> Book:
+             offline: bool = False, jobs: int = 1, timings: dict | None = None, use_cache: bool = True) -> Book:
     """Run the chapter stages and the book stages; the Book is ready to emit."""
+    from .book import BOOK_STAGES
+
     timings = {} if timings is None else timings
-    ctx = StageContext(config=config, source_dir=source_dir.resolve(), cache_dir=cache_dir.resolve(),
-                       strict=strict, offline=offline or config.images.offline)
+    ctx = _context(config, source_dir, cache_dir, strict, offline)
     files = config.chapter_files()
     for p in files:
-        resolved = p.resolve()
-        if not resolved.is_relative_to(ctx.source_dir):
+        if not p.resolve().is_relative_to(ctx.source_dir):
             raise PressroomError("chapter file is outside the book's folder; move it in", _rel(p, source_dir))
-    chapters = run_chapters(files, ctx, jobs, timings)
+    chapters = run_chapters(files, ctx, jobs, timings, use_cache)
     diagnostics = [d for ch in chapters for d in ch.diagnostics]
     if any(ch.omitted for ch in chapters):  # number the remaining chapters again
         files = [f for f, ch in zip(files, chapters) if not ch.omitted]
         if not files:
             raise PressroomError("every article is empty; nothing to build (add text to the chapters)",
                                  _rel(source_dir / "book.toml", source_dir) if config.from_file else str(source_dir))
-        chapters = run_chapters(files, ctx, jobs, timings)
+        chapters = run_chapters(files, ctx, jobs, timings, use_cache)
         diagnostics = [d for d in diagnostics if d.rule == "clean.empty"] + \
             [d for ch in chapters for d in ch.diagnostics]
     book = Book(config=config, source_dir=source_dir, chapters=chapters, diagnostics=diagnostics)
@@ -128,17 +152,46 @@ def assemble(config: BookConfig, source_dir: Path, cache_dir: Path, strict: bool
     return book
 
 
+def _book_key(config: BookConfig, source_dir: Path, formats, strict: bool, offline: bool, state: dict) -> str | None:
+    """What goes into the outputs, hashed; None when a recorded dependency changed."""
+    from . import layout
+    from .emit import build_time
+
+    for dep, stat in state.get("deps", {}).items():
+        if cachemod.stat_of(dep) != stat:
+            return None
+    h = hashlib.sha256()
+    for part in (cachemod.pipeline_version(), repr(cachemod._config_for_stages(config)), ",".join(formats),
+                 str(strict), str(offline), build_time(source_dir, config.date).isoformat(),
+                 cachemod.tree_hash([p for p in (source_dir / config.templates, layout.TEMPLATES)])):
+        h.update(part.encode())
+        h.update(b"\0")
+    for path in config.chapter_files():
+        h.update(_rel(path, source_dir).encode())
+        h.update(path.read_bytes())
+    return h.hexdigest()
+
+
 def build(source_dir: Path, out_dir: Path, formats: tuple[str, ...] = ("epub", "pdf"), strict: bool = False,
-          offline: bool = False, jobs: int | None = None) -> BuildResult:
+          offline: bool = False, jobs: int | None = None, force: bool = False) -> BuildResult:
+    source_dir = Path(source_dir)
+    out_dir = Path(out_dir)
+    cache_dir = out_dir / ".cache"
+    config, notes = load_config(source_dir)
+    targets = {fmt: out_dir / f"{config.output}.{fmt}" for fmt in ("epub", "pdf") if fmt in formats}
+    state = cachemod.read_state(cache_dir)
+    key = _book_key(config, source_dir, sorted(formats), strict, offline, state)
+    if (not force and key is not None and state.get("key") == key
+            and all(cachemod.output_stamp(p) == state.get("outputs", {}).get(str(p)) for p in targets.values())):
+        return BuildResult(book=None, outputs=list(targets.values()), up_to_date=True,
+                           notes=notes + state.get("warnings", []) + ["nothing changed since the last build"])
+
     from .emit import epub as epub_emit
     from .emit import pdf as pdf_emit
 
-    source_dir = Path(source_dir)
-    out_dir = Path(out_dir)
-    config, notes = load_config(source_dir)
     timings: dict[str, float] = {}
-    book = assemble(config, source_dir, out_dir / ".cache", strict, offline,
-                    jobs if jobs is not None else (os.cpu_count() or 1), timings)
+    book = assemble(config, source_dir, cache_dir, strict, offline, jobs if jobs is not None else (os.cpu_count() or 1),
+                    timings)
     if strict:
         warnings = [d for d in book.diagnostics if d.level in ("warning", "error")]
         if warnings:
@@ -146,13 +199,20 @@ def build(source_dir: Path, out_dir: Path, formats: tuple[str, ...] = ("epub", "
                                  warnings[0].file, warnings[0].line)
     result = BuildResult(book=book, notes=notes, timings=timings)
     out_dir.mkdir(parents=True, exist_ok=True)
-    # the PDF first: its page numbers feed the EPUB's page list
-    if "pdf" in formats:
+    if "pdf" in targets:
         t0 = time.perf_counter()
-        result.outputs.append(pdf_emit.write(book, out_dir / f"{config.output}.pdf", out_dir / ".cache"))
+        result.outputs.append(pdf_emit.write(book, targets["pdf"], cache_dir))
         timings["emit.pdf"] = time.perf_counter() - t0
-    if "epub" in formats:
+    if "epub" in targets:
         t0 = time.perf_counter()
-        result.outputs.insert(0, epub_emit.write(book, out_dir / f"{config.output}.epub", out_dir / ".cache"))
+        result.outputs.insert(0, epub_emit.write(book, targets["epub"], cache_dir))
         timings["emit.epub"] = time.perf_counter() - t0
+    deps = {dep for ch in book.chapters for dep in ch.deps}
+    if all(ch.cacheable for ch in book.chapters):
+        cachemod.write_state(cache_dir, {
+            "key": key or _book_key(config, source_dir, sorted(formats), strict, offline, {}),
+            "deps": {d: cachemod.stat_of(d) for d in sorted(deps)},
+            "outputs": {str(p): cachemod.output_stamp(p) for p in targets.values()},
+            "warnings": [f"{d.level}: {d}" for d in book.diagnostics if d.level in ("warning", "error")],
+        })
     return result

@@ -34,10 +34,11 @@ def cmd_build(args) -> int:
 
     formats = ("epub", "pdf") if args.format == "all" else (args.format,)
     result = build(Path(args.source), Path(args.out), formats, strict=args.strict, offline=args.offline,
-                   jobs=args.jobs)
+                   jobs=args.jobs, force=args.explain or args.force)
     for note in result.notes:
-        print(f"note: {note}", file=sys.stderr)
-    _print_diagnostics(result.book, args.explain)
+        print(note if note.startswith(("warning:", "error:")) else f"note: {note}", file=sys.stderr)
+    if result.book is not None:
+        _print_diagnostics(result.book, args.explain)
     for path in result.outputs:
         print(f"wrote {path}")
     if args.timings:
@@ -118,6 +119,7 @@ def parser() -> argparse.ArgumentParser:
     b.add_argument("--explain", action="store_true", help="list every rule that fired, with the text it changed")
     b.add_argument("--jobs", type=int, default=None, help="chapters in parallel (default: the number of cores)")
     b.add_argument("--timings", action="store_true", help="print the time each stage took")
+    b.add_argument("--force", action="store_true", help="build even when nothing changed")
     b.set_defaults(func=cmd_build)
 
     c = sub.add_parser("check", help="validate built EPUB and PDF files")

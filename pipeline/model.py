@@ -117,6 +117,8 @@ class Chapter:
     lang: str = ""
     omitted: bool = False  # an empty article, left out of the book
     position: int = 0  # 1-based place in the book, numbered or not
+    deps: dict[str, Any] = field(default_factory=dict)  # files read besides the article (cache checks)
+    cacheable: bool = True  # False when the result depends on something not recorded (network)
 
     @property
     def body(self):

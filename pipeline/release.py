@@ -47,7 +47,7 @@ def report(book, checks, warnings) -> dict:
 
 
 def make_release(source: Path, out: Path, jobs: int | None = None) -> list[Path]:
-    result = build(source, out, ("epub", "pdf"), jobs=jobs)
+    result = build(source, out, ("epub", "pdf"), jobs=jobs, force=True)
     book = result.book
     checks = [check_file(p) for p in result.outputs]
     for c in checks:

@@ -140,6 +140,7 @@ def _load(chapter, ctx, src: str):
     try:
         source = resolve(src, chapter.source_path, Path(ctx.source_dir), opts.asset_dirs)
         if source.kind == "file":
+            chapter.deps[str(source.path)] = None
             data = source.path.read_bytes()
         elif source.kind == "data":
             data = source.data
@@ -148,11 +149,25 @@ def _load(chapter, ctx, src: str):
         asset = check(data, opts.max_pixels)
         return for_epub(asset, opts, cache_dir=Path(ctx.cache_dir) / "images"), ""
     except ImageNotFound as e:
+        _watch_for(chapter, ctx, src)
         return None, f"image not found: {src} ({e})"
     except ImageRejected as e:
         return None, f"image not usable: {src} ({e})"
     except OSError as e:
         return None, f"image not readable: {src} ({e.strerror or e})"
+
+
+def _watch_for(chapter, ctx, src: str) -> None:
+    """A missing image may appear: the cache watches the folders it would be found in."""
+    if src.startswith(("http://", "https://", "//")):
+        chapter.cacheable = False  # a later online build may fetch it
+        return
+    rel = Path(src.replace("\\", "/"))
+    roots = [chapter.source_path.parent, Path(ctx.source_dir) / "img"]
+    roots += [Path(ctx.source_dir) / d for d in ctx.config.images.asset_dirs]
+    for root in roots:
+        for folder in (root, (root / rel).parent, (root / rel.name).parent):
+            chapter.deps[str(folder.resolve())] = None
 
 
 def _embed(chapter, ctx, img, loaded, inline: bool, label: str = ""):

@@ -1,0 +1,124 @@
+"""A content-addressed cache of chapter stage outputs, and the record of the last build.
+
+A chapter's key is the hash of what its stages read: the article's bytes, its place in the book,
+the configuration, the pipeline's own code, and the build flags. The files it read besides the
+article (its images) are recorded with their size and modification time and checked on every
+lookup, as make does. A cache entry is written whole (temporary file, then rename) or not at all,
+so an interrupted build leaves the cache consistent.
+
+The build record (`state.json`) holds the key of everything that went into the outputs; when it
+matches and the outputs are still the ones written, `pressroom build` has nothing to do.
+"""
+from __future__ import annotations
+
+import functools
+import hashlib
+import json
+import os
+import pickle
+import tempfile
+from pathlib import Path
+
+PIPELINE_DIR = Path(__file__).resolve().parent
+FORMAT = 1  # bump when the pickled Chapter changes shape
+
+
+@functools.lru_cache(maxsize=1)
+def pipeline_version() -> str:
+    """The hash of the pipeline's own code: a change to any stage invalidates the cache."""
+    h = hashlib.sha256(f"format {FORMAT}".encode())
+    for p in sorted(PIPELINE_DIR.rglob("*.py")):
+        h.update(p.relative_to(PIPELINE_DIR).as_posix().encode())
+        h.update(p.read_bytes())
+    return h.hexdigest()
+
+
+def tree_hash(folders: list[Path]) -> str:
+    """The hash of every file under some folders (templates), names and bytes."""
+    h = hashlib.sha256()
+    for folder in folders:
+        if folder.is_dir():
+            for p in sorted(folder.rglob("*")):
+                if p.is_file():
+                    h.update(p.relative_to(folder).as_posix().encode())
+                    h.update(p.read_bytes())
+    return h.hexdigest()
+
+
+def chapter_key(path: Path, rel: str, number: int, position: int, config, strict: bool, offline: bool) -> str:
+    h = hashlib.sha256()
+    for part in (pipeline_version(), rel, str(number), str(position), repr(_config_for_stages(config)),
+                 str(strict), str(offline)):
+        h.update(part.encode())
+        h.update(b"\0")
+    h.update(path.read_bytes())
+    return h.hexdigest()
+
+
+def _config_for_stages(config) -> tuple:
+    """What of the configuration the chapter stages may read (not the folder it came from)."""
+    import dataclasses
+
+    d = dataclasses.asdict(config)
+    d.pop("source_dir", None)
+    return tuple(sorted((k, repr(v)) for k, v in d.items()))
+
+
+def stat_of(path: str) -> list[int] | None:
+    try:
+        st = os.stat(path)
+    except OSError:
+        return None
+    return [st.st_size, st.st_mtime_ns]
+
+
+def _write_atomic(path: Path, data: bytes) -> None:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=".tmp-")
+    try:
+        with os.fdopen(fd, "wb") as f:
+            f.write(data)
+        os.replace(tmp, path)
+    except BaseException:
+        Path(tmp).unlink(missing_ok=True)
+        raise
+
+
+class ChapterCache:
+    """Chapters after their stages, with the DOM serialized, by key."""
+
+    def __init__(self, cache_dir: Path):
+        self.root = Path(cache_dir) / "chapters"
+
+    def get(self, key: str):
+        path = self.root / key[:2] / f"{key}.pickle"
+        try:
+            chapter = pickle.loads(path.read_bytes())
+        except (OSError, pickle.UnpicklingError, EOFError, AttributeError, ImportError, TypeError):
+            return None
+        for dep, stat in chapter.deps.items():
+            if stat_of(dep) != stat:
+                return None
+        return chapter
+
+    def put(self, key: str, chapter) -> None:
+        """`chapter.dom` must already be a string."""
+        if not chapter.cacheable:
+            return
+        chapter.deps = {dep: stat_of(dep) for dep in chapter.deps}
+        _write_atomic(self.root / key[:2] / f"{key}.pickle", pickle.dumps(chapter, protocol=pickle.HIGHEST_PROTOCOL))
+
+
+def read_state(cache_dir: Path) -> dict:
+    try:
+        return json.loads((Path(cache_dir) / "state.json").read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return {}
+
+
+def write_state(cache_dir: Path, state: dict) -> None:
+    _write_atomic(Path(cache_dir) / "state.json", json.dumps(state, indent=1, sort_keys=True).encode())
+
+
+def output_stamp(path: Path) -> list[int] | None:
+    return stat_of(str(path))
