@@ -1,0 +1,219 @@
+#!/usr/bin/env python3
+"""`make bench`: Pressroom against pandoc 3.9 on the same articles, cold and warm.
+
+Assembles a 50-article and a 200-article book from the Chinese folders of ../shared/corpus (with
+their images), then measures, `--runs` times each (the median is reported): Pressroom EPUB and PDF
+from a cold cache, pandoc Markdown -> EPUB 3, pandoc -> HTML + WeasyPrint -> PDF, WeasyPrint alone
+on Pressroom's own final HTML (the floor for one process), a rebuild with nothing changed, a rebuild
+after one chapter was edited, and the 200-article PDF's peak memory. Wall time, CPU time (user +
+system of the whole process tree) and peak memory (RSS of the whole process tree, sampled every
+20 ms). Prints a table and writes build/bench.json. A benchmark, never a test.
+"""
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import shutil
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+import psutil
+
+ROOT = Path(__file__).resolve().parents[1]
+CORPUS = ROOT.parent / "shared" / "corpus"
+FOLDERS = ["tds-zh-2025/docs", "medium-zh-javarevisited/docs", "tds-zh/docs"]
+PY = sys.executable
+
+
+def pandoc() -> str:
+    import pypandoc
+
+    return pypandoc.get_pandoc_path()
+
+
+def measure(cmd: list[str], cwd: Path, env: dict | None = None) -> dict:
+    """Run a command; wall time, CPU time and peak RSS of its whole process tree."""
+    t0 = time.perf_counter()
+    proc = psutil.Popen(cmd, cwd=cwd, env={**os.environ, **(env or {})}, stdout=subprocess.DEVNULL,
+                        stderr=subprocess.PIPE)
+    peak = 0
+    cpu: dict[int, float] = {}
+    while proc.poll() is None:
+        rss = 0
+        try:
+            procs = [proc] + proc.children(recursive=True)
+        except psutil.NoSuchProcess:
+            procs = []
+        for p in procs:
+            try:
+                rss += p.memory_info().rss
+                t = p.cpu_times()
+                cpu[p.pid] = t.user + t.system + t.children_user + t.children_system
+            except psutil.Error:
+                pass
+        peak = max(peak, rss)
+        time.sleep(0.02)
+    wall = time.perf_counter() - t0
+    err = proc.stderr.read().decode("utf-8", "replace")
+    if proc.returncode != 0:
+        raise SystemExit(f"failed ({proc.returncode}): {' '.join(cmd)}\n{err[-2000:]}")
+    # the children's CPU time, counted once the process ended (getrusage of waited children)
+    return {"wall": wall, "cpu": sum(cpu.values()), "rss": peak}
+
+
+def assemble(dest: Path, count: int) -> Path:
+    """A book folder with `count` articles (cycled when the corpus has fewer) and their images."""
+    articles = []
+    for folder in FOLDERS:
+        src = CORPUS / folder
+        articles += sorted(p for p in src.glob("*.md"))
+    if not articles:
+        raise SystemExit(f"no corpus at {CORPUS}")
+    book = dest / f"book{count}"
+    chapters = book / "chapters"
+    chapters.mkdir(parents=True)
+    for folder in FOLDERS:
+        img = CORPUS / folder / "img"
+        if img.is_dir():
+            for p in img.iterdir():
+                target = chapters / "img" / p.name
+                target.parent.mkdir(exist_ok=True)
+                if not target.exists():
+                    shutil.copyfile(p, target)
+    for i in range(count):
+        src = articles[i % len(articles)]
+        shutil.copyfile(src, chapters / f"{i:03d}-{src.name}")
+    (book / "book.toml").write_text(f'title = "Bench {count}"\nauthors = ["Pressroom bench"]\nlanguage = "zh-CN"\n'
+                                    f'chapters_glob = "chapters/*.md"\n\n[images]\noffline = true\n', encoding="utf-8")
+    return book
+
+
+def pressroom(book: Path, out: Path, fmt: str) -> list[str]:
+    return [PY, "-m", "pipeline", "build", "--source", str(book), "--out", str(out), "--format", fmt]
+
+
+def pandoc_epub(book: Path, out: Path) -> list[str]:
+    files = sorted(str(p) for p in (book / "chapters").glob("*.md"))
+    return [pandoc(), "-f", "markdown", "-t", "epub3", "--metadata", "title=Bench", "--metadata", "lang=zh-CN",
+            "--resource-path", str(book / "chapters"), "-o", str(out / "pandoc.epub"), *files]
+
+
+def pandoc_pdf(book: Path, out: Path) -> list[str]:
+    files = " ".join(f"'{p}'" for p in sorted((book / "chapters").glob("*.md")))
+    html = out / "pandoc.html"
+    script = (f"'{pandoc()}' -f markdown -t html5 -s --metadata title=Bench --metadata lang=zh-CN -o '{html}' {files} && "
+              f"'{PY}' -m weasyprint -u '{book / 'chapters'}/' '{html}' '{out / 'pandoc.pdf'}'")
+    return ["sh", "-c", script]
+
+
+WEASYPRINT_ALONE = """
+import sys
+from pathlib import Path
+from weasyprint import HTML
+from pipeline.config import load_config
+from pipeline.emit.pdf import BookFetcher, stylesheets
+from pipeline import layout
+from pipeline.model import Book
+source, work, target = map(Path, sys.argv[1:4])
+config, _ = load_config(source)
+book = Book(config=config, source_dir=source, chapters=[])
+fetcher = BookFetcher([work] + layout.search_path(book), [])
+HTML(filename=str(work / "book.html"), base_url=str(work) + "/", url_fetcher=fetcher).write_pdf(
+    target, stylesheets=stylesheets(book, fetcher), pdf_tags=config.pdf.tagged)
+"""
+
+
+def median(rows: list[dict]) -> dict:
+    return {k: statistics.median(r[k] for r in rows) for k in rows[0]}
+
+
+def run_case(name: str, make_cmd, runs: int, results: dict, prepare=None, cwd=ROOT) -> dict:
+    rows = []
+    for i in range(runs):
+        cmd = make_cmd(i)
+        if prepare:
+            prepare(i)
+        rows.append(measure(cmd, cwd))
+    results[name] = {**median(rows), "runs": runs}
+    r = results[name]
+    print(f"  {name:<34} {r['wall']:8.2f} s wall {r['cpu']:8.2f} s cpu {r['rss'] / 2**20:8.0f} MiB", flush=True)
+    return r
+
+
+def bench_book(book: Path, work: Path, runs: int, results: dict, prefix: str, full: bool) -> None:
+    env_out = lambda tag, i: work / f"{prefix}-{tag}-{i}"  # noqa: E731 - a fresh folder per cold run
+    run_case(f"{prefix} pressroom epub cold", lambda i: pressroom(book, env_out("epub", i), "epub"), runs, results)
+    run_case(f"{prefix} pressroom pdf cold", lambda i: pressroom(book, env_out("pdf", i), "pdf"), runs, results)
+    if not full:
+        return
+    for i in range(runs):
+        env_out("pandoc", i).mkdir(parents=True, exist_ok=True)
+    run_case(f"{prefix} pandoc epub", lambda i: pandoc_epub(book, env_out("pandoc", i)), runs, results)
+    run_case(f"{prefix} pandoc+weasyprint pdf", lambda i: pandoc_pdf(book, env_out("pandoc", i)), runs, results)
+    work_html = env_out("pdf", 0) / ".cache" / "pdf"
+    run_case(f"{prefix} weasyprint alone (our html)",
+             lambda i: [PY, "-c", WEASYPRINT_ALONE, str(book), str(work_html), str(work / f"alone-{i}.pdf")],
+             runs, results)
+    # warm: nothing changed, then one chapter edited (in the cold runs' output folders)
+    run_case(f"{prefix} pressroom epub nothing changed", lambda i: pressroom(book, env_out("epub", 0), "epub"),
+             runs, results)
+    run_case(f"{prefix} pressroom pdf nothing changed", lambda i: pressroom(book, env_out("pdf", 0), "pdf"),
+             runs, results)
+    chapter = sorted((book / "chapters").glob("*.md"))[len(list((book / "chapters").glob("*.md"))) // 2]
+
+    def edit(i):
+        with chapter.open("a", encoding="utf-8") as f:
+            f.write(f"\n\n编辑第 {i} 次：作者补充了一句话。\n")
+
+    run_case(f"{prefix} pressroom epub one chapter edited", lambda i: pressroom(book, env_out("epub", 0), "epub"),
+             runs, results, prepare=edit)
+    run_case(f"{prefix} pressroom pdf one chapter edited", lambda i: pressroom(book, env_out("pdf", 0), "pdf"),
+             runs, results, prepare=edit)
+
+
+def ratios(results: dict) -> dict:
+    r = lambda a, b: results[a]["wall"] / results[b]["wall"] if a in results and b in results else None  # noqa: E731
+    return {
+        "epub cold / pandoc epub (target <= 1.0)": r("50 pressroom epub cold", "50 pandoc epub"),
+        "pandoc+weasyprint / pdf cold (target >= 2.0)": r("50 pandoc+weasyprint pdf", "50 pressroom pdf cold"),
+        "pdf cold / weasyprint alone (target <= 1.1)": r("50 pressroom pdf cold", "50 weasyprint alone (our html)"),
+        "epub one chapter edited / cold (target < 0.25)": r("50 pressroom epub one chapter edited", "50 pressroom epub cold"),
+        "pdf one chapter edited / cold (target < 0.35)": r("50 pressroom pdf one chapter edited", "50 pressroom pdf cold"),
+        "epub nothing changed, s (target < 0.5)": results.get("50 pressroom epub nothing changed", {}).get("wall"),
+        "pdf nothing changed, s (target < 0.5)": results.get("50 pressroom pdf nothing changed", {}).get("wall"),
+        "200-article pdf peak GiB (target < 1.5)": (results.get("200 pressroom pdf cold", {}).get("rss", 0) / 2**30) or None,
+    }
+
+
+def main() -> None:
+    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    ap.add_argument("--runs", type=int, default=3)
+    ap.add_argument("--skip-200", action="store_true")
+    args = ap.parse_args()
+    results: dict = {}
+    with tempfile.TemporaryDirectory(prefix="pressroom-bench-") as tmp:
+        tmp = Path(tmp)
+        print(f"machine: {os.cpu_count()} cores, pandoc {subprocess.run([pandoc(), '--version'], capture_output=True, text=True).stdout.split()[1]}")
+        book50 = assemble(tmp, 50)
+        print(f"50 articles, {len(list((book50 / 'chapters' / 'img').iterdir()))} image files; medians of {args.runs} runs")
+        bench_book(book50, tmp, args.runs, results, "50", full=True)
+        if not args.skip_200:
+            book200 = assemble(tmp, 200)
+            bench_book(book200, tmp, 1, results, "200", full=False)
+    print("\nratios and targets")
+    table = ratios(results)
+    for name, value in table.items():
+        print(f"  {name:<48} {'n/a' if value is None else f'{value:.2f}'}")
+    out = ROOT / "build" / "bench.json"
+    out.parent.mkdir(exist_ok=True)
+    out.write_text(json.dumps({"results": results, "ratios": table}, indent=2, ensure_ascii=False) + "\n")
+    print(f"\nwrote {out}")
+
+
+if __name__ == "__main__":
+    main()
