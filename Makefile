@@ -37,8 +37,12 @@ check: $(STAMP)
 release: $(STAMP)
 	$(PY) -m pipeline release --source $(SOURCE) --out $(OUT)
 
-bench: $(STAMP)
+bench: $(STAMP) .venv/.bench-installed
 	$(PY) bench/run.py
+
+.venv/.bench-installed: pyproject.toml
+	$(PY) -m pip install -q --disable-pip-version-check 'pypandoc-binary==1.17' 'psutil==7.2.2'
+	@touch $@
 
 fuzz: $(STAMP)
 	PRESSROOM_FUZZ_EXAMPLES=2000 $(PY) -m pytest -q -m slow tests/test_fuzz.py
