@@ -38,11 +38,13 @@ def pandoc() -> str:
 
 def measure(cmd: list[str], cwd: Path, env: dict | None = None) -> dict:
     """Run a command; wall time, CPU time and peak RSS of its whole process tree."""
+    import resource
+
+    before = resource.getrusage(resource.RUSAGE_CHILDREN)
     t0 = time.perf_counter()
     proc = psutil.Popen(cmd, cwd=cwd, env={**os.environ, **(env or {})}, stdout=subprocess.DEVNULL,
                         stderr=subprocess.PIPE)
     peak = 0
-    cpu: dict[int, float] = {}
     while proc.poll() is None:
         rss = 0
         try:
@@ -52,8 +54,6 @@ def measure(cmd: list[str], cwd: Path, env: dict | None = None) -> dict:
         for p in procs:
             try:
                 rss += p.memory_info().rss
-                t = p.cpu_times()
-                cpu[p.pid] = t.user + t.system + t.children_user + t.children_system
             except psutil.Error:
                 pass
         peak = max(peak, rss)
@@ -62,8 +62,10 @@ def measure(cmd: list[str], cwd: Path, env: dict | None = None) -> dict:
     err = proc.stderr.read().decode("utf-8", "replace")
     if proc.returncode != 0:
         raise SystemExit(f"failed ({proc.returncode}): {' '.join(cmd)}\n{err[-2000:]}")
-    # the children's CPU time, counted once the process ended (getrusage of waited children)
-    return {"wall": wall, "cpu": sum(cpu.values()), "rss": peak}
+    # CPU time of the whole tree: every descendant was waited for, so getrusage counts it
+    after = resource.getrusage(resource.RUSAGE_CHILDREN)
+    cpu = (after.ru_utime - before.ru_utime) + (after.ru_stime - before.ru_stime)
+    return {"wall": wall, "cpu": cpu, "rss": peak}
 
 
 def assemble(dest: Path, count: int) -> Path:

@@ -103,6 +103,8 @@ def run_chapters(files: list[Path], ctx, jobs: int, timings: dict, use_cache: bo
     else:
         from concurrent.futures import ProcessPoolExecutor
 
+        from . import load, stages  # noqa: F401 - imported once here, shared by the forked workers
+
         with ProcessPoolExecutor(max_workers=min(jobs, len(todo))) as pool:
             results = pool.map(_worker, [tasks[i] for i in todo], chunksize=max(1, len(todo) // (jobs * 4)))
             for i, (chapter, t) in zip(todo, results):

@@ -150,6 +150,9 @@ def repack(src: Path, dst: Path, date_time: tuple) -> None:
             if name == "mimetype":
                 info.compress_type = zipfile.ZIP_STORED
                 zout.writestr(info, b"application/epub+zip")
+            elif name.lower().endswith((".png", ".jpg", ".jpeg", ".gif", ".webp")):
+                info.compress_type = zipfile.ZIP_STORED  # already compressed: deflating gains nothing
+                zout.writestr(info, zin.read(name))
             else:
                 info.compress_type = zipfile.ZIP_DEFLATED
                 zout.writestr(info, zin.read(name), compress_type=zipfile.ZIP_DEFLATED, compresslevel=9)
