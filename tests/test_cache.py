@@ -1,0 +1,60 @@
+"""Incremental builds: cached, parallel and serial builds give the same bytes; an edit redoes
+only its chapter; an image that appears is picked up; nothing changed means nothing done."""
+from __future__ import annotations
+
+import shutil
+
+from PIL import Image
+
+from pipeline.build import build
+
+TOML = 'title = "Cache"\nlanguage = "en"\nauthors = ["A"]\nidentifier = "cache-test"\ndate = "2026-01-01"\n'
+
+
+def _book(tmp_path):
+    book = tmp_path / "book"
+    (book / "chapters").mkdir(parents=True)
+    (book / "book.toml").write_text(TOML)
+    for i in range(4):
+        (book / "chapters" / f"{i}.md").write_text(f"# Chapter {i}\n\nSome text for chapter {i}.\n\n![A chart](img/c{i}.png)\n\nMore text.\n")
+    return book
+
+
+def test_cached_and_parallel_builds_equal_a_serial_cold_build(tmp_path, monkeypatch):
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", "1700000000")
+    book = _book(tmp_path)
+    cold = build(book, tmp_path / "serial", ("epub",), jobs=1).outputs[0].read_bytes()
+    parallel = build(book, tmp_path / "parallel", ("epub",), jobs=2)
+    assert parallel.outputs[0].read_bytes() == cold
+    (tmp_path / "parallel" / "book.epub").unlink()  # force the book to be written again, from the cache
+    warm = build(book, tmp_path / "parallel", ("epub",), jobs=2)
+    assert warm.timings["cache.hits"] == 4
+    assert warm.outputs[0].read_bytes() == cold
+
+
+def test_nothing_changed_does_nothing_and_an_edit_redoes_one_chapter(tmp_path, monkeypatch):
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", "1700000000")
+    book = _book(tmp_path)
+    out = tmp_path / "out"
+    first = build(book, out, ("epub",), jobs=1)
+    assert first.book is not None
+    again = build(book, out, ("epub",), jobs=1)
+    assert again.up_to_date and again.book is None
+    assert any("image not found" in n for n in again.notes)  # the warnings are repeated
+    with (book / "chapters" / "2.md").open("a") as f:
+        f.write("\nAn edit.\n")
+    edited = build(book, out, ("epub",), jobs=1)
+    assert edited.timings["cache.hits"] == 3
+
+
+def test_an_image_that_appears_is_picked_up(tmp_path, monkeypatch):
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", "1700000000")
+    book = _book(tmp_path)
+    out = tmp_path / "out"
+    first = build(book, out, ("epub",), jobs=1)
+    assert all(f.missing for ch in first.book.chapters for f in ch.figures)
+    (book / "chapters" / "img").mkdir()
+    Image.new("RGB", (40, 30), "teal").save(book / "chapters" / "img" / "c1.png")
+    second = build(book, out, ("epub",), jobs=1)
+    figures = {ch.number: ch.figures[0] for ch in second.book.chapters}
+    assert not figures[2].missing and figures[1].missing
