@@ -32,7 +32,7 @@ test: $(STAMP)
 	$(PY) -m pytest -q
 
 check: $(STAMP)
-	$(PY) -m pipeline check
+	bash scripts/bootstrap-ace.sh && $(PY) -m pipeline check --ace
 
 release: $(STAMP)
 	$(PY) -m pipeline release --source $(SOURCE) --out $(OUT)

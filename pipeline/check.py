@@ -137,12 +137,20 @@ def run_pdf_checks(path: Path) -> CheckResult:
     return CheckResult(path, not problems, summary, problems)
 
 
-def check_file(path: Path) -> CheckResult:
+def check_file(path: Path, ace: bool = False) -> CheckResult:
+    """EPUBCheck (and with `ace`, Ace by DAISY: pipeline/ace.py) for an EPUB; the PDF checks for a PDF."""
     path = Path(path)
     if not path.is_file():
         raise PressroomError(f"file not found: {path} (build it first: make all)")
     if path.suffix.lower() == ".epub":
-        return run_epubcheck(path)
+        result = run_epubcheck(path)
+        if ace:
+            from .ace import run_ace
+
+            audit = run_ace(path)
+            result = CheckResult(path, result.ok and audit.ok, f"{result.summary}; {audit.summary}",
+                                 result.problems + audit.problems)
+        return result
     if path.suffix.lower() == ".pdf":
         return run_pdf_checks(path)
     raise PressroomError(f"can only check .epub and .pdf files, not {path.name}")

@@ -48,15 +48,17 @@ def cmd_build(args) -> int:
 
 
 def cmd_check(args) -> int:
+    from .ace import wanted
     from .check import check_file
 
+    ace = wanted(args.ace)
     failed = 0
     files = args.files or sorted(str(p) for p in Path("build").glob("*.epub")) + \
         sorted(str(p) for p in Path("build").glob("*.pdf"))
     if not files:
         raise PressroomError("nothing to check in build/ (run make all first, or name the files)")
     for f in files:
-        result = check_file(Path(f))
+        result = check_file(Path(f), ace=ace)
         print(result.line())
         for problem in result.problems[:20]:
             print(f"    {problem}")
@@ -124,6 +126,7 @@ def parser() -> argparse.ArgumentParser:
 
     c = sub.add_parser("check", help="validate built EPUB and PDF files")
     c.add_argument("files", nargs="*")
+    c.add_argument("--ace", action="store_true", help="also run Ace by DAISY on EPUBs (or PRESSROOM_ACE=1)")
     c.set_defaults(func=cmd_check)
 
     r = sub.add_parser("release", help="build, check, and publish release/<stem>-<version>.* with SHA256SUMS")
