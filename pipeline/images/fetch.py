@@ -1,8 +1,9 @@
 """Remote images: downloaded once into a content-addressed cache, with limits.
 
 `build/.cache/remote/objects/<sha256>` holds the bytes, `remote/urls/<sha256 of the URL>` the
-key of the bytes a URL gave. A download has a timeout (per read and overall), a size cap and a
-redirect limit, and refuses loopback, private, link-local and other non-public addresses (every
+key of the bytes a URL gave. A download has a timeout (per read, and overall: a timer shuts the socket
+down at the deadline, so a server that drips one byte at a time cannot hold the build), a size
+cap and a redirect limit, and refuses loopback, private, link-local and other non-public addresses (every
 hop of a redirect is checked, and the connection goes to the address that was checked) unless the
 book allows private hosts. Offline, only the cache answers.
 """
@@ -15,6 +16,7 @@ import os
 import socket
 import ssl
 import tempfile
+import threading
 import time
 from pathlib import Path
 from urllib.parse import urljoin, urlsplit
@@ -98,22 +100,41 @@ class _PinnedHTTPS(http.client.HTTPSConnection):
         self.sock = self._context.wrap_socket(sock, server_hostname=self.host)
 
 
+def _abort(conn, expired: list) -> None:
+    """At the deadline: end whatever read or write the download is blocked in."""
+    expired.append(True)
+    sock = conn.sock
+    if sock is not None:
+        try:
+            sock.shutdown(socket.SHUT_RDWR)
+        except OSError:
+            pass
+
+
 def download(url: str, opts) -> bytes:
     timeout = float(opts.timeout)
     deadline = time.monotonic() + timeout * 3
+    too_slow = f"download took longer than {timeout * 3:g} s"
     max_bytes = int(opts.max_bytes)
     for _hop in range(int(opts.max_redirects) + 1):
+        remaining = deadline - time.monotonic()
+        if remaining <= 0:
+            raise ImageNotFound(too_slow)
         parts = urlsplit(url)
         if parts.scheme not in ("http", "https") or not parts.hostname:
             raise ImageNotFound(f"unsupported image URL: {url}")
         port = parts.port or (443 if parts.scheme == "https" else 80)
         address = _public_address(parts.hostname, port, opts.allow_private_hosts)
         cls = _PinnedHTTPS if parts.scheme == "https" else _PinnedHTTP
-        conn = cls(parts.hostname, port, address, timeout)
+        conn = cls(parts.hostname, port, address, min(timeout, remaining))
+        expired: list = []
+        timer = threading.Timer(remaining, _abort, (conn, expired))
+        timer.daemon = True
         path = parts.path or "/"
         if parts.query:
             path += "?" + parts.query
         try:
+            timer.start()
             conn.request("GET", path, headers={"User-Agent": USER_AGENT, "Accept": "image/*,*/*;q=0.5"})
             resp = conn.getresponse()
             if resp.status in (301, 302, 303, 307, 308):
@@ -129,20 +150,25 @@ def download(url: str, opts) -> bytes:
                 raise ImageNotFound(f"remote image larger than {max_bytes} bytes ({length})")
             chunks, total = [], 0
             while True:
-                if time.monotonic() > deadline:
-                    raise ImageNotFound(f"download took longer than {timeout * 3:g} s")
-                chunk = resp.read(65536)
+                if expired or time.monotonic() > deadline:
+                    raise ImageNotFound(too_slow)
+                chunk = resp.read1(65536)  # what has arrived: a drip of bytes still meets the deadline
                 if not chunk:
                     break
                 total += len(chunk)
                 if total > max_bytes:
                     raise ImageNotFound(f"remote image larger than {max_bytes} bytes")
                 chunks.append(chunk)
+            if expired:  # the shut-down socket looked like the end of the body
+                raise ImageNotFound(too_slow)
             return b"".join(chunks)
         except (TimeoutError, socket.timeout):
-            raise ImageNotFound(f"timed out after {timeout:g} s") from None
+            raise ImageNotFound(too_slow if expired else f"timed out after {timeout:g} s") from None
         except (OSError, http.client.HTTPException) as e:
+            if expired:
+                raise ImageNotFound(too_slow) from None
             raise ImageNotFound(f"download failed ({e.__class__.__name__}: {e})") from None
         finally:
+            timer.cancel()
             conn.close()
     raise ImageNotFound(f"more than {opts.max_redirects} redirects")

@@ -78,7 +78,7 @@ def run(chapter, ctx) -> None:
     for img in body.find_all("img", src=True):
         src = img["src"]
         if scheme_of(src) and scheme_of(src) not in SAFE_SCHEMES | {"data"}:
-            log(chapter, RULE, "image with an unsafe source removed", img, src)
+            log(chapter, RULE, f"image with an unsafe source ({scheme_of(src)}:) removed", img, src, level="warning")
             img.decompose()
             continue
         new, dropped = strip_tracking(src, opts)
