@@ -1,43 +1,430 @@
-"""Accessibility metadata (schema.org, EPUB Accessibility 1.1) and the EPUB page list.
+"""Accessibility of the outputs: the EPUB's schema.org metadata and its EPUB Accessibility 1.1
+conformance claim, the page list that maps the PDF's printed page numbers into the EPUB, and
+legible code colours.
 
 What the book declares follows from what it is: images make `visual` an access mode and alt text
-a feature; a page list adds `pageNavigation`. `[accessibility]` in book.toml overrides the summary
-and the hazards.
+a feature; a page list adds `pageNavigation` and `pageBreakMarkers`. The claim
+"EPUB Accessibility 1.1 - WCAG 2.2 Level AA" (with `a11y:certifiedBy`) is made only when
+`audit(book)` finds nothing: it checks again, on the chapters as they will be published, what
+the accessibility chapter stage guarantees (alt text, link names, heading order, table headers,
+language); the parts around the chapters come from templates that Ace by DAISY checks in the tests.
+`[accessibility]` in book.toml overrides the summary, the hazards, the claim and the evaluator.
+
+The page list: `page_map(document)` reads the laid-out PDF (WeasyPrint pages) and records, for each
+page, its printed folio and where its first line comes from (a chapter's block and the number of
+characters of that block on earlier pages); `page_list(book)` puts `epub:type="pagebreak"` markers
+at those places in the EPUB's chapters and returns the nav's page-list entries. The PDF never
+carries the markers: they are added after its layout. An EPUB-only build lays nothing out, so it
+has no page list (and declares no `pageNavigation`).
 """
 from __future__ import annotations
 
+import re
+
+from bs4 import NavigableString, Tag
+from lxml import etree
+
 from ..model import Book
 
+CONFORMANCE = "EPUB Accessibility 1.1 - WCAG 2.2 Level AA"
 SUMMARY = {
     "zh": "本书为可重排的 EPUB 3，含结构化导航、目录与正确的阅读顺序；每幅信息性图片都有替代文本，正文标注了语言。",
     "en": ("A reflowable EPUB 3 with structural navigation, a table of contents and a logical reading "
            "order; every informative image has alternative text and the language of the text is marked."),
 }
+PAGES_SUMMARY = {
+    "zh": "页码列表与分页标记对应印刷版（PDF）的页码。",
+    "en": "A page list and page break markers match the page numbers of the print (PDF) edition.",
+}
+XML_LANG = "{http://www.w3.org/XML/1998/namespace}lang"
+
+
+# ------------------------------------------------------------------ metadata and conformance
+def audit(book: Book) -> list[str]:
+    """What stands between the chapters and the conformance claim; empty when nothing does."""
+    from ..stages.accessibility import AMBIGUOUS_LINK, accessible_name
+
+    problems = []
+    if not book.config.language:
+        problems.append("the book has no language")
+    for ch in book.chapters:
+        body = ch.body
+        previous = 1
+        for h in body.find_all(["h1", "h2", "h3", "h4", "h5", "h6"]):
+            level = int(h.name[1])
+            if level == 1 or level > previous + 1:
+                problems.append(f"{ch.rel}: heading h{level} after h{previous}")
+            previous = level
+        for img in body.find_all("img"):
+            alt = img.get("alt")
+            if alt is None:
+                problems.append(f"{ch.rel}: image without alt")
+            elif not alt.strip() and img.get("role") not in ("presentation", "none"):
+                problems.append(f"{ch.rel}: image with empty alt not marked decorative")
+            elif img.find_parent("figure") is not None and not alt.strip():
+                problems.append(f"{ch.rel}: figure image without alt text")
+        for node in body.find_all(attrs={"role": "img"}):
+            if not (node.get("aria-label") or "").strip():
+                problems.append(f"{ch.rel}: role=img without a label")
+        for a in body.find_all("a"):
+            name = accessible_name(a)
+            if not name:
+                problems.append(f"{ch.rel}: link without a name")
+            elif AMBIGUOUS_LINK.match(name):
+                problems.append(f"{ch.rel}: ambiguous link text '{name}'")
+        for table in body.find_all("table"):
+            for th in table.find_all("th"):
+                if not th.get("scope") and not th.get("id"):
+                    problems.append(f"{ch.rel}: table header cell without scope")
+    return problems
+
+
+def _lang(book: Book) -> str:
+    return book.config.language.split("-")[0].lower()
 
 
 def metadata(book: Book, has_images: bool, page_list: bool) -> list[tuple[str, str]]:
     cfg = book.config
-    lang = cfg.language.split("-")[0].lower()
+    a11y = cfg.accessibility
+    lang = _lang(book)
     out = [("schema:accessMode", "textual")]
     if has_images:
         out.append(("schema:accessMode", "visual"))
     out.append(("schema:accessModeSufficient", "textual"))
-    features = ["structuralNavigation", "tableOfContents", "readingOrder", "displayTransformability"]
+    if has_images:
+        out.append(("schema:accessModeSufficient", "textual,visual"))
+    features = ["structuralNavigation", "tableOfContents", "readingOrder", "displayTransformability", "ARIA"]
     if has_images:
         features.append("alternativeText")
     if page_list:
-        features.append("pageNavigation")
+        features += ["pageNavigation", "pageBreakMarkers"]
+    features += [f for f in getattr(a11y, "features", []) if f not in features]
     out += [("schema:accessibilityFeature", f) for f in features]
-    out += [("schema:accessibilityHazard", h) for h in cfg.accessibility.hazards]
-    out.append(("schema:accessibilitySummary", cfg.accessibility.summary or SUMMARY.get(lang, SUMMARY["en"])))
+    out += [("schema:accessibilityHazard", h) for h in a11y.hazards]
+    summary = a11y.summary or SUMMARY.get(lang, SUMMARY["en"])
+    if page_list and not a11y.summary:
+        summary += ("" if lang == "zh" else " ") + PAGES_SUMMARY.get(lang, PAGES_SUMMARY["en"])
+    out.append(("schema:accessibilitySummary", summary))
+    if page_list:  # where the page numbers come from: the PDF edition
+        source = f"{cfg.title} (PDF, {cfg.output}.pdf)"
+        out.append(("dc:source", source))
+        out.append(("pageBreakSource", source))
+    claim = getattr(a11y, "conforms_to", CONFORMANCE)
+    if claim and not audit(book):
+        out.append(("dcterms:conformsTo", claim))
+        out.append(("a11y:certifiedBy", getattr(a11y, "certified_by", "") or "Pressroom"))
+    return out
+
+
+def finish_package(opf: bytes, book: Book) -> bytes:
+    """The package document's own language (`xml:lang` on `<package>`: Ace's epub-lang)."""
+    root = etree.fromstring(opf, etree.XMLParser(resolve_entities=False, no_network=True))
+    root.set(XML_LANG, book.config.language)
+    return etree.tostring(root, encoding="utf-8", xml_declaration=True)
+
+
+# ------------------------------------------------------------------ legible code colours
+def _luminance(hex_colour: str) -> float:
+    h = hex_colour.lstrip("#")
+    if len(h) == 3:
+        h = "".join(c * 2 for c in h)
+    channels = [int(h[i:i + 2], 16) / 255 for i in (0, 2, 4)]
+    lin = [c / 12.92 if c <= 0.03928 else ((c + 0.055) / 1.055) ** 2.4 for c in channels]
+    return 0.2126 * lin[0] + 0.7152 * lin[1] + 0.0722 * lin[2]
+
+
+def contrast(a: str, b: str) -> float:
+    la, lb = sorted((_luminance(a), _luminance(b)), reverse=True)
+    return (la + 0.05) / (lb + 0.05)
+
+
+def legible(colour: str, background: str, minimum: float = 4.6) -> str:
+    """The colour, darkened (or lightened on a dark background) until it reaches `minimum` contrast."""
+    h = colour.lstrip("#")
+    if len(h) == 3:
+        h = "".join(c * 2 for c in h)
+    rgb = [int(h[i:i + 2], 16) for i in (0, 2, 4)]
+    target = 0 if _luminance(background) > 0.18 else 255
+    for step in range(0, 101):
+        t = step / 100
+        mixed = "#" + "".join(f"{round(c + (target - c) * t):02x}" for c in rgb)
+        if contrast(mixed, background) >= minimum:
+            return mixed
+    return "#000000" if target == 0 else "#ffffff"
+
+
+def legible_style(name: str = "friendly"):
+    """A Pygments style whose every token colour has WCAG AA contrast (4.5:1) on its background."""
+    from pygments.style import Style
+    from pygments.styles import get_style_by_name
+
+    base = get_style_by_name(name)
+    background = base.background_color or "#ffffff"
+    styles = {}
+    for token, _ in base:
+        definition = base.styles.get(token, "")
+        if not definition:
+            continue
+        parts = []
+        for part in definition.split():
+            if re.fullmatch(r"#[0-9a-fA-F]{3}(?:[0-9a-fA-F]{3})?", part):
+                bg = next((p[3:] for p in definition.split() if p.startswith("bg:#")), background)
+                part = legible(part, bg)
+            parts.append(part)
+        styles[token] = " ".join(parts)
+    return type(f"Legible{base.__name__}", (Style,), {"background_color": background,
+                                                      "highlight_color": base.highlight_color,
+                                                      "styles": styles})
+
+
+# ------------------------------------------------------------------ page list
+FRONT = ("cover", "titlepage", "copyright", "toc")
+PART_CLASSES = ("chapter", "credits") + FRONT
+SKIPPED_CLASSES = ("url-note",)  # print-only additions (a link's URL as a footnote)
+
+
+def _count(text: str) -> int:
+    return len(re.sub(r"\s", "", text.replace("\u00ad", "")))
+
+
+def _squeeze(text: str) -> str:
+    return re.sub(r"\s", "", text.replace("\u00ad", ""))
+
+
+def _is_element(node) -> bool:
+    return isinstance(getattr(node, "tag", None), str)
+
+
+def _pdf_text(element) -> str:
+    """An element's text in the PDF's tree (ElementTree), print-only additions left out."""
+    if any(c in (element.get("class") or "").split() for c in SKIPPED_CLASSES):
+        return ""
+    out = [element.text or ""]
+    for child in element:
+        if _is_element(child):
+            out.append(_pdf_text(child))
+        out.append(child.tail or "")
+    return "".join(out)
+
+
+def _epub_text(tag: Tag) -> str:
+    return tag.get_text("")
+
+
+def _keys(blocks: list, tag_of, id_of, text_of) -> list[tuple]:
+    """A key per chapter-body block that survives the PDF's own changes (figures moved, code
+    split in lines, URL notes): its id, else its tag, first characters and their occurrence."""
+    keys, seen = [], {}
+    for b in blocks:
+        if id_of(b):
+            keys.append(("id", id_of(b)))
+            continue
+        base = (tag_of(b), _squeeze(text_of(b))[:40])
+        seen[base] = seen.get(base, 0) + 1
+        keys.append(base + (seen[base],))
+    return keys
+
+
+def _pdf_keys(body) -> dict:
+    blocks = [c for c in body if _is_element(c)]
+    keys = _keys(blocks, lambda e: e.tag, lambda e: e.get("id"), _pdf_text)
+    return {id(b): k for b, k in zip(blocks, keys)}
+
+
+def epub_keys(body: Tag) -> list[tuple[tuple, Tag]]:
+    blocks = [c for c in body.children if isinstance(c, Tag)]
+    return list(zip(_keys(blocks, lambda t: t.name, lambda t: t.get("id"), _epub_text), blocks))
+
+
+def _locate(stack: list, cache: dict) -> tuple[str, tuple | None]:
+    """The part (its id) and the chapter-body block key of a box, from its ancestors' boxes."""
+    part, key = "", None
+    for i, box in enumerate(stack):
+        el = getattr(box, "element", None)
+        if not _is_element(el):
+            continue
+        classes = (el.get("class") or "").split()
+        if not part and el.tag in ("section", "nav") and el.get("id") and any(c in classes for c in PART_CLASSES):
+            part = el.get("id")
+        if "chapter-body" in classes:
+            if id(el) not in cache:
+                cache[id(el)] = _pdf_keys(el)
+            for inner in stack[i + 1:]:
+                child = getattr(inner, "element", None)
+                if child is not el and id(child) in cache[id(el)]:
+                    key = cache[id(el)][id(child)]
+                    break
+            break
+    return part, key
+
+
+def _printed(stack: list) -> bool:
+    """False for text the PDF adds: pseudo-elements (markers, footnote calls) and URL notes."""
+    for box in stack:
+        if "::" in (getattr(box, "element_tag", "") or ""):
+            return False
+        el = getattr(box, "element", None)
+        if _is_element(el) and any(c in (el.get("class") or "").split() for c in SKIPPED_CLASSES):
+            return False
+    return True
+
+
+def _leaves(box, stack):
+    """The page's text boxes and images in reading order, with their ancestors (no margin boxes)."""
+    from weasyprint.formatting_structure import boxes
+
+    if isinstance(box, boxes.MarginBox):
+        return
+    if isinstance(box, (boxes.TextBox, boxes.ReplacedBox)):
+        yield box, stack
+        return
+    for child in getattr(box, "children", []) or []:
+        yield from _leaves(child, stack + [box])
+
+
+def _folio_text(page_box) -> str:
+    from weasyprint.formatting_structure import boxes
+
+    for child in page_box.children:
+        if isinstance(child, boxes.MarginBox) and child.at_keyword.startswith("@bottom"):
+            text = "".join(b.text for b in child.descendants() if isinstance(b, boxes.TextBox)).strip()
+            if text:
+                return text
+    return ""
+
+
+def _roman(text: str) -> bool:
+    return bool(re.fullmatch(r"[ivxlcdm]+", text))
+
+
+def folios(document) -> list[str]:
+    """Each page's folio as printed; for a page that prints none (an opener, a blank page), the
+    number the page counter gives it, from the nearest printed arabic folio after it (or before)."""
+    printed = [_folio_text(p._page_box) for p in document.pages]
+    arabic = [int(t) if t.isdigit() else None for t in printed]
+    out = []
+    for i, text in enumerate(printed):
+        if text:
+            out.append(text)
+            continue
+        after = next(((j, arabic[j]) for j in range(i + 1, len(printed)) if arabic[j] is not None), None)
+        before = next(((j, arabic[j]) for j in range(i - 1, -1, -1) if arabic[j] is not None), None)
+        from_after = after[1] - (after[0] - i) if after else 0
+        if after and from_after >= 1 and (not before or from_after > before[1]):
+            out.append(str(from_after))
+        elif before:
+            out.append(str(before[1] + (i - before[0])))
+        else:
+            out.append("")
     return out
 
 
 def page_map(document) -> dict:
-    """From a laid-out WeasyPrint document: where each print page starts (not yet mapped)."""
-    return {}
+    """Where each printed page starts: `{"pages": [{"folio", "part", "block", "chars", "head"}]}`.
+
+    `part` is the id of the part the page's first line belongs to; `block` the key of the
+    chapter-body element it is in (None: the part's opener); `chars` how many characters of that
+    block (spaces not counted) earlier pages hold, and `head` the first characters of the page.
+    Front matter (roman folios) is left out: the EPUB has its own cover, title page and nav."""
+    from weasyprint.formatting_structure import boxes
+
+    labels = folios(document)
+    laid_out: dict[tuple, int] = {}
+    cache: dict = {}
+    pages = []
+    for index, page in enumerate(document.pages):
+        first = True
+        for box, stack in _leaves(page._page_box, []):
+            is_text = isinstance(box, boxes.TextBox)
+            if is_text and not box.text.strip() or not _printed(stack + [box]):
+                continue
+            part, key = _locate(stack + [box], cache)
+            if first:
+                first = False
+                folio = labels[index]
+                if part and folio and not _roman(folio) and part not in FRONT:
+                    pages.append({"folio": folio, "part": part, "block": list(key) if key else None,
+                                  "chars": laid_out.get((part, key), 0) if key else 0,
+                                  "head": _squeeze(box.text)[:12].rstrip("-\u2010") if is_text else ""})
+            if key is not None and is_text:
+                laid_out[(part, key)] = laid_out.get((part, key), 0) + _count(box.text)
+    return {"pages": pages}
+
+
+def _marker(soup, folio: str) -> Tag:
+    return soup.new_tag("span", attrs={"epub:type": "pagebreak", "role": "doc-pagebreak", "id": f"page{folio}",
+                                       "aria-label": folio})
+
+
+def _text_nodes(block: Tag) -> list[NavigableString]:
+    return [n for n in block.descendants if type(n) is NavigableString]
+
+
+def _insert_at(block: Tag, chars: int, head: str, span: Tag) -> None:
+    """Put `span` before the block's character number `chars` (spaces not counted), moved to the
+    nearest place where the page's first characters (`head`) start."""
+    text = _squeeze(_epub_text(block))
+    if head:
+        found = [m.start() for m in re.finditer(re.escape(head), text)]
+        if found:
+            chars = min(found, key=lambda i: abs(i - chars))
+    if chars <= 0 or chars >= len(text):
+        block.insert_before(span) if chars <= 0 else block.append(span)
+        return
+    seen = 0
+    for node in _text_nodes(block):
+        n = _count(str(node))
+        if seen + n <= chars:
+            seen += n
+            continue
+        need, cut = chars - seen, 0
+        for cut, c in enumerate(str(node)):
+            if not c.isspace() and c != "\u00ad":
+                if need == 0:
+                    break
+                need -= 1
+        head_text, tail = str(node)[:cut], str(node)[cut:]
+        if head_text:
+            node.insert_before(NavigableString(head_text))
+        node.insert_before(span)
+        node.replace_with(NavigableString(tail))
+        return
 
 
 def page_list(book: Book) -> list[dict]:
-    """Print page numbers mapped into the EPUB: none until the PDF's pages are known."""
-    return []
+    """Page break markers into the EPUB's chapters (once) and the nav's page list: `{"href", "label"}`.
+    Empty when the PDF was not laid out in this build."""
+    pages = (book.page_map or {}).get("pages", [])
+    if not pages:
+        return []
+    done = book.page_map.get("entries")
+    if done is not None:
+        return done
+    chapters = {ch.id: ch for ch in book.chapters}
+    keyed = {}
+    entries, seen = [], set()
+    for page in pages:
+        folio, part = page["folio"], page["part"]
+        if folio in seen:
+            continue
+        if part in chapters:
+            body = chapters[part].body
+            if part not in keyed:
+                keyed[part] = {k: b for k, b in epub_keys(body)}
+            span = _marker(body, folio)
+            if page["block"] is None:
+                first = next((c for c in body.children if isinstance(c, Tag)), None)
+                body.insert(0, span) if first is None else first.insert_before(span)
+            else:
+                block = keyed[part].get(tuple(page["block"]))
+                if block is None:
+                    continue
+                _insert_at(block, page["chars"], page["head"], span)
+            entries.append({"href": f"{part}.xhtml#page{folio}", "label": folio})
+        elif page["block"] is None and part not in FRONT:  # the first page of the credits
+            entries.append({"href": f"{part}.xhtml", "label": folio})
+        else:
+            continue
+        seen.add(folio)
+    book.page_map["entries"] = entries
+    return entries
