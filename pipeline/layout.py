@@ -78,7 +78,9 @@ def stylesheet(book: Book, name: str) -> str:
 
 
 def pygments_css() -> str:
-    return HtmlFormatter(style="friendly", classprefix="").get_style_defs(".hl")
+    from .emit.accessibility import legible_style  # every token colour at 4.5:1 (WCAG AA)
+
+    return HtmlFormatter(style=legible_style("friendly"), classprefix="").get_style_defs(".hl")
 
 
 def chapter_label(book: Book, chapter: Chapter) -> str:

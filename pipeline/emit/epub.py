@@ -68,7 +68,10 @@ def _metadata(eb: epub.EpubBook, book: Book, modified: str, has_images: bool, pa
         eb.add_metadata("DC", "description", cfg.description or cfg.subtitle)
     eb.add_metadata("DC", "date", (cfg.date or modified)[:10])
     for prop, value in accessibility.metadata(book, has_images, page_list):
-        eb.add_metadata(None, "meta", value, {"property": prop})
+        if prop.startswith("dc:"):
+            eb.add_metadata("DC", prop[3:], value)
+        else:
+            eb.add_metadata(None, "meta", value, {"property": prop})
     eb.add_metadata(None, "meta", "", {"name": "cover", "content": "cover-img"})
 
 
@@ -130,14 +133,17 @@ def write(book: Book, target: Path, cache_dir: Path) -> Path:
         try:
             epub.write_epub(str(raw), eb, {"mtime": when.replace(tzinfo=None), "epub3_pages": False,
                                             "play_order": {"enabled": True, "start_from": 1}})
-            repack(raw, tmp, when.timetuple()[:6])
+            repack(raw, tmp, when.timetuple()[:6],
+                   {f"{eb.FOLDER_NAME}/content.opf": lambda opf: accessibility.finish_package(opf, book)})
         finally:
             raw.unlink(missing_ok=True)
     return target
 
 
-def repack(src: Path, dst: Path, date_time: tuple) -> None:
-    """Rewrite the zip with fixed times and order: mimetype first, stored; the rest deflated."""
+def repack(src: Path, dst: Path, date_time: tuple, edits: dict | None = None) -> None:
+    """Rewrite the zip with fixed times and order: mimetype first, stored; the rest deflated.
+    `edits` maps an entry's name to a function of its bytes (the package's xml:lang)."""
+    edits = edits or {}
     date_time = max(date_time, (1980, 1, 1, 0, 0, 0))
     with zipfile.ZipFile(src) as zin, zipfile.ZipFile(dst, "w") as zout:
         names = zin.namelist()
@@ -155,4 +161,5 @@ def repack(src: Path, dst: Path, date_time: tuple) -> None:
                 zout.writestr(info, zin.read(name))
             else:
                 info.compress_type = zipfile.ZIP_DEFLATED
-                zout.writestr(info, zin.read(name), compress_type=zipfile.ZIP_DEFLATED, compresslevel=9)
+                data = edits[name](zin.read(name)) if name in edits else zin.read(name)
+                zout.writestr(info, data, compress_type=zipfile.ZIP_DEFLATED, compresslevel=9)
