@@ -89,6 +89,9 @@ class AccessibilityOptions:
 
     summary: str = ""
     hazards: list[str] = field(default_factory=lambda: ["none"])
+    features: list[str] = field(default_factory=list)  # more schema:accessibilityFeature values
+    conforms_to: str = "EPUB Accessibility 1.1 - WCAG 2.2 Level AA"  # "" claims nothing; claimed only when the audit passes
+    certified_by: str = ""  # a11y:certifiedBy with the claim (default "Pressroom")
 
 
 @dataclass(frozen=True)
