@@ -123,7 +123,9 @@ def images(chapter, lang: str) -> None:
             img["role"] = "presentation"
     for node in chapter.body.find_all(attrs={"role": "img"}):
         if not squash(node.get("aria-label") or "") and not node.get("aria-labelledby"):
-            node["aria-label"] = squash(node.get_text(" ")) or words(lang)["missing"]
+            figure = node.find_parent("figure")
+            node["aria-label"] = (squash(node.get_text(" ")) or (_alt_from_figure(figure) if figure else "")
+                                  or words(lang)["missing"])
 
 
 # ------------------------------------------------------------------ links
