@@ -298,8 +298,13 @@ def page_fill(document) -> list[float]:
 
 
 def starts(document, ids: list[str]) -> set[int]:
-    """The pages on which the given ids (chapters, back matter) start."""
-    return {i for i, p in enumerate(document.pages) if any(a in p.anchors for a in ids)}
+    """The pages on which the given ids (chapters, back matter) start: the first page holding
+    each (an element's id is an anchor on every page its box runs over)."""
+    first = {}
+    for i, page in enumerate(document.pages):
+        for a in page.anchors:
+            first.setdefault(a, i)
+    return {first[a] for a in ids if a in first}
 
 
 def underfull(document, book: Book) -> list[tuple[int, float]]:
@@ -314,18 +319,28 @@ def underfull(document, book: Book) -> list[tuple[int, float]]:
             if i >= first and i + 1 < len(fill) and i + 1 not in opening and 0 < f < 1 - MAX_EMPTY]
 
 
-def _first_figure(page) -> str | None:
-    """The id of a figure that starts at the top of `page` (what a gap before it left behind)."""
+def _first_figure(page):
+    """The box of a figure that starts at the top of `page` (what a gap before it left behind)."""
     stack = [c for c in page._page_box.children if type(c).__name__ != "MarginBox"]
     while stack:
         b = stack.pop(0)
         el = getattr(b, "element", None)
         if getattr(b, "element_tag", "") == "figure" and el is not None and el.get("id"):
-            return el.get("id")
+            return b
         if type(b).__name__ in ("LineBox", "TextBox") or getattr(b, "element_tag", "") in ("p", "pre", "table"):
             return None  # text came first
         stack[:0] = list(getattr(b, "children", []) or [])
     return None
+
+
+def _image_height(box) -> float:
+    stack = [box]
+    while stack:
+        b = stack.pop()
+        if getattr(b, "element_tag", "") == "img":
+            return b.height
+        stack.extend(getattr(b, "children", []) or [])
+    return 0.0
 
 
 FLOWING = {"p", "ul", "ol", "blockquote", "dl"}
@@ -341,6 +356,35 @@ def _defer(soup, fig_id: str) -> bool:
         return False
     nxt.insert_after(fig.extract())
     return True
+
+
+def _shrink(soup, fig_id: str, image_height: float) -> bool:
+    """Scale a figure's image down to `image_height` (CSS px), where it keeps at least 60%."""
+    img = (soup.find(id=fig_id) or soup).find("img")
+    if img is None or image_height <= 0:
+        return False
+    img["style"] = f"max-height: {image_height:.0f}px"
+    return True
+
+
+def _place_figures(document, book: Book, soup) -> list[str]:
+    """For each page left too empty by the figure after it: move the figure, or scale it down."""
+    moved = []
+    text_height = document.pages[0]._page_box.height if document.pages else 0
+    for i, fill in underfull(document, book):
+        box = _first_figure(document.pages[i + 1])
+        if box is None:
+            continue
+        fig_id = box.element.get("id")
+        if _defer(soup, fig_id):
+            moved.append(fig_id)
+            continue
+        img = _image_height(box)
+        gap = (1 - fill) * text_height - 12  # a little air for the figure's margins
+        wanted = img - (box.margin_height() - gap)
+        if img and wanted >= 0.6 * img and _shrink(soup, fig_id, wanted):
+            moved.append(fig_id)
+    return moved
 
 
 # ---------- layout ----------
@@ -407,20 +451,15 @@ def render_document(book: Book, cache_dir: Path):
 
     document = lay_out(html)
     for _ in range(FIGURE_PASSES):
-        moved = []
-        soup = None
-        for i, _fill in underfull(document, book):
-            fig = _first_figure(document.pages[i + 1])
-            if fig:
-                soup = soup or BeautifulSoup(html, "lxml")
-                if _defer(soup, fig):
-                    moved.append(fig)
+        soup = BeautifulSoup(html, "lxml")
+        moved = _place_figures(document, book, soup)
         if not moved:
             break
         html = str(soup)
         document = lay_out(html)
-        book.diagnostics.append(Diagnostic("info", "pdf.figure-moved",
-                                           f"moved {len(moved)} figure(s) past the next paragraph: {', '.join(moved)}"))
+        book.diagnostics.append(Diagnostic("info", "pdf.figure-placed",
+                                           f"moved or scaled {len(moved)} figure(s) to fill the page before: "
+                                           f"{', '.join(moved)}"))
     for i, fill in underfull(document, book):
         book.diagnostics.append(Diagnostic("info", "pdf.page-short",
                                            f"page {i + 1} of the PDF is {1 - fill:.0%} empty"))
