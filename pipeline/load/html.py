@@ -10,7 +10,9 @@ from bs4 import BeautifulSoup
 from ..model import Chapter, PressroomError
 
 BLOCKS = {"p", "h1", "h2", "h3", "h4", "h5", "h6", "figure", "img", "pre", "blockquote", "ul", "ol",
-          "li", "table", "section", "div", "hr", "header", "footer", "script", "iframe", "dl"}
+          "li", "table", "section", "div", "hr", "header", "footer", "script", "iframe", "dl", "style",
+          "form", "nav", "aside", "article", "main", "details", "svg", "math", "video", "audio", "object",
+          "embed", "canvas", "noscript", "template"}
 
 
 def load_html(text: str, path: Path, rel: str, number: int) -> Chapter:
