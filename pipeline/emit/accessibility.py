@@ -297,9 +297,11 @@ def _roman(text: str) -> bool:
     return bool(re.fullmatch(r"[ivxlcdm]+", text))
 
 
-def folios(document) -> list[str]:
+def folios(document, main_start: int | None = None) -> list[str]:
     """Each page's folio as printed; for a page that prints none (an opener, a blank page), the
-    number the page counter gives it, from the nearest printed arabic folio after it (or before)."""
+    number the page counter gives it: counted from the nearest printed arabic folio after it (or
+    before it), else, in a book that prints none at all, from 1 on the first page of the main
+    matter (`main_start`), as print.css resets the counter there."""
     printed = [_folio_text(p._page_box) for p in document.pages]
     arabic = [int(t) if t.isdigit() else None for t in printed]
     out = []
@@ -314,6 +316,8 @@ def folios(document) -> list[str]:
             out.append(str(from_after))
         elif before:
             out.append(str(before[1] + (i - before[0])))
+        elif main_start is not None and i >= main_start:
+            out.append(str(i - main_start + 1))
         else:
             out.append("")
     return out
@@ -328,26 +332,29 @@ def page_map(document) -> dict:
     Front matter (roman folios) is left out: the EPUB has its own cover, title page and nav."""
     from weasyprint.formatting_structure import boxes
 
-    labels = folios(document)
     laid_out: dict[tuple, int] = {}
     cache: dict = {}
-    pages = []
-    for index, page in enumerate(document.pages):
-        first = True
+    starts = []
+    for page in document.pages:
+        first = None
         for box, stack in _leaves(page._page_box, []):
             is_text = isinstance(box, boxes.TextBox)
             if is_text and not box.text.strip() or not _printed(stack + [box]):
                 continue
             part, key = _locate(stack + [box], cache)
-            if first:
-                first = False
-                folio = labels[index]
-                if part and folio and not _roman(folio) and part not in FRONT:
-                    pages.append({"folio": folio, "part": part, "block": list(key) if key else None,
-                                  "chars": laid_out.get((part, key), 0) if key else 0,
-                                  "head": _squeeze(box.text)[:12].rstrip("-\u2010") if is_text else ""})
+            if first is None:
+                first = {"part": part, "block": list(key) if key else None,
+                         "chars": laid_out.get((part, key), 0) if key else 0,
+                         "head": _squeeze(box.text)[:12].rstrip("-\u2010") if is_text else ""}
             if key is not None and is_text:
                 laid_out[(part, key)] = laid_out.get((part, key), 0) + _count(box.text)
+        starts.append(first)
+    main_start = next((i for i, f in enumerate(starts) if f and f["part"] and f["part"] not in FRONT), None)
+    labels = folios(document, main_start)
+    pages = []
+    for folio, first in zip(labels, starts):
+        if first and first["part"] and folio and not _roman(folio) and first["part"] not in FRONT:
+            pages.append({"folio": folio, **first})
     return {"pages": pages}
 
 

@@ -175,8 +175,13 @@ def _sentence_around(link: Tag) -> str:
             (after if seen else before).append(str(d))
     whole = "".join(before) + marker + "".join(after)
     pieces = SENTENCE_END.split(whole)
-    sentence = next((p for p in pieces if marker in p), whole)
-    sentence = squash(sentence.replace(marker, text))
+    at = next((i for i, p in enumerate(pieces) if marker in p), None)
+    if at is None:
+        return ""
+    start = at  # a sentence that is little more than the link ("链接。") takes in the ones before it
+    while start > 0 and len(re.findall(r"\w", "".join(pieces[start:at + 1]).replace(marker, ""))) < 8:
+        start -= 1
+    sentence = squash("".join(pieces[start:at + 1]).replace(marker, text))
     if len(sentence) > 150:
         i = sentence.find(squash(text))
         start = max(0, i - 70)
@@ -204,7 +209,7 @@ def links(chapter, lang: str) -> None:
         if AMBIGUOUS_LINK.match(name) and not a.get("aria-label"):
             sentence = _sentence_around(a)
             visible = squash(a.get_text(" "))
-            if sentence and sentence != visible and visible in sentence:
+            if sentence and visible in sentence and not AMBIGUOUS_LINK.match(sentence):
                 label = sentence
             else:
                 target = _target(href)
