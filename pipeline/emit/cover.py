@@ -59,25 +59,46 @@ def _rgb(color: str) -> tuple[int, int, int]:
         return (192, 57, 43)
 
 
-def draw_cover(title: str, subtitle: str, authors: list[str], accent: str) -> bytes:
+def luminance(color: str) -> float:
+    """Relative luminance (WCAG) of a #rrggbb colour, 0 (black) to 1 (white)."""
+    def channel(c: int) -> float:
+        c = c / 255
+        return c / 12.92 if c <= 0.03928 else ((c + 0.055) / 1.055) ** 2.4
+    r, g, b = (channel(c) for c in _rgb(color))
+    return 0.2126 * r + 0.7152 * g + 0.0722 * b
+
+
+def ink(accent: str) -> tuple[int, int, int]:
+    """White type on a dark accent, near-black on a light one (whichever contrasts more)."""
+    return (255, 255, 255) if (1.05 / (luminance(accent) + 0.05)) >= ((luminance(accent) + 0.05) / 0.07) \
+        else (26, 26, 26)
+
+
+def draw_cover(title: str, subtitle: str, authors: list[str], accent: str, publisher: str = "") -> bytes:
+    """The same design as the PDF's typographic cover (print.css .cover-art): a short rule, the
+    title, the subtitle, the authors at the foot, on the accent colour."""
     img = Image.new("RGB", (WIDTH, HEIGHT), _rgb(accent))
     draw = ImageDraw.Draw(img)
-    margin = 150
-    draw.rectangle([margin, 360, margin + 220, 376], fill=(255, 255, 255))
-    y = 460
-    big = _font("Noto Sans CJK SC:bold", 132)
+    fg = ink(accent)
+    soft = tuple(int(c * 0.85 + a * 0.15) for c, a in zip(fg, _rgb(accent)))
+    margin = 190
+    draw.rectangle([margin, 430, margin + 170, 442], fill=fg)
+    y = 520
+    big = _font("Noto Sans CJK SC:bold", 124)
     for line in _wrap(draw, title, big, WIDTH - 2 * margin)[:6]:
-        draw.text((margin, y), line, font=big, fill=(255, 255, 255))
-        y += 180
+        draw.text((margin, y), line, font=big, fill=fg)
+        y += 160
     if subtitle:
-        y += 40
-        small = _font("Noto Sans CJK SC", 60)
+        y += 36
+        small = _font("Noto Sans CJK SC", 56)
         for line in _wrap(draw, subtitle, small, WIDTH - 2 * margin)[:5]:
-            draw.text((margin, y), line, font=small, fill=(255, 240, 235))
-            y += 86
+            draw.text((margin, y), line, font=small, fill=soft)
+            y += 84
     if authors:
-        name = _font("Noto Sans CJK SC:bold", 64)
-        draw.text((margin, HEIGHT - 300), " · ".join(authors), font=name, fill=(255, 255, 255))
+        name = _font("Noto Sans CJK SC:bold", 62)
+        draw.text((margin, HEIGHT - 330), " · ".join(authors), font=name, fill=fg)
+    if publisher:
+        draw.text((margin, HEIGHT - 220), publisher, font=_font("Noto Sans CJK SC", 40), fill=soft)
     out = io.BytesIO()
     img.save(out, "PNG")
     return out.getvalue()

@@ -30,6 +30,7 @@ from .. import layout
 from ..images.prepare import for_print
 from ..model import Book, Diagnostic
 from . import accessibility, atomic_path, build_time
+from .cover import ink
 from .epub import cover_asset
 
 TRIM_SIZES = {"a4": "A4", "a5": "A5", "letter": "letter", "6x9": "6in 9in", "b5": "B5"}
@@ -126,6 +127,7 @@ def page_css(book: Book) -> str:
            f"@page :left {{ margin-left: {g.outer}in; margin-right: {g.inner}in; }}",
            f"@page :right {{ margin-left: {g.inner}in; margin-right: {g.outer}in; }}",
            f"@page cover {{ margin: 0; background: {book.config.accent}; }}",
+           ".cover-art { color: %s; }" % ("#fff" if ink(book.config.accent)[0] > 128 else "#1a1a1a"),
            f"html {{ font-size: {g.font_pt}pt; }}"]
     if book.config.cover:
         css.append("@page cover { background: none; }")
