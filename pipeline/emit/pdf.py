@@ -39,6 +39,7 @@ PAGE_INCHES = {"a4": (8.27, 11.69), "a5": (5.83, 8.27), "letter": (8.5, 11.0), "
 UNIT_INCHES = {"in": 1.0, "mm": 1 / 25.4, "cm": 1 / 2.54, "pt": 1 / 72, "px": 1 / 96, "pc": 1 / 6}
 MAX_EMPTY = 1 / 3  # of the text block: a page may end this much short, no more
 FIGURE_PASSES = 3  # layouts after the first, to move figures that leave a page too empty
+BOOK_URL = "file:///pressroom-book/"  # the prepared folder's URL: WeasyPrint names images by a hash of it
 
 
 class BookFetcher(URLFetcher):
@@ -50,6 +51,7 @@ class BookFetcher(URLFetcher):
         self.refused = refused
 
     def fetch(self, url, headers=None):
+        url = self.roots[0].as_uri() + "/" + url[len(BOOK_URL):] if url.startswith(BOOK_URL) else url
         parsed = urlparse(url)
         if parsed.scheme == "file":
             path = Path(unquote(parsed.path)).resolve()
@@ -449,7 +451,7 @@ def render_document(book: Book, cache_dir: Path):
         options["pdf_variant"] = book.config.pdf.pdf_variant
 
     def lay_out(html: str):
-        return HTML(string=html, base_url=str(work) + "/", url_fetcher=fetcher).render(**options)
+        return HTML(string=html, base_url=BOOK_URL, url_fetcher=fetcher).render(**options)
 
     document = lay_out(html)
     for _ in range(FIGURE_PASSES):
