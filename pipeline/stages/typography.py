@@ -2,8 +2,9 @@
 
 WeasyPrint has no `text-spacing`, and EPUB reading systems rarely apply it, so the stage puts the
 space in the text itself, the same in both editions: a plain space (a quarter em in Noto CJK,
-clreq's recommended gap, and a justification point), only where the author left none. Code, kbd
-and samp are never touched. Other rules: none yet.
+clreq's recommended gap, and a justification point), only where the author left none. Spaces an
+author or a converter left beside full-width punctuation (`中文 ，` / `（ 注 ）`) are removed:
+the punctuation carries its own space (clreq 3.1.6). Code, kbd and samp are never touched.
 """
 from __future__ import annotations
 
@@ -16,6 +17,12 @@ HAN = r"\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff"
 LATIN = r"A-Za-z0-9\u00c0-\u024f"
 _HAN_LATIN = re.compile(rf"([{HAN}])([{LATIN}])")
 _LATIN_HAN = re.compile(rf"([{LATIN}%])([{HAN}])")
+FULLWIDTH_PUNCT = "\u3001\u3002\uff0c\uff0e\uff1a\uff1b\uff01\uff1f\u300c\u300d\u300e\u300f\uff08\uff09\u3010\u3011\u300a\u300b\u3008\u3009"
+_OPENING = "\u300c\u300e\uff08\u3010\u300a\u3008"
+_SPACE_BEFORE_PUNCT = re.compile(rf"(?<=[{HAN}{FULLWIDTH_PUNCT}])[ \u00a0\u3000]+(?=[{FULLWIDTH_PUNCT}])")
+_SPACE_AFTER_PUNCT = re.compile(rf"(?<=[{FULLWIDTH_PUNCT}])[ \u00a0]+(?=[{HAN}{FULLWIDTH_PUNCT}])")
+_SPACE_AFTER_OPENING = re.compile(rf"(?<=[{_OPENING}])[ \u00a0]+")
+_SPACE_BY_QUOTE = re.compile(rf"(?<=[{HAN}])[ \u00a0]+(?=[\u201c\u201d\u2018\u2019])|(?<=[\u201c\u201d\u2018\u2019])[ \u00a0]+(?=[{HAN}])")
 _IS_HAN = re.compile(rf"[{HAN}]")
 _IS_LATIN = re.compile(rf"[{LATIN}]")
 SKIP = {"pre", "code", "kbd", "samp", "script", "style", "math"}
@@ -24,7 +31,12 @@ BLOCKS = {"p", "li", "h1", "h2", "h3", "h4", "h5", "h6", "td", "th", "figcaption
 
 
 def space_text(text: str) -> str:
-    """Put a space between Han and Latin letters or digits where there is none."""
+    """Put a space between Han and Latin letters or digits where there is none; take away the
+    spaces beside full-width punctuation."""
+    text = _SPACE_BEFORE_PUNCT.sub("", text)
+    text = _SPACE_AFTER_PUNCT.sub("", text)
+    text = _SPACE_AFTER_OPENING.sub("", text)
+    text = _SPACE_BY_QUOTE.sub("", text)  # Chinese quotes are full width in a CJK face
     return _LATIN_HAN.sub(r"\1 \2", _HAN_LATIN.sub(r"\1 \2", text))
 
 
@@ -33,6 +45,19 @@ def _block_of(node):
         if parent.name in BLOCKS:
             return parent
     return None
+
+
+def _space_before(node) -> None:
+    """A space before `node`, outside the inline elements it opens (`这是 <b>Python</b>`)."""
+    target = node
+    while (target.parent is not None and target.previous_sibling is None
+           and target.parent.name not in BLOCKS and target.parent.name not in SKIP):
+        target = target.parent
+    before = target.previous_sibling
+    if isinstance(before, NavigableString) and not isinstance(before, Comment):
+        before.replace_with(NavigableString(str(before) + " "))
+    else:
+        target.insert_before(NavigableString(" "))
 
 
 def run(chapter, ctx) -> None:
@@ -48,12 +73,14 @@ def run(chapter, ctx) -> None:
         block = _block_of(node)
         text = str(node)
         new = space_text(text)
+        if new != text:
+            replacement = NavigableString(new)
+            node.replace_with(replacement)
+            node = replacement
         if prev_block is block and new:
             before, after = prev_text[-1:], new[:1]
             if (_IS_HAN.match(before) and _IS_LATIN.match(after)) or \
                     (_IS_LATIN.match(before) and _IS_HAN.match(after)):
-                new = " " + new
-        if new != text:
-            node.replace_with(NavigableString(new))
+                _space_before(node)
         if new.strip():
             prev_text, prev_block = new, block

@@ -1,0 +1,71 @@
+"""Typography stage: the space between Han and Latin letters or digits (the same text in the EPUB
+and the PDF), no space beside full-width punctuation, code never touched. Golden cases in
+tests/golden/typography/<case>/{in.html,out.html}; PRESSROOM_REGEN=1 rewrites them."""
+from __future__ import annotations
+
+import json
+import os
+from pathlib import Path
+
+import pytest
+from bs4 import BeautifulSoup
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from pipeline.config import BookConfig, TypographyOptions
+from pipeline.model import Chapter
+from pipeline.stages import StageContext, typography
+
+GOLDEN = Path(__file__).parent / "golden" / "typography"
+CASES = sorted(p.name for p in GOLDEN.iterdir() if (p / "in.html").exists())
+REGEN = os.environ.get("PRESSROOM_REGEN") == "1"
+
+
+def chapter(html: str) -> Chapter:
+    return Chapter(Path("in.html"), "in.html", 1, BeautifulSoup(f"<html><body>{html}</body></html>", "lxml"))
+
+
+def run(html: str, language="zh-CN", **options) -> Chapter:
+    ch = chapter(html)
+    cfg = BookConfig(title="t", language=language, typography=TypographyOptions(**options))
+    typography.run(ch, StageContext(cfg, Path("."), Path("/nonexistent")))
+    return ch
+
+
+def case(name: str) -> Chapter:
+    folder = GOLDEN / name
+    opts = json.loads((folder / "options.json").read_text()) if (folder / "options.json").exists() else {}
+    lang = opts.pop("language", "zh-CN")
+    return run((folder / "in.html").read_text(encoding="utf-8"), lang, **opts)
+
+
+@pytest.mark.parametrize("name", CASES)
+def test_golden(name):
+    got = case(name).body.decode_contents().strip() + "\n"
+    out = GOLDEN / name / "out.html"
+    if REGEN or not out.exists():
+        out.write_text(got, encoding="utf-8")
+    assert got == out.read_text(encoding="utf-8")
+
+
+def test_spacing_is_idempotent():
+    for name in CASES:
+        once = case(name).body.decode_contents()
+        assert run(once).body.decode_contents() == run(run(once).body.decode_contents()).body.decode_contents()
+
+
+def test_code_text_is_never_changed():
+    src = '<pre><code>x=用Python("中文 ，")</code></pre><p>a<code>b用c</code>d</p>'
+    ch = run(src)
+    assert [c.get_text() for c in ch.body.find_all("code")] == ['x=用Python("中文 ，")', "b用c"]
+
+
+@settings(max_examples=150, deadline=None)
+@given(st.text(alphabet="用中文ab1 ，。（）Z9%", max_size=40))
+def test_only_spaces_change(text):
+    """The stage adds or removes spaces and nothing else; and never leaves Han touching Latin."""
+    out = typography.space_text(text)
+    assert out.replace(" ", "") == text.replace(" ", "").replace("\u00a0", "").replace("\u3000", "") or \
+        out.replace(" ", "") == text.replace(" ", "")
+    import re
+    assert not re.search(r"[用中文][ab1Z9]|[ab1Z9%][用中文]", out)
