@@ -163,6 +163,10 @@ def _squeeze(s: str) -> str:
     return re.sub(r"\s", "", s)
 
 
+def _words(s: str) -> str:
+    return re.sub(r"\W", "", s)
+
+
 def _printed_folio(page_text: str) -> str:
     lines = [line.strip() for line in page_text.strip().splitlines() if line.strip()]
     if not lines:
@@ -179,13 +183,11 @@ def markers_and_following_text(epub: Path) -> list[tuple[str, str]]:
         for name in names:
             soup = BeautifulSoup(z.read(name), "lxml-xml")
             for span in soup.find_all("span", attrs={"epub:type": "pagebreak"}):
-                following = []
-                for node in span.next_elements:
-                    if isinstance(node, str):
-                        following.append(str(node))
-                    if len(_squeeze("".join(following))) >= 8:
-                        break
-                out.append((span["aria-label"], _squeeze("".join(following))[:8]))
+                # the first words after the marker, within one text node (list bullets and
+                # numbers are in the PDF's text but not in the EPUB's)
+                following = next((_words(str(n)) for n in span.next_elements
+                                  if isinstance(n, str) and _words(str(n))), "")
+                out.append((span["aria-label"], following[:6]))
     return out
 
 
@@ -213,8 +215,8 @@ def check_page_list(epub: Path, pdf: Path) -> int:
     assert labels == sorted(labels, key=int) and set(m for m, _ in markers) <= set(labels)
     for label, following in markers:
         assert label in by_folio, f"page {label} has no page with that folio in the PDF"
-        page = _squeeze(pages[by_folio[label]])
-        assert following[:6] in page, f"text after marker {label} ({following!r}) is not on PDF page {label}"
+        page = _words(pages[by_folio[label]])
+        assert following in page, f"text after marker {label} ({following!r}) is not on PDF page {label}"
     return len(markers)
 
 
