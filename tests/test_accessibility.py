@@ -265,3 +265,13 @@ def test_epub_only_build_has_no_page_list(tmp_path):
         assert 'epub:type="page-list"' not in z.read("EPUB/nav.xhtml").decode()
         opf = z.read("EPUB/content.opf").decode()
     assert "pageNavigation" not in opf and "dcterms:conformsTo" in opf
+
+
+def test_stylesheet_colours_reach_wcag_aa():
+    """Whatever colours the house style or a book's own epub.css picks, the EPUB's are legible."""
+    css = ".hl .k { color: #2f80c0; font-weight: bold }\np { color: #aaa }\n.ok { color: #333333 }\n"
+    out = a11y.legible_css(css)
+    colours = re.findall(r"color: (#[0-9a-fA-F]+)", out)
+    assert a11y.contrast(colours[0], "#eeeeee") >= 4.5 and a11y.contrast(colours[1], "#ffffff") >= 4.5
+    assert colours[2] == "#333333" and "font-weight: bold" in out
+    assert a11y.legible_css(".ok { color: #000 }") == ".ok { color: #000 }"

@@ -177,6 +177,35 @@ def legible_style(name: str = "friendly"):
                                                       "styles": styles})
 
 
+def legible_css(css: str, minimum: float = 4.6) -> str:
+    """Every `color: #hex` of a stylesheet at WCAG AA contrast: against the code block's tinted
+    background (`#eeeeee`, darker than any the styles use) in `.hl` rules, else against white.
+    Colours that pass are left as they are; one that does not keeps its hue, darkened."""
+    import tinycss2
+
+    rules = tinycss2.parse_stylesheet(css, skip_comments=False, skip_whitespace=False)
+    changed = False
+    for rule in rules:
+        if rule.type != "qualified-rule":
+            continue
+        background = "#eeeeee" if ".hl" in tinycss2.serialize(rule.prelude) else "#ffffff"
+        tokens = rule.content
+        for i, token in enumerate(tokens):
+            if token.type != "ident" or token.lower_value != "color":
+                continue
+            j = i + 1
+            while j < len(tokens) and (tokens[j].type == "whitespace" or tokens[j] == ":"):
+                j += 1
+            value = tokens[j] if j < len(tokens) else None
+            if value is not None and value.type == "hash" and len(value.value) in (3, 6):
+                colour = "#" + value.value
+                if contrast(colour, background) < minimum - 0.1:
+                    value.value = legible(colour, background, minimum).lstrip("#")
+                    value.is_identifier = False
+                    changed = True
+    return tinycss2.serialize(rules) if changed else css
+
+
 # ------------------------------------------------------------------ page list
 FRONT = ("cover", "titlepage", "copyright", "toc")
 PART_CLASSES = ("chapter", "credits") + FRONT
