@@ -257,14 +257,27 @@ def test_pdf_ua_variant(tmp_path):
         assert 'pdfuaid:part="1"' in str(doc.open_metadata())
 
 
-def test_epub_only_build_has_no_page_list(tmp_path):
+def test_epub_only_build_takes_the_page_list_from_an_earlier_layout_of_the_same_content(tmp_path):
     from pipeline.build import build
 
-    result = build(ROOT / "source", tmp_path, ("epub",), jobs=1)
-    with zipfile.ZipFile(result.outputs[0]) as z:
-        assert 'epub:type="page-list"' not in z.read("EPUB/nav.xhtml").decode()
-        opf = z.read("EPUB/content.opf").decode()
+    def nav_and_opf(out):
+        with zipfile.ZipFile(out) as z:
+            return z.read("EPUB/nav.xhtml").decode(), z.read("EPUB/content.opf").decode()
+
+    book = tmp_path / "book"
+    shutil.copytree(ROOT / "source", book, ignore=shutil.ignore_patterns("build"))
+    nav, opf = nav_and_opf(build(book, tmp_path / "a", ("epub",), jobs=1).outputs[0])
+    assert 'epub:type="page-list"' not in nav  # nothing laid out yet: no page list, none declared
     assert "pageNavigation" not in opf and "dcterms:conformsTo" in opf
+    full = build(book, tmp_path / "b", ("epub", "pdf"), jobs=1)
+    full_nav, _ = nav_and_opf(full.outputs[0])
+    epub_only = build(book, tmp_path / "b", ("epub",), jobs=1, force=True)
+    nav, opf = nav_and_opf(epub_only.outputs[0])
+    assert 'epub:type="page-list"' in nav and nav == full_nav and "pageNavigation" in opf
+    chapter = next((book / "chapters").glob("01-*.md"))
+    chapter.write_text(chapter.read_text(encoding="utf-8") + "\n\n新加的一段。\n", encoding="utf-8")
+    nav, _ = nav_and_opf(build(book, tmp_path / "b", ("epub",), jobs=1).outputs[0])
+    assert 'epub:type="page-list"' not in nav  # the content changed: the old pages no longer hold
 
 
 def test_stylesheet_colours_reach_wcag_aa():

@@ -427,15 +427,59 @@ def _insert_at(block: Tag, chars: int, head: str, span: Tag) -> None:
         return
 
 
-def page_list(book: Book) -> list[dict]:
+def layout_key(book: Book) -> str:
+    """What the PDF's layout follows from: the pipeline's code, the configuration, the templates
+    (the book's and Pressroom's) and the chapters as the stages left them."""
+    import hashlib
+
+    from .. import cache, layout
+
+    h = hashlib.sha256()
+    for part in (cache.pipeline_version(), repr(cache._config_for_stages(book.config)),
+                 cache.tree_hash(layout.search_path(book))):
+        h.update(part.encode() + b"\0")
+    for ch in book.chapters:
+        h.update(f"{ch.id}\0{ch.title}\0{ch.number}\0{sorted(ch.meta.items())!r}\0".encode())
+        h.update(ch.body.decode_contents().encode())
+    return h.hexdigest()
+
+
+def _remembered(book: Book, cache_dir) -> None:
+    """Keep the page map of a laid-out PDF in the cache, keyed by what its layout follows from;
+    an EPUB-only build of the same content takes it from there (else it has no page list)."""
+    import json
+    from pathlib import Path
+
+    if cache_dir is None:
+        return
+    folder = Path(cache_dir) / "page-map"
+    key = layout_key(book)
+    stored = folder / f"{key[:32]}.json"
+    if (book.page_map or {}).get("pages"):
+        folder.mkdir(parents=True, exist_ok=True)
+        for old in folder.glob("*.json"):
+            old.unlink(missing_ok=True)
+        tmp = stored.with_suffix(".part")
+        tmp.write_text(json.dumps({"key": key, "pages": book.page_map["pages"]}, ensure_ascii=False), encoding="utf-8")
+        tmp.replace(stored)
+    elif stored.is_file():
+        try:
+            data = json.loads(stored.read_text(encoding="utf-8"))
+        except (OSError, ValueError):
+            return
+        if data.get("key") == key:
+            book.page_map = {"pages": data["pages"]}
+
+
+def page_list(book: Book, cache_dir=None) -> list[dict]:
     """Page break markers into the EPUB's chapters (once) and the nav's page list: `{"href", "label"}`.
-    Empty when the PDF was not laid out in this build."""
+    Without a PDF laid out in this build, from the cache when the content is unchanged; else empty."""
+    if (book.page_map or {}).get("entries") is not None:
+        return book.page_map["entries"]
+    _remembered(book, cache_dir)
     pages = (book.page_map or {}).get("pages", [])
     if not pages:
         return []
-    done = book.page_map.get("entries")
-    if done is not None:
-        return done
     chapters = {ch.id: ch for ch in book.chapters}
     keyed = {}
     entries, seen = [], set()

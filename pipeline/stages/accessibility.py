@@ -80,6 +80,9 @@ def headings(chapter) -> None:
             chapter.log("info", "accessibility.heading", f"heading h{level} -> h{fixed} (no skipped level)", h,
                         squash(h.get_text(" ")))
             h.name = f"h{fixed}"
+            for entry in chapter.headings:  # the TOC's outline follows
+                if h.get("id") and entry.get("id") == h["id"]:
+                    entry["level"] = fixed
         previous = fixed
 
 
