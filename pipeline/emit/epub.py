@@ -99,7 +99,7 @@ def write(book: Book, target: Path, cache_dir: Path) -> Path:
                                   media_type=ready.media_type, content=ready.data))
 
     all_parts = layout.parts(book)
-    page_list = accessibility.page_list(book) if cfg.epub.page_list else []
+    page_list = accessibility.page_list(book, cache_dir) if cfg.epub.page_list else []
     spine = []
     page_template = env.get_template("epub/page.xhtml.j2")
     for part in all_parts:
