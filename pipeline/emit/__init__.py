@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import contextlib
 import datetime as dt
+import glob
 import os
 import subprocess
 import tempfile
@@ -30,11 +31,33 @@ def build_time(source_dir: Path, config_date: str = "") -> dt.datetime:
         return dt.datetime(2000, 1, 1, tzinfo=dt.timezone.utc)
 
 
+def _alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except OSError:  # someone else's process: alive
+        return True
+    return True
+
+
+def remove_stale_parts(target: Path) -> None:
+    """Temporary files of builds that were killed (SIGKILL leaves no chance to clean up): a part
+    (and the EPUB writer's `.raw`) is named after its process, and removed once that process is gone."""
+    for part in target.parent.glob(f".{glob.escape(target.name)}.*"):
+        pid = part.name[len(target.name) + 2:].split(".", 1)[0]
+        if part.suffix in (".part", ".raw") and pid.isdigit() and int(pid) != os.getpid() and not _alive(int(pid)):
+            with contextlib.suppress(OSError):
+                part.unlink()
+
+
 @contextlib.contextmanager
 def atomic_path(target: Path):
-    """Yield a temporary path beside `target`; on success it replaces `target`, else it is removed."""
+    """Yield a temporary path beside `target`; on success it replaces `target`, else it is removed.
+    Killed builds' leftovers are removed first; the previous `target` stays whole until the rename."""
     target.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".part", dir=target.parent)
+    remove_stale_parts(target)
+    fd, tmp = tempfile.mkstemp(prefix=f".{target.name}.{os.getpid()}.", suffix=".part", dir=target.parent)
     os.close(fd)
     try:
         yield Path(tmp)

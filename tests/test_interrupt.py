@@ -1,0 +1,147 @@
+"""Nothing lost: a build killed midway (SIGKILL, or Ctrl-C's SIGINT to the whole process group)
+leaves the previous build/*.epub and *.pdf whole and byte-identical, leaves no temporary file
+behind (a killed build's are removed by the next one), and leaves the cache usable: the next build
+succeeds and gives the same bytes as a build from scratch."""
+from __future__ import annotations
+
+import hashlib
+import os
+import signal
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pytest
+
+from conftest import ROOT
+
+ENV = {**os.environ, "PYTHONPATH": str(ROOT), "SOURCE_DATE_EPOCH": "1700000000"}
+WORDS = ("press room article chapter figure caption credit colophon running head folio margin gutter "
+         "typeset kerning leading measure widow orphan").split()
+
+
+def _chapter(i: int, variant: str = "") -> str:
+    paras = []
+    for p in range(30):
+        words = [WORDS[(i * 7 + p * 3 + k) % len(WORDS)] for k in range(70)]
+        paras.append(" ".join(words).capitalize() + ".")
+        if p % 10 == 0:
+            paras.append(f"## Section {p // 10 + 1}")
+    return f"# Chapter {i} {variant}\n\n" + "\n\n".join(paras) + "\n"
+
+
+def _book(tmp: Path) -> Path:
+    book = tmp / "book"
+    (book / "chapters").mkdir(parents=True)
+    (book / "book.toml").write_text('title = "Interrupted"\nlanguage = "en"\nauthors = ["A"]\n', encoding="utf-8")
+    for i in range(1, 5):
+        (book / "chapters" / f"{i:02d}.md").write_text(_chapter(i), encoding="utf-8")
+    return book
+
+
+def _start(book: Path, out: Path) -> subprocess.Popen:
+    return subprocess.Popen([sys.executable, "-m", "pipeline", "build", "--source", str(book), "--out", str(out),
+                             "--jobs", "2"], cwd=ROOT, env=ENV, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+                            text=True, start_new_session=True)
+
+
+def _finish(proc: subprocess.Popen, timeout: float = 180) -> tuple[int, str]:
+    try:
+        _, err = proc.communicate(timeout=timeout)
+    except subprocess.TimeoutExpired:
+        os.killpg(proc.pid, signal.SIGKILL)
+        proc.communicate()
+        pytest.fail("build did not finish")
+    return proc.returncode, err
+
+
+def _outputs(out: Path) -> dict[str, str]:
+    return {p.name: hashlib.sha256(p.read_bytes()).hexdigest() for p in sorted(out.iterdir()) if p.is_file()
+            and p.suffix in (".epub", ".pdf")}
+
+
+def _leftovers(out: Path) -> list[str]:
+    return sorted(p.name for p in out.iterdir() if p.name.endswith((".part", ".raw")))
+
+
+def _wait_for(condition, proc, timeout=120.0) -> bool:
+    t0 = time.monotonic()
+    while time.monotonic() - t0 < timeout:
+        if condition():
+            return True
+        if proc.poll() is not None:
+            return False
+        time.sleep(0.005)
+    return False
+
+
+@pytest.fixture
+def built(tmp_path):
+    book = _book(tmp_path)
+    out = tmp_path / "build"
+    code, err = _finish(_start(book, out))
+    assert code == 0, err
+    before = _outputs(out)
+    assert set(before) == {"book.epub", "book.pdf"}
+    for i in (2, 4):  # the next build has chapters to run again
+        (book / "chapters" / f"{i:02d}.md").write_text(_chapter(i, "revised"), encoding="utf-8")
+    return book, out, before
+
+
+def _after(book: Path, out: Path, tmp_path: Path, before: dict) -> None:
+    assert _outputs(out) == before, "the previous outputs changed"
+    code, err = _finish(_start(book, out))  # the cache is usable: the next build succeeds ...
+    assert code == 0 and "Traceback" not in err, err
+    assert _leftovers(out) == []
+    fresh = tmp_path / "fresh"
+    code, err = _finish(_start(book, fresh))
+    assert code == 0, err
+    assert _outputs(out) == _outputs(fresh)  # ... and gives what a build from scratch gives
+
+
+@pytest.mark.parametrize("moment", ["stages", "writing"])
+def test_sigkill(moment, built, tmp_path):
+    book, out, before = built
+    proc = _start(book, out)
+    if moment == "stages":  # the process pool is running the chapter stages
+        assert _wait_for(lambda: _children(proc.pid), proc), "the build finished before its process pool started"
+    else:
+        caught = _wait_for(lambda: _leftovers(out), proc)  # a temporary output exists: mid-write
+        assert caught, "the build finished before it could be killed while writing"
+    os.kill(proc.pid, signal.SIGKILL)  # the main process only, as `kill -9 PID` does
+    proc.wait(timeout=30)
+    os.killpg(proc.pid, signal.SIGKILL) if _group_alive(proc.pid) else None
+    _after(book, out, tmp_path, before)
+
+
+@pytest.mark.parametrize("moment", ["stages", "writing"])
+def test_ctrl_c(moment, built, tmp_path):
+    book, out, before = built
+    proc = _start(book, out)
+    if moment == "stages":
+        assert _wait_for(lambda: _children(proc.pid), proc), "the build finished before its process pool started"
+    else:
+        assert _wait_for(lambda: _leftovers(out), proc), "the build finished before Ctrl-C while writing"
+    os.killpg(proc.pid, signal.SIGINT)  # a terminal sends Ctrl-C to the whole foreground group
+    code, err = _finish(proc, timeout=60)
+    assert code == 130, err
+    lines = [line for line in err.splitlines() if line.strip()]
+    assert lines == ["error: interrupted; the previous build outputs are untouched"], err
+    assert _leftovers(out) == []  # cleaned up on the way out
+    _after(book, out, tmp_path, before)
+
+
+def _group_alive(pgid: int) -> bool:
+    try:
+        os.killpg(pgid, 0)
+        return True
+    except OSError:
+        return False
+
+
+def _children(pid: int) -> list[str]:
+    try:
+        return Path(f"/proc/{pid}/task/{pid}/children").read_text().split()
+    except OSError:
+        return []
