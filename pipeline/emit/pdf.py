@@ -319,8 +319,9 @@ def underfull(document, book: Book) -> list[tuple[int, float]]:
         return []
     fill = page_fill(document)
     first = min(opening)
-    return [(i, f) for i, f in enumerate(fill)
-            if i >= first and i + 1 < len(fill) and i + 1 not in opening and 0 < f < 1 - MAX_EMPTY]
+    return [(i, f) for i, f in enumerate(fill)  # a blank verso after it: the part ends there
+            if i >= first and i + 1 < len(fill) and i + 1 not in opening and fill[i + 1] > 0
+            and 0 < f < 1 - MAX_EMPTY]
 
 
 def _first_figure(page):
