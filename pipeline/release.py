@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import os
 import platform
 import re
 import shutil
@@ -57,12 +58,25 @@ def make_release(source: Path, out: Path, jobs: int | None = None) -> list[Path]
     if not all(c.ok for c in checks):
         raise PressroomError("release refused: the built files fail the checks above (fix them, then run make release again)")
     release = out / "release"
-    if release.exists():
-        shutil.rmtree(release)
-    release.mkdir(parents=True)
+    work = out / f".release.{os.getpid()}.part"  # written whole, then put in place: never half a release
+    shutil.rmtree(work, ignore_errors=True)
+    work.mkdir(parents=True)
+    try:
+        _publish(book, result.outputs, checks, work)
+        if release.exists():
+            shutil.rmtree(release)
+        os.replace(work, release)
+    finally:
+        shutil.rmtree(work, ignore_errors=True)
+    stem = f"{book.config.output}-{book.config.version}"
+    return [release / f"{stem}{p.suffix}" for p in result.outputs] + \
+        [release / "SHA256SUMS", release / "build-report.txt", release / "build-report.json"]
+
+
+def _publish(book, outputs, checks, release: Path) -> None:
     stem = f"{book.config.output}-{book.config.version}"
     published = []
-    for path in result.outputs:
+    for path in outputs:
         target = release / f"{stem}{path.suffix}"
         shutil.copyfile(path, target)
         published.append(target)
@@ -76,4 +90,3 @@ def make_release(source: Path, out: Path, jobs: int | None = None) -> list[Path]
     lines += [f"warnings: {len(warnings)}"] + [f"  {w}" for w in data["warnings"]]
     lines += ["tools:"] + [f"  {k} {v}" for k, v in data["tools"].items()]
     (release / "build-report.txt").write_text("\n".join(lines) + "\n", encoding="utf-8")
-    return published + [release / "SHA256SUMS", release / "build-report.txt", release / "build-report.json"]

@@ -59,6 +59,9 @@ def atomic_path(target: Path):
     remove_stale_parts(target)
     fd, tmp = tempfile.mkstemp(prefix=f".{target.name}.{os.getpid()}.", suffix=".part", dir=target.parent)
     os.close(fd)
+    umask = os.umask(0o022)
+    os.umask(umask)
+    os.chmod(tmp, 0o666 & ~umask)  # mkstemp's 0600 would make the book unreadable to anyone else
     try:
         yield Path(tmp)
         os.replace(tmp, target)
