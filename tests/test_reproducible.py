@@ -105,3 +105,33 @@ def test_without_epoch_the_last_commit_sets_the_time(tmp_path):
     _git(repo, "commit", "-q", "-am", "not the book", when="2025-01-01T00:00:00Z")
     assert _git(repo, "log", "-1", "--format=%cI").startswith("2025-01-01")
     assert _build(repo / "source", tmp_path / "c", env) == a
+
+
+def test_release_is_verifiable_and_refused_when_checks_fail(tmp_path):
+    """`pressroom release`: SHA256SUMS that `sha256sum -c` accepts; a book that fails EPUBCheck is
+    refused (exit 2) and the previous release stays as it was."""
+    book = tmp_path / "book"
+    (book / "chapters").mkdir(parents=True)
+    (book / "book.toml").write_text('title = "Released"\nlanguage = "en"\nauthors = ["A"]\nversion = "2.1.0"\n'
+                                    'output = "released"\n', encoding="utf-8")
+    (book / "chapters" / "a.md").write_text("# One\n\nSome text to publish.\n", encoding="utf-8")
+    out = tmp_path / "out"
+    proc = pressroom("release", "--source", book, "--out", out, env={"SOURCE_DATE_EPOCH": EPOCH}, timeout=600)
+    assert proc.returncode == 0, proc.stdout + proc.stderr
+    release = out / "release"
+    assert sorted(p.name for p in release.iterdir()) == ["SHA256SUMS", "build-report.json", "build-report.txt",
+                                                         "released-2.1.0.epub", "released-2.1.0.pdf"]
+    if shutil.which("sha256sum"):
+        check = subprocess.run(["sha256sum", "-c", "SHA256SUMS"], cwd=release, capture_output=True, text=True,
+                               timeout=60)
+        assert check.returncode == 0 and check.stdout.count(": OK") == 2, check.stdout + check.stderr
+    sums = (release / "SHA256SUMS").read_text()
+    assert all(oct(p.stat().st_mode & 0o044) == oct(0o044) for p in release.iterdir())  # readable by others
+    # a book EPUBCheck refuses (a stylesheet override that loads a remote resource)
+    (book / "templates" / "css").mkdir(parents=True)
+    (book / "templates" / "css" / "epub.css").write_text("@import url(http://127.0.0.1:9/x.css);\n")
+    proc = pressroom("release", "--source", book, "--out", out, env={"SOURCE_DATE_EPOCH": EPOCH}, timeout=600)
+    assert proc.returncode == 2 and "release refused" in proc.stderr, proc.stdout + proc.stderr
+    assert "FAIL" in proc.stdout and "Traceback" not in proc.stderr
+    assert (release / "SHA256SUMS").read_text() == sums
+    assert not [p for p in out.iterdir() if p.name.startswith(".release")]
