@@ -324,72 +324,94 @@ def underfull(document, book: Book) -> list[tuple[int, float]]:
             and 0 < f < 1 - MAX_EMPTY]
 
 
-def _first_figure(page):
-    """The box of a figure that starts at the top of `page` (what a gap before it left behind)."""
-    stack = [c for c in page._page_box.children if type(c).__name__ != "MarginBox"]
-    while stack:
-        b = stack.pop(0)
-        el = getattr(b, "element", None)
-        if getattr(b, "element_tag", "") == "figure" and el is not None and el.get("id"):
-            return b
-        if type(b).__name__ in ("LineBox", "TextBox") or getattr(b, "element_tag", "") in ("p", "pre", "table"):
-            return None  # text came first
-        stack[:0] = list(getattr(b, "children", []) or [])
-    return None
-
-
-def _image_height(box) -> float:
-    stack = [box]
-    while stack:
-        b = stack.pop()
-        if getattr(b, "element_tag", "") == "img":
-            return b.height
-        stack.extend(getattr(b, "children", []) or [])
-    return 0.0
-
-
+HEADINGS = {"h2", "h3", "h4", "h5", "h6"}
 FLOWING = {"p", "ul", "ol", "blockquote", "dl"}
 
 
-def _defer(soup, fig_id: str) -> bool:
-    """Move a figure after the paragraph that follows it (never past a heading or another figure)."""
+def _first_figure(page):
+    """(box, height above it) of a figure at the top of `page`, under at most one heading: what a
+    gap on the page before left behind (a heading is kept with what follows it)."""
+    stack = [c for c in page._page_box.children if type(c).__name__ != "MarginBox"]
+    above = 0.0
+    while stack:
+        b = stack.pop(0)
+        tag = getattr(b, "element_tag", "")
+        el = getattr(b, "element", None)
+        if tag == "figure" and el is not None and el.get("id"):
+            return b, above
+        if tag in HEADINGS and not above and type(b).__name__ == "BlockBox":
+            above = b.margin_height()
+            continue
+        if type(b).__name__ in ("LineBox", "TextBox") or tag in ("p", "pre", "table", "ul", "ol", "blockquote"):
+            return None, 0.0  # text came first
+        stack[:0] = list(getattr(b, "children", []) or [])
+    return None, 0.0
+
+
+def _image_heights(box) -> list[float]:
+    """The heights of the images in a figure's box, in document order."""
+    out, stack = [], [box]
+    while stack:
+        b = stack.pop(0)
+        if getattr(b, "element_tag", "") == "img":
+            out.append(b.height)
+        stack[:0] = list(getattr(b, "children", []) or [])
+    return out
+
+
+def _text_height(el, book: Book) -> float:
+    """About how tall a paragraph sets (CSS px): its characters over a line's, by the line height."""
+    g = geometry(book)
+    units = sum(1.0 if CJK.match(c) else 0.55 for c in el.get_text())
+    lines = max(1, -(-units // (g.text_width * 72 / g.font_pt)))
+    return lines * g.font_pt * (1.75 if book.config.is_cjk else 1.5) * 96 / 72
+
+
+def _defer(soup, fig_id: str, gap: float, book: Book) -> bool:
+    """Move a figure past the paragraphs that follow it, as many as it takes to fill `gap` (never
+    past a heading, a code block or another figure)."""
     fig = soup.find(id=fig_id)
-    if fig is None:
-        return False
-    nxt = fig.find_next_sibling()
-    if nxt is None or nxt.name not in FLOWING:
-        return False
-    nxt.insert_after(fig.extract())
-    return True
+    filled, moved = 0.0, False
+    while fig is not None and filled < gap:
+        nxt = fig.find_next_sibling()
+        if nxt is None or nxt.name not in FLOWING:
+            break
+        nxt.insert_after(fig.extract())
+        filled += _text_height(nxt, book)
+        moved = True
+    return moved
 
 
-def _shrink(soup, fig_id: str, image_height: float) -> bool:
-    """Scale a figure's image down to `image_height` (CSS px), where it keeps at least 60%."""
-    img = (soup.find(id=fig_id) or soup).find("img")
-    if img is None or image_height <= 0:
+def _shrink(soup, fig_id: str, heights: list[float], ratio: float) -> bool:
+    """Scale a figure's images down by `ratio`."""
+    imgs = (soup.find(id=fig_id) or soup).find_all("img")
+    if not imgs or len(imgs) != len(heights):
         return False
-    img["style"] = f"max-height: {image_height:.0f}px"
+    for img, height in zip(imgs, heights):
+        img["style"] = f"max-height: {height * ratio:.0f}px"
     return True
 
 
 def _place_figures(document, book: Book, soup) -> list[str]:
-    """For each page left too empty by the figure after it: move the figure, or scale it down."""
-    moved = []
-    text_height = document.pages[0]._page_box.height if document.pages else 0
+    """For each page left too empty by the figure after it: move the figure past the text that
+    follows, or else scale it down to fit the gap (keeping at least 60% of its height)."""
+    placed = []
     for i, fill in underfull(document, book):
-        box = _first_figure(document.pages[i + 1])
+        text_height = document.pages[i]._page_box.height
+        box, above = _first_figure(document.pages[i + 1])
         if box is None:
             continue
         fig_id = box.element.get("id")
-        if _defer(soup, fig_id):
-            moved.append(fig_id)
+        gap = (1 - fill) * text_height - above - 12  # a little air for the figure's margins
+        if _defer(soup, fig_id, gap, book):
+            placed.append(fig_id)
             continue
-        img = _image_height(box)
-        gap = (1 - fill) * text_height - 12  # a little air for the figure's margins
-        wanted = img - (box.margin_height() - gap)
-        if img and wanted >= 0.6 * img and _shrink(soup, fig_id, wanted):
-            moved.append(fig_id)
-    return moved
+        heights = _image_heights(box)
+        img = sum(heights)
+        ratio = (img - (box.margin_height() - gap)) / img if img else 0
+        if 0.6 <= ratio < 1 and _shrink(soup, fig_id, heights, ratio):
+            placed.append(fig_id)
+    return placed
 
 
 # ---------- layout ----------
