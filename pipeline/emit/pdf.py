@@ -367,19 +367,25 @@ def _text_height(el, book: Book) -> float:
     return lines * g.font_pt * (1.75 if book.config.is_cjk else 1.5) * 96 / 72
 
 
-def _defer(soup, fig_id: str, gap: float, book: Book) -> bool:
-    """Move a figure past the paragraphs that follow it, as many as it takes to fill `gap` (never
-    past a heading, a code block or another figure)."""
+def _defer(soup, fig_id: str, gap: float, slack: float, book: Book) -> bool:
+    """Move a figure past the paragraphs that follow it, enough to fill `gap`, but not so much that
+    what runs over to the next page (more than `slack`) leaves the figure no room there again.
+    Never past a heading, a code block or another figure."""
     fig = soup.find(id=fig_id)
-    filled, moved = 0.0, False
-    while fig is not None and filled < gap:
-        nxt = fig.find_next_sibling()
-        if nxt is None or nxt.name not in FLOWING:
+    if fig is None:
+        return False
+    filled, last = 0.0, None
+    nxt = fig.find_next_sibling()
+    while nxt is not None and nxt.name in FLOWING and filled < gap:
+        height = _text_height(nxt, book)
+        if filled + height > gap + slack:
             break
-        nxt.insert_after(fig.extract())
-        filled += _text_height(nxt, book)
-        moved = True
-    return moved
+        filled, last = filled + height, nxt
+        nxt = nxt.find_next_sibling()
+    if last is None:
+        return False
+    last.insert_after(fig.extract())
+    return True
 
 
 def _shrink(soup, fig_id: str, heights: list[float], ratio: float) -> bool:
@@ -403,7 +409,7 @@ def _place_figures(document, book: Book, soup) -> list[str]:
             continue
         fig_id = box.element.get("id")
         gap = (1 - fill) * text_height - above - 12  # a little air for the figure's margins
-        if _defer(soup, fig_id, gap, book):
+        if _defer(soup, fig_id, gap, text_height - box.margin_height(), book):
             placed.append(fig_id)
             continue
         heights = _image_heights(box)
