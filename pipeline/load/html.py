@@ -3,6 +3,7 @@ author, canonical link); the body, or its `<article>`, becomes the chapter's DOM
 `data-src-line` from the parser's source positions."""
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 from bs4 import BeautifulSoup
@@ -35,7 +36,9 @@ def load_html(text: str, path: Path, rel: str, number: int) -> Chapter:
     if canonical and canonical.get("href"):
         meta["original_url"] = canonical["href"].strip()
     html_tag = src.find("html")
-    lang = html_tag.get("lang", "") if html_tag else ""
+    lang = (html_tag.get("lang", "") if html_tag else "").strip()
+    if lang and not re.fullmatch(r"[A-Za-z]{1,8}(-[A-Za-z0-9]{1,8})*", lang):
+        lang = ""  # not a language tag (EPUBCheck refuses it): the book's language applies
     root = src.find("article") or src.body or src
     for bad in root.find_all(["head", "title", "meta", "link"]):
         bad.decompose()

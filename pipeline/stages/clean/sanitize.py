@@ -41,7 +41,14 @@ DROP_WITH_CONTENT = {"script", "style", "template", "iframe", "object", "embed",
 SCHEMES = {"http", "https", "mailto", "ftp", "ftps", "tel", "data"}
 
 
+_LANG = re.compile(r"[A-Za-z]{1,8}(-[A-Za-z0-9]{1,8})*")
+
+
 def _attribute_filter(element: str, attribute: str, value: str):
+    if attribute == "lang" and value and not _LANG.fullmatch(value):  # EPUBCheck: an RFC 3066 tag or ""
+        return None
+    if attribute == "dir" and value.lower() not in ("ltr", "rtl", "auto"):
+        return None
     if attribute == "src" and value.lower().startswith("data:") and not re.match(
             r"^data:image/(png|jpe?g|gif|webp|svg\+xml)[;,]", value, re.I):
         return None
@@ -71,7 +78,84 @@ def run(chapter, ctx) -> None:
         if not (img.get("src") or "").strip():
             log(chapter, RULE, "image without a usable source removed", img, img.get("alt", ""))
             img.decompose()
+    _content_model(chapter, body)
     _unique_ids(chapter, body)
+
+
+# HTML's content model, as far as EPUBCheck enforces it on what the allowlist lets through
+PHRASING_ONLY = {"abbr", "b", "bdi", "bdo", "cite", "code", "dfn", "em", "h1", "h2", "h3", "h4", "h5", "h6", "i",
+                 "kbd", "mark", "p", "pre", "q", "rp", "rt", "ruby", "s", "samp", "small", "span", "strong", "sub",
+                 "sup", "time", "u", "var", "dt", "summary"}
+TRANSPARENT = {"a", "ins", "del"}
+FLOW_ONLY = {"aside", "blockquote", "details", "div", "dl", "figure", "footer", "h1", "h2", "h3", "h4", "h5", "h6",
+             "header", "hr", "ol", "p", "pre", "section", "table", "ul", "figcaption", "li", "dd", "dt", "summary",
+             "caption", "colgroup", "col", "thead", "tbody", "tfoot", "tr", "td", "th"}
+PARENTS = {"li": {"ul", "ol"}, "dt": {"dl", "div"}, "dd": {"dl", "div"}, "figcaption": {"figure"},
+           "summary": {"details"}, "caption": {"table"}, "colgroup": {"table"}, "thead": {"table"},
+           "tbody": {"table"}, "tfoot": {"table"}, "tr": {"table", "thead", "tbody", "tfoot"}, "td": {"tr"},
+           "th": {"tr"}, "col": {"colgroup", "table"}, "rt": {"ruby"}, "rp": {"ruby"}}
+CHILDREN = {"ul": ("li", {"li"}), "ol": ("li", {"li"}), "dl": ("dd", {"dt", "dd", "div"}),
+            "tr": ("td", {"td", "th"}), "table": (None, {"caption", "colgroup", "thead", "tbody", "tfoot", "tr"}),
+            "thead": (None, {"tr"}), "tbody": (None, {"tr"}), "tfoot": (None, {"tr"}), "colgroup": (None, {"col"})}
+
+
+def _content_model(chapter, body) -> None:
+    """Repair what the parser and the allowlist leave that EPUB's content model forbids: blocks
+    inside phrasing elements (unwrapped), list/table/definition parts outside their parents
+    (unwrapped) or stray children inside them (wrapped, or moved before a table), links inside
+    links, `<details>` without its `<summary>` first. Logged once per kind, with the line."""
+    from bs4 import NavigableString, Tag
+
+    done: set[str] = set()
+
+    def note(what: str, tag) -> None:
+        if what not in done:
+            done.add(what)
+            log(chapter, RULE, f"markup repaired for EPUB's content rules: {what}", tag, "")
+
+    for _ in range(8):  # each pass can expose the next level; real markup needs one or two
+        changed = False
+        for tag in list(body.find_all(True)):
+            if tag.parent is None or tag.decomposed:
+                continue
+            parent = tag.parent
+            anc = parent
+            while anc is not None and anc.name in TRANSPARENT:
+                anc = anc.parent
+            if tag.name == "a" and tag.find_parent("a") is not None:
+                note("a link inside a link unwrapped", tag)
+                tag.unwrap()
+            elif tag.name in FLOW_ONLY and anc is not None and anc.name in PHRASING_ONLY:
+                note(f"<{tag.name}> inside <{anc.name}> unwrapped", tag)
+                tag.unwrap()
+            elif tag.name in PARENTS and parent.name not in PARENTS[tag.name]:
+                note(f"<{tag.name}> outside <{'/'.join(sorted(PARENTS[tag.name]))}> unwrapped", tag)
+                tag.unwrap()
+            elif tag.name == "details" and (tag.find(True, recursive=False) is None
+                                            or tag.find(True, recursive=False).name != "summary"):
+                note("<details> without a <summary> first made a <div>", tag)
+                tag.name = "div"
+                tag.attrs.pop("open", None)
+            elif tag.name in CHILDREN:
+                wrapper, allowed = CHILDREN[tag.name]
+                for child in list(tag.children):
+                    if isinstance(child, NavigableString) and not child.strip():
+                        continue
+                    if isinstance(child, Tag) and child.name in allowed:
+                        continue
+                    note(f"stray content inside <{tag.name}> {'wrapped' if wrapper else 'moved before it'}", tag)
+                    if wrapper:
+                        child.wrap(chapter.dom.new_tag(wrapper))
+                    else:
+                        table = tag if tag.name == "table" else tag.find_parent("table") or tag
+                        table.insert_before(child.extract())
+                    changed = True
+                continue
+            else:
+                continue
+            changed = True
+        if not changed:
+            break
 
 
 def _unique_ids(chapter, body) -> None:
