@@ -179,7 +179,7 @@ def markers_and_following_text(epub: Path) -> list[tuple[str, str]]:
     """(label, the first characters after the marker) for each page break marker, in spine order."""
     out = []
     with zipfile.ZipFile(epub) as z:
-        names = sorted(n for n in z.namelist() if re.search(r"EPUB/ch\d+\.xhtml$", n))
+        names = sorted(n for n in z.namelist() if re.search(r"EPUB/(ch\d+|credits)\.xhtml$", n))
         for name in names:
             soup = BeautifulSoup(z.read(name), "lxml-xml")
             for span in soup.find_all("span", attrs={"epub:type": "pagebreak"}):
@@ -206,6 +206,12 @@ def check_page_list(epub: Path, pdf: Path) -> int:
         else:
             following_number -= 1
         by_folio.setdefault(str(following_number), i)
+    # … and pages after the last printed folio (the credits' opener) count on from it
+    last = max((i for i, f in enumerate(printed) if f.isdigit()), default=None)
+    if last is not None:
+        for i in range(last + 1, len(pages)):
+            if not printed[i]:
+                by_folio.setdefault(str(int(printed[last]) + i - last), i)
     markers = markers_and_following_text(epub)
     assert markers, "no page break markers"
     with zipfile.ZipFile(epub) as z:

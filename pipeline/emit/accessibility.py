@@ -473,6 +473,8 @@ def _remembered(book: Book, cache_dir) -> None:
 
 def page_list(book: Book, cache_dir=None) -> list[dict]:
     """Page break markers into the EPUB's chapters (once) and the nav's page list: `{"href", "label"}`.
+    A page that starts with a part's opener gets its marker first in the part's page
+    (`book.page_map["openers"]`, rendered by templates/epub/page.xhtml.j2).
     Without a PDF laid out in this build, from the cache when the content is unchanged; else empty."""
     if (book.page_map or {}).get("entries") is not None:
         return book.page_map["entries"]
@@ -482,29 +484,26 @@ def page_list(book: Book, cache_dir=None) -> list[dict]:
         return []
     chapters = {ch.id: ch for ch in book.chapters}
     keyed = {}
+    openers: dict[str, list[str]] = {}  # part id -> folios of pages that start with its opener
     entries, seen = [], set()
     for page in pages:
         folio, part = page["folio"], page["part"]
-        if folio in seen:
+        if folio in seen or part in FRONT:
             continue
-        if part in chapters:
+        if page["block"] is None:  # the part's opener: a marker before it (templates/epub/page.xhtml.j2)
+            openers.setdefault(part, []).append(folio)
+        elif part in chapters:
             body = chapters[part].body
             if part not in keyed:
                 keyed[part] = {k: b for k, b in epub_keys(body)}
-            span = _marker(body, folio)
-            if page["block"] is None:
-                first = next((c for c in body.children if isinstance(c, Tag)), None)
-                body.insert(0, span) if first is None else first.insert_before(span)
-            else:
-                block = keyed[part].get(tuple(page["block"]))
-                if block is None:
-                    continue
-                _insert_at(block, page["chars"], page["head"], span)
-            entries.append({"href": f"{part}.xhtml#page{folio}", "label": folio})
-        elif page["block"] is None and part not in FRONT:  # the first page of the credits
-            entries.append({"href": f"{part}.xhtml", "label": folio})
+            block = keyed[part].get(tuple(page["block"]))
+            if block is None:
+                continue
+            _insert_at(block, page["chars"], page["head"], _marker(body, folio))
         else:
             continue
+        entries.append({"href": f"{part}.xhtml#page{folio}", "label": folio})
         seen.add(folio)
+    book.page_map["openers"] = openers
     book.page_map["entries"] = entries
     return entries
