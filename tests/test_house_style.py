@@ -116,6 +116,15 @@ def bbox_pages(path: Path):
     return pages
 
 
+def without_footnotes(lines: list, top: float, limit: float) -> list[tuple]:
+    """The words of the text block's lines, less the URL footnotes at its foot (print variant)."""
+    body = [ln for ln in lines if ln and top - 2 <= ln[0][1] and ln[-1][3] <= limit + 2]
+    while body and ("://" in "".join(x[4] for x in body[-1]) or re.fullmatch(r"\d+\.", body[-1][0][4])
+                    or (len(body[-1]) == 1 and re.fullmatch(r"[A-Za-z0-9./%?=&#:~+_-]{8,}", body[-1][0][4]))):
+        body.pop()
+    return [x for ln in body for x in ln]
+
+
 def outline_pages(path: Path) -> dict[str, tuple[int, list[str]]]:
     with pikepdf.open(path) as pdf:
         index = {p.obj.objgen: i for i, p in enumerate(pdf.pages)}
@@ -234,8 +243,8 @@ def test_no_page_more_than_a_third_empty(books):
         openers = set(opener_pages(result, path))
         first = min(openers)
         def body(i):
-            w, h, words, _ = pages[i]
-            return [x for x in words if top - 2 <= x[1] and x[3] <= h - bottom + 2]
+            w, h, words, lines = pages[i]
+            return without_footnotes(lines, top, h - bottom)
         for i in range(first, len(pages) - 1):
             if i + 1 in openers or not body(i) or not body(i + 1):
                 continue  # the end of a part (before an opener or a blank verso), or a blank page

@@ -272,15 +272,18 @@ def prepare_tree(html: str, book: Book) -> BeautifulSoup:
 
 # ---------- figures that would leave a page too empty ----------
 
+OUTSIDE_TEXT = ("MarginBox", "FootnoteAreaBox")  # running heads, folios, footnotes: not the text
+
+
 def _bottom(box) -> float:
-    """The lowest drawn edge under `box`, ignoring page margin boxes."""
+    """The lowest drawn edge under `box`, ignoring page margin boxes and the footnote area."""
     low = 0.0
     stack = [box]
     while stack:
         b = stack.pop()
         children = getattr(b, "children", None)
         if children:
-            stack.extend(c for c in children if type(c).__name__ != "MarginBox")
+            stack.extend(c for c in children if type(c).__name__ not in OUTSIDE_TEXT)
         elif getattr(b, "height", None) is not None and type(b).__name__ != "PageBox":
             if type(b).__name__ == "TextBox" and not b.text.strip():
                 continue
@@ -295,7 +298,7 @@ def page_fill(document) -> list[float]:
         pb = page._page_box
         top = pb.margin_top + pb.padding_top + pb.border_top_width
         height = pb.height
-        html = [c for c in pb.children if type(c).__name__ != "MarginBox"]
+        html = [c for c in pb.children if type(c).__name__ not in OUTSIDE_TEXT]
         low = max((_bottom(c) for c in html), default=0.0)
         out.append(max(0.0, min(1.0, (low - top) / height)) if low else 0.0)
     return out
@@ -331,7 +334,7 @@ FLOWING = {"p", "ul", "ol", "blockquote", "dl"}
 def _first_figure(page):
     """(box, height above it) of a figure at the top of `page`, under at most one heading: what a
     gap on the page before left behind (a heading is kept with what follows it)."""
-    stack = [c for c in page._page_box.children if type(c).__name__ != "MarginBox"]
+    stack = [c for c in page._page_box.children if type(c).__name__ not in OUTSIDE_TEXT]
     above = 0.0
     while stack:
         b = stack.pop(0)
