@@ -116,13 +116,15 @@ def bbox_pages(path: Path):
     return pages
 
 
-def without_footnotes(lines: list, top: float, limit: float) -> list[tuple]:
-    """The words of the text block's lines, less the URL footnotes at its foot (print variant)."""
+def without_footnotes(lines: list, top: float, limit: float) -> tuple[list[tuple], float]:
+    """The words of the text block's lines less the URL footnotes at its foot (print variant), and
+    where the footnotes start (`limit` when there are none): the text may end there."""
     body = [ln for ln in lines if ln and top - 2 <= ln[0][1] and ln[-1][3] <= limit + 2]
+    foot = limit
     while body and ("://" in "".join(x[4] for x in body[-1]) or re.fullmatch(r"\d+\.", body[-1][0][4])
                     or (len(body[-1]) == 1 and re.fullmatch(r"[A-Za-z0-9./%?=&#:~+_-]{8,}", body[-1][0][4]))):
-        body.pop()
-    return [x for ln in body for x in ln]
+        foot = body.pop()[0][1] - 12  # the rule and space above the notes
+    return [x for ln in body for x in ln], foot
 
 
 def outline_pages(path: Path) -> dict[str, tuple[int, list[str]]]:
@@ -244,12 +246,16 @@ def test_no_page_more_than_a_third_empty(books):
         first = min(openers)
         def body(i):
             w, h, words, lines = pages[i]
-            return without_footnotes(lines, top, h - bottom)
+            return without_footnotes(lines, top, h - bottom)[0]
+
+        def room(i):  # the height the text could have used: down to the footnotes, if any
+            w, h, words, lines = pages[i]
+            return without_footnotes(lines, top, h - bottom)[1]
         for i in range(first, len(pages) - 1):
             if i + 1 in openers or not body(i) or not body(i + 1):
                 continue  # the end of a part (before an opener or a blank verso), or a blank page
             h = pages[i][1]
-            used = (max(x[3] for x in body(i)) - top) / (h - top - bottom)
+            used = 1 - (room(i) - max(x[3] for x in body(i))) / (h - top - bottom)
             assert used >= 2 / 3 - 0.02, f"{variant}: page {i + 1} is {1 - used:.0%} empty"
 
 

@@ -292,15 +292,18 @@ def _bottom(box) -> float:
 
 
 def page_fill(document) -> list[float]:
-    """How much of each page's text block is used, 0 to 1 (by its lowest drawn box)."""
+    """How much of each page's text block is used, 0 to 1: down to its lowest drawn box, plus the
+    footnote area at its foot (the white between the two is what is empty)."""
     out = []
     for page in document.pages:
         pb = page._page_box
         top = pb.margin_top + pb.padding_top + pb.border_top_width
         height = pb.height
         html = [c for c in pb.children if type(c).__name__ not in OUTSIDE_TEXT]
+        notes = sum(c.margin_height() for c in pb.children
+                    if type(c).__name__ == "FootnoteAreaBox" and c.children)
         low = max((_bottom(c) for c in html), default=0.0)
-        out.append(max(0.0, min(1.0, (low - top) / height)) if low else 0.0)
+        out.append(max(0.0, min(1.0, (low - top + notes) / height)) if low else 0.0)
     return out
 
 
@@ -342,8 +345,8 @@ def _first_figure(page):
         el = getattr(b, "element", None)
         if tag == "figure" and el is not None and el.get("id"):
             return b, above
-        if tag in HEADINGS and not above and type(b).__name__ == "BlockBox":
-            above = b.margin_height()
+        if tag in HEADINGS | {"hr"} and type(b).__name__ == "BlockBox":
+            above += b.margin_height()  # a heading or scene break is kept with what follows
             continue
         if type(b).__name__ in ("LineBox", "TextBox") or tag in ("p", "pre", "table", "ul", "ol", "blockquote"):
             return None, 0.0  # text came first
