@@ -65,6 +65,12 @@ def run(chapter, ctx) -> None:
             del a["href"]
             a.unwrap()
             continue
+        if new and not scheme and not new.startswith(("#", "/")):  # other.md, img/a.png: not in the book
+            log(chapter, RULE, "link to a local file removed, its text kept (a book links to the web or "
+                "to its own anchors)", a, href, level="warning")
+            del a["href"]
+            a.unwrap()
+            continue
         if new.startswith("/") and not new.startswith("//"):
             new = base + new
             log(chapter, RULE, "relative Medium link made absolute", a, f"{href} -> {new}")
