@@ -380,10 +380,14 @@ def page_map(document) -> dict:
         starts.append(first)
     main_start = next((i for i, f in enumerate(starts) if f and f["part"] and f["part"] not in FRONT), None)
     labels = folios(document, main_start)
-    pages = []
+    pages, previous = [], None
     for folio, first in zip(labels, starts):
-        if first and first["part"] and folio and not _roman(folio) and first["part"] not in FRONT:
+        part = first["part"] if first else None
+        # a page of a part without a chapter body (the credits) is an opener only when it is its first
+        opener_again = first and first["block"] is None and part == previous
+        if part and folio and not _roman(folio) and part not in FRONT and not opener_again:
             pages.append({"folio": folio, **first})
+        previous = part or previous
     return {"pages": pages}
 
 
