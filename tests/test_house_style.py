@@ -232,8 +232,12 @@ def test_front_matter_folios_are_roman(books):
     result, path = books["print"]
     first = min(opener_pages(result, path))
     top, bottom, inner, outer = geometry(result)
-    folios = [x[4] for (w, h, words, _) in bbox_pages(path)[1:first] for x in words if x[1] > h - bottom + 2]
+    pages = bbox_pages(path)[1:first]
+    folios = [x[4] for (w, h, words, _) in pages for x in words if x[1] > h - bottom + 2]
     assert folios and all(re.fullmatch(r"[ivxl]+", f) for f in folios), folios
+    blank = [i + 2 for i, (w, h, words, _) in enumerate(pages) if all(x[1] > h - bottom + 2 for x in words)]
+    assert not [i for i, (w, h, words, _) in enumerate(pages) if words and all(x[1] > h - bottom + 2 for x in words)], \
+        f"a folio on a blank page: {blank}"
 
 
 # ---------- text block ----------
@@ -336,16 +340,22 @@ def test_outline_language_tags_and_fonts(books):
         assert face in names, (face, fonts)
 
 
-def test_pdf_variant_is_passed_through(tmp_path):
+def test_pdf_variant_bleed_and_crop_marks(tmp_path):
     src = make_book(tmp_path, "screen", "A5")
     (src / "chapters" / "02-two.md").unlink()
     (src / "chapters" / "01-one.md").write_text("# 短\n\n" + para(0) + "\n", encoding="utf-8")
-    toml = (src / "book.toml").read_text().replace('variant = "screen"', 'variant = "screen"\npdf_variant = "pdf/a-3b"')
+    toml = (src / "book.toml").read_text().replace(
+        'variant = "screen"', 'variant = "print"\npdf_variant = "pdf/a-3b"\nbleed = "3mm"\ncrop_marks = true')
     (src / "book.toml").write_text(toml, encoding="utf-8")
     result = build(src, src / "build", ("pdf",), jobs=1)
     with pikepdf.open(result.outputs[0]) as pdf:
         meta = pdf.open_metadata()
         assert meta.get("pdfaid:part") == "3" and meta.get("pdfaid:conformance") == "B"
+        page = pdf.pages[0]  # bleed and crop marks: the trim box is A5, the media larger
+        trim = [round(float(v), 1) for v in page.obj.TrimBox]
+        media = [round(float(v), 1) for v in page.mediabox]
+        assert round(trim[2] - trim[0], 1) == 419.5 and round(trim[3] - trim[1], 1) == 595.3
+        assert media[2] - media[0] >= trim[2] - trim[0] + 2 * 8.5 - 0.2
 
 
 # ---------- EPUB stylesheet ----------
