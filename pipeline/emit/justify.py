@@ -1,0 +1,72 @@
+"""Inter-character justification of Chinese and Japanese for WeasyPrint (clreq 3.8).
+
+WeasyPrint 70 justifies a line by widening its spaces only, which tears a Chinese line apart at
+its one or two spaces. `install()` lets it count each CJK character as an expansion opportunity
+and apply the line's justification as Pango letter spacing on those characters when the line is
+drawn. Only WeasyPrint 70's internals are patched (two functions, idempotently); with any other
+version nothing is patched, `JUSTIFY_CJK` is False and print.css sets Chinese flush left.
+"""
+from __future__ import annotations
+
+import re
+
+CJK = re.compile("[\u2e80-\u2fff\u3001-\u303f\u3040-\u30ff\u3100-\u31ff\u3200-\u9fff\uac00-\ud7af"
+                 "\uf900-\ufaff\ufe30-\ufe4f\uff01-\uff60\U00020000-\U0003134f]")
+
+
+def install() -> bool:
+    """Let WeasyPrint justify a line by spacing its CJK characters as well as its spaces (clreq
+    3.8, inter-character expansion): one more expansion opportunity per CJK character, applied as
+    Pango letter spacing when the line is drawn. Only WeasyPrint 70's internals are patched; with
+    any other version this returns False and Chinese stays flush left (print.css)."""
+    try:
+        import weasyprint
+        from weasyprint.formatting_structure import boxes
+        from weasyprint.layout import inline
+        from weasyprint.text import line_break
+        from weasyprint.text.ffi import TO_UNITS, ffi, pango
+    except ImportError:
+        return False
+    if not weasyprint.__version__.startswith("70.") or not hasattr(inline, "count_expandable_spaces"):
+        return False
+    if getattr(line_break.Layout.set_text, "pressroom", False):
+        return True
+    spaces = inline.count_expandable_spaces
+
+    def count_expandable(box):
+        if isinstance(box, boxes.TextBox):
+            return spaces(box) + len(CJK.findall(box.text))
+        if isinstance(box, (boxes.LineBox, boxes.InlineBox)):
+            return sum(count_expandable(child) for child in box.children)
+        return 0
+
+    set_text = line_break.Layout.set_text
+
+    def set_text_justified(self, text, justify=False):
+        set_text(self, text, justify)
+        if not (justify and self.justification_spacing and CJK.search(self.text)):
+            return
+        attrs = pango.pango_layout_get_attributes(self.layout)
+        if attrs == ffi.NULL:
+            attrs = ffi.gc(pango.pango_attr_list_new(), pango.pango_attr_list_unref)
+        spacing = int(self.justification_spacing * TO_UNITS)
+        end = len(self.text.encode())
+        pos = 0
+        for ch in self.text:
+            size = len(ch.encode())
+            if CJK.match(ch):  # Pango gives only half the spacing at a text's two ends
+                attr = pango.pango_attr_letter_spacing_new(spacing * (1 + (pos == 0 or pos + size == end)))
+                attr.start_index, attr.end_index = pos, pos + size
+                pango.pango_attr_list_change(attrs, attr)
+            pos += size
+        pango.pango_layout_set_attributes(self.layout, attrs)
+
+    set_text_justified.pressroom = True
+    inline.count_expandable_spaces = count_expandable
+    line_break.Layout.set_text = set_text_justified
+    return True
+
+
+JUSTIFY_CJK = install()
+
+
