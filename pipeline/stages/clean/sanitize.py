@@ -103,7 +103,7 @@ def _content_model(chapter, body) -> None:
     """Repair what the parser and the allowlist leave that EPUB's content model forbids: blocks
     inside phrasing elements (unwrapped), list/table/definition parts outside their parents
     (unwrapped) or stray children inside them (wrapped, or moved before a table), links inside
-    links, `<details>` without its `<summary>` first. Logged once per kind, with the line."""
+    links, headers and footers inside headers and footers, `<details>` without its `<summary>` first. Logged once per kind, with the line."""
     from bs4 import NavigableString, Tag
 
     done: set[str] = set()
@@ -124,6 +124,9 @@ def _content_model(chapter, body) -> None:
                 anc = anc.parent
             if tag.name == "a" and tag.find_parent("a") is not None:
                 note("a link inside a link unwrapped", tag)
+                tag.unwrap()
+            elif tag.name in ("header", "footer") and tag.find_parent(["header", "footer"]) is not None:
+                note(f"<{tag.name}> inside a header or footer unwrapped", tag)
                 tag.unwrap()
             elif tag.name in FLOW_ONLY and anc is not None and anc.name in PHRASING_ONLY:
                 note(f"<{tag.name}> inside <{anc.name}> unwrapped", tag)
