@@ -105,6 +105,10 @@ def test_what_the_goldens_show():
     ("这一段是中文，但提到了 the quick brown fox jumps over the lazy dog", "zh-CN", ""),
     ("机器学习是人工智能的一个分支，研究计算机怎样学习。", "en", "zh"),
     ("机器学习 is a term", "en", ""),
+    (r"= \frac{b^a}{\Gamma(a)} \int_0^\infty (1 – e^{-\lambda x}) \lambda^{a – 2} e^{-b x} dx is a", "zh-CN", ""),
+    ("x = a if b else c for i in range(n) and so on to the end", "zh-CN", ""),
+    ("[1] A. Pesah, A. Wehenkel and G. Louppe, Recurrent Machines for Likelihood-Free Inference (2018), "
+     "in the proceedings of the workshop on meta-learning", "zh-CN", "en"),
     ("한국어 문장입니다 기계 학습에 대한 설명", "en", "ko"),
 ])
 def test_detect_passage(text, lang, expected):

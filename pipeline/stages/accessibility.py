@@ -304,10 +304,13 @@ def detect_passage(text: str, book_lang: str) -> str:
     latin_words = LATIN_WORD.findall(text)
     latin = sum(len(wd) for wd in latin_words)
     if base in ("zh", "ja", "ko"):
-        if han or kana or hangul or len(latin_words) < 8:
+        if han or kana or hangul or len(latin_words) < 8 or "\\" in text or "=" in text:
+            return ""  # not prose: a formula, code
+        letters = sum(1 for c in text if c.isalpha())
+        if letters < 0.7 * len(re.sub(r"\s", "", text)):
             return ""
-        function = sum(1 for wd in latin_words if wd.lower() in ENGLISH_FUNCTION_WORDS)
-        return "en" if function >= 3 and function / len(latin_words) >= 0.15 else ""
+        function = [wd.lower() for wd in latin_words if len(wd) > 1 and wd.lower() in ENGLISH_FUNCTION_WORDS]
+        return "en" if len(set(function)) >= 3 and len(function) / len(latin_words) >= 0.15 else ""
     cjk = han + kana + hangul
     if cjk < 6 or cjk < 2 * latin:
         return ""
