@@ -6,7 +6,9 @@ stderr and exit code 2; a failed check exits 1. A user's mistake never prints a 
 from __future__ import annotations
 
 import argparse
+import contextlib
 import os
+import signal
 import sys
 from pathlib import Path
 
@@ -158,6 +160,8 @@ def parser() -> argparse.ArgumentParser:
 
 def main(argv: list[str] | None = None) -> int:
     args = parser().parse_args(argv)
+    with contextlib.suppress(ValueError):  # `kill PID`, a cancelled CI job: cleaned up like Ctrl-C
+        signal.signal(signal.SIGTERM, signal.default_int_handler)
     try:
         return args.func(args)
     except PressroomError as e:

@@ -117,13 +117,25 @@ def test_sigkill(moment, built, tmp_path):
 
 @pytest.mark.parametrize("moment", ["stages", "writing"])
 def test_ctrl_c(moment, built, tmp_path):
+    _interrupt(moment, built, tmp_path, signal.SIGINT)
+
+
+def test_sigterm_while_writing(built, tmp_path):
+    """`kill PID` (SIGTERM, as a cancelled CI job sends) is handled like Ctrl-C."""
+    _interrupt("writing", built, tmp_path, signal.SIGTERM)
+
+
+def _interrupt(moment, built, tmp_path, sig):
     book, out, before = built
     proc = _start(book, out)
     if moment == "stages":
         assert _wait_for(lambda: _children(proc.pid), proc), "the build finished before its process pool started"
     else:
         assert _wait_for(lambda: _leftovers(out), proc), "the build finished before Ctrl-C while writing"
-    os.killpg(proc.pid, signal.SIGINT)  # a terminal sends Ctrl-C to the whole foreground group
+    if sig == signal.SIGINT:
+        os.killpg(proc.pid, signal.SIGINT)  # a terminal sends Ctrl-C to the whole foreground group
+    else:
+        os.kill(proc.pid, sig)
     code, err = _finish(proc, timeout=60)
     assert code == 130, err
     lines = [line for line in err.splitlines() if line.strip()]
