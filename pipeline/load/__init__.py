@@ -33,6 +33,7 @@ def load_chapter(path: Path, rel: str, number: int) -> Chapter:
         chapter = load_html(text, path, rel, number)
     else:
         chapter = load_markdown(text, path, rel, number)
+    chapter.meta = {k: scrub(v) if isinstance(v, str) else v for k, v in chapter.meta.items()}  # <title>&#1;
     if removed:
         chapter.log("warning", "load.characters", f"{removed} control or invalid character(s) removed "
                     f"(the first, {code}, here); XML cannot carry them", line=line)

@@ -125,6 +125,9 @@ def _content_model(chapter, body) -> None:
             if tag.name == "a" and tag.find_parent("a") is not None:
                 note("a link inside a link unwrapped", tag)
                 tag.unwrap()
+            elif tag.name == "ruby" and not _ruby_complete(tag):
+                note("<ruby> without base text and its <rt> unwrapped", tag)
+                tag.unwrap()
             elif tag.name in ("header", "footer") and tag.find_parent(["header", "footer"]) is not None:
                 note(f"<{tag.name}> inside a header or footer unwrapped", tag)
                 tag.unwrap()
@@ -159,6 +162,15 @@ def _content_model(chapter, body) -> None:
             changed = True
         if not changed:
             break
+
+
+def _ruby_complete(ruby) -> bool:
+    """Base text first and an annotation (`<rt>`, `<rp>`) last, as HTML's content model asks."""
+    from bs4 import NavigableString
+
+    parts = [c for c in ruby.children if not (isinstance(c, NavigableString) and not c.strip())]
+    return bool(parts) and getattr(parts[0], "name", None) not in ("rt", "rp") and \
+        getattr(parts[-1], "name", None) in ("rt", "rp")
 
 
 def _unique_ids(chapter, body) -> None:
