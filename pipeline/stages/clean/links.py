@@ -92,6 +92,8 @@ def run(chapter, ctx) -> None:
             img["src"] = new
             log(chapter, RULE, f"tracking parameters removed from an image ({', '.join(dropped)})", img, src)
     for a in body.find_all("a"):
+        if a.decomposed:  # inside an empty link removed just before (a link in a link)
+            continue
         if not text(a) and not has_media(a):
             if a.get("id") or a.get("name"):  # an anchor someone may link to
                 continue
