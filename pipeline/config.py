@@ -235,6 +235,11 @@ def _build(cls, data: dict, path: Path, table: str = ""):
         if not _check_type(value, hint):
             raise PressroomError(f"{where}'{key}' must be {_type_name(hint)}, not {value!r}",
                                  _rel(path), key_line(path, key, table))
+        for text in ([value] if isinstance(value, str) else value if isinstance(value, list) else []):
+            bad = re.search(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]", text) if isinstance(text, str) else None
+            if bad:
+                raise PressroomError(f"{where}'{key}' contains a control character (U+{ord(bad.group()):04X}); remove it",
+                                     _rel(path), key_line(path, key, table))
         kwargs[key] = float(value) if hint is float else value
     return cls(**kwargs)
 

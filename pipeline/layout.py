@@ -43,13 +43,43 @@ def search_path(book: Book) -> list[Path]:
     return [p for p in (own, TEMPLATES) if p.is_dir()]
 
 
+def _inside(path: Path, folder: Path, book: Book) -> Path:
+    """A template file, refused when it (or a link on its way) leads out of its folder."""
+    if not path.resolve().is_relative_to(folder.resolve()):
+        raise PressroomError("template leads out of its folder (a symbolic link?); replace it with a real file",
+                             f"{book.config.templates}/{path.relative_to(folder).as_posix()}"
+                             if folder != TEMPLATES else f"templates/{path.relative_to(folder).as_posix()}")
+    return path
+
+
+class _BookLoader(jinja2.FileSystemLoader):
+    """The template search path, refusing files that lead out of their folder."""
+
+    def __init__(self, book: Book):
+        self.book = book
+        self.folders = search_path(book)
+        super().__init__([str(p) for p in self.folders])
+
+    def get_source(self, environment, template):
+        for folder in self.folders:
+            candidate = folder / template
+            if candidate.is_file():
+                _inside(candidate, folder, self.book)
+                break
+        return super().get_source(environment, template)
+
+
 def strings(book: Book) -> dict[str, str]:
     """The book's words in its language, from `strings.toml` (overridable like any template)."""
     lang = book.config.language.lower()
     for folder in search_path(book):
         f = folder / "strings.toml"
         if f.exists():
-            table = tomllib.loads(f.read_text(encoding="utf-8"))
+            _inside(f, folder, book)
+            try:
+                table = tomllib.loads(f.read_text(encoding="utf-8"))
+            except (tomllib.TOMLDecodeError, UnicodeDecodeError) as e:
+                raise PressroomError(f"invalid TOML ({e})", str(f)) from None
             base = dict(table.get("en", {}))
             for key in (lang.split("-")[0], lang):
                 base.update(table.get(key, {}))
@@ -59,7 +89,7 @@ def strings(book: Book) -> dict[str, str]:
 
 def environment(book: Book) -> jinja2.Environment:
     env = jinja2.Environment(
-        loader=jinja2.FileSystemLoader([str(p) for p in search_path(book)]),
+        loader=_BookLoader(book),
         autoescape=jinja2.select_autoescape(["html", "xhtml", "j2"], default_for_string=True, default=True),
         trim_blocks=True,
         lstrip_blocks=True,
@@ -73,8 +103,57 @@ def stylesheet(book: Book, name: str) -> str:
     for folder in search_path(book):
         f = folder / name
         if f.exists():
-            return f.read_text(encoding="utf-8")
+            return _inside(f, folder, book).read_text(encoding="utf-8")
     raise PressroomError(f"stylesheet not found: templates/{name}")
+
+
+def local_css(css: str, book: Book, name: str) -> str:
+    """A stylesheet for the EPUB, which ships one file and fetches nothing: `@import` rules and
+    declarations with a `url()` that leaves the book are dropped, each with a warning."""
+    import tinycss2
+
+    from .model import Diagnostic
+
+    def remote(tokens) -> bool:
+        for tok in tokens:
+            if tok.type == "url" or (tok.type == "function" and tok.lower_name == "url"):
+                value = tok.value if tok.type == "url" else tinycss2.serialize(tok.arguments).strip("'\" ")
+                if ":" in value.split("/")[0] or value.startswith("//") or value.startswith("/"):
+                    return True
+            if getattr(tok, "content", None) and remote(tok.content):
+                return True
+            if getattr(tok, "arguments", None) and remote(tok.arguments):
+                return True
+        return False
+
+    def warn(what: str) -> None:
+        book.diagnostics.append(Diagnostic("warning", "layout.css", f"{what} dropped from {name}: the EPUB fetches nothing",
+                                           f"templates/{name}"))
+
+    out = []
+    for rule in tinycss2.parse_stylesheet(css, skip_comments=True, skip_whitespace=True):
+        if rule.type == "at-rule" and rule.lower_at_keyword == "import":
+            warn("@import")
+            continue
+        if rule.type == "qualified-rule" or (rule.type == "at-rule" and rule.content is not None):
+            if rule.type == "qualified-rule" and remote(rule.content):
+                decls = tinycss2.parse_blocks_contents(rule.content) if hasattr(tinycss2, "parse_blocks_contents") \
+                    else tinycss2.parse_declaration_list(rule.content)
+                kept = []
+                for d in decls:
+                    if d.type == "declaration" and remote(d.value):
+                        warn(f"url() in '{d.name}'")
+                        continue
+                    kept.append(d)
+                out.append(tinycss2.serialize(rule.prelude) + "{" + ";".join(
+                    k.serialize() if k.type != "declaration" else f"{k.name}:{tinycss2.serialize(k.value)}"
+                    + (" !important" if k.important else "") for k in kept if k.type != "whitespace") + "}")
+                continue
+            if rule.type == "at-rule" and remote(rule.content):
+                warn(f"@{rule.at_keyword} with a url()")
+                continue
+        out.append(rule.serialize())
+    return "\n".join(out)
 
 
 def pygments_css() -> str:

@@ -127,7 +127,8 @@ def test_credits_template():
     cr.figure_id, cr.figure_label, cr.chapter_number = "fig-1-1", "图 1.1", 1
     ch = types.SimpleNamespace(title="T", rel="chapters/a.md", meta={"original_url": "https://x.org/a"}, number=1)
     book = types.SimpleNamespace(config=BookConfig(title="t", language="zh-CN"), chapters=[ch], credits=[cr])
-    html = env.get_template("credits.xhtml.j2").render(book=book, credits=[cr], t={})
+    html = env.get_template("credits.xhtml.j2").render(book=book, credits=[cr], t={},
+                                                       link_to=lambda part, frag: f"{part}.xhtml#{frag}")
     assert 'role="doc-credits"' in html and "<h1>图片来源</h1>" in html
     assert "Gwendal Cottin" in html and "https://x.org/a" in html
 

@@ -367,8 +367,6 @@ def test_template_override_css_fetches_nothing(tmp_path, server):
     assert any("file:///etc/passwd" in line for line in lines)
 
 
-@pytest.mark.xfail(strict=True, reason="layout: a template reached through a symlink out of the book is still "
-                                       "rendered (needs a check in layout.environment's loader)")
 def test_template_symlink_out_of_the_book_is_refused(tmp_path):
     (tmp_path / "secret.j2").write_text("SECRET-TEMPLATE")
     book = make_book(tmp_path, {"a.md": "# A\n\nText.\n"})
@@ -379,8 +377,6 @@ def test_template_symlink_out_of_the_book_is_refused(tmp_path):
     assert run.returncode == 2 and "templates/copyright.xhtml.j2" in run.stderr
 
 
-@pytest.mark.xfail(strict=True, reason="emit: a book's epub.css override with remote url()/@import is shipped "
-                                       "as is; EPUBCheck (and so make release) refuses the EPUB, the build says nothing")
 def test_template_override_epub_css_remote_urls_are_dropped(tmp_path, server):
     base, _ = server
     book = make_book(tmp_path, {"a.md": "# A\n\nText.\n"},
@@ -390,8 +386,6 @@ def test_template_override_epub_css_remote_urls_are_dropped(tmp_path, server):
     assert base not in epub_text(tmp_path / "out")
 
 
-@pytest.mark.xfail(strict=True, reason="config: control characters in book.toml strings reach the XHTML "
-                                       "(internal error, no file named)")
 def test_control_characters_in_book_toml(tmp_path):
     book = make_book(tmp_path, {"a.md": "# A\n\nText.\n"}, toml='title = "A\\u0001B"\nlanguage = "en"\n')
     run = run_build(book, tmp_path / "out", "--format", "epub")

@@ -91,7 +91,8 @@ def write(book: Book, target: Path, cache_dir: Path) -> Path:
     eb.get_item_with_id("cover-img").content = cover.data
     eb.get_item_with_id("cover-img").media_type = cover.media_type
 
-    css = accessibility.legible_css(layout.stylesheet(book, "css/epub.css") + "\n" + layout.pygments_css())
+    css = accessibility.legible_css(layout.local_css(layout.stylesheet(book, "css/epub.css"), book, "css/epub.css")
+                                    + "\n" + layout.pygments_css())
     eb.add_item(epub.EpubItem(uid="css", file_name="css/epub.css", media_type="text/css", content=css.encode()))
     for key, asset in sorted(book.assets.items()):
         ready = for_epub(asset, cfg.images)
