@@ -127,9 +127,12 @@ def test_release_is_verifiable_and_refused_when_checks_fail(tmp_path):
         assert check.returncode == 0 and check.stdout.count(": OK") == 2, check.stdout + check.stderr
     sums = (release / "SHA256SUMS").read_text()
     assert all(oct(p.stat().st_mode & 0o044) == oct(0o044) for p in release.iterdir())  # readable by others
-    # a book EPUBCheck refuses (a stylesheet override that loads a remote resource)
-    (book / "templates" / "css").mkdir(parents=True)
-    (book / "templates" / "css" / "epub.css").write_text("@import url(http://127.0.0.1:9/x.css);\n")
+    # a book EPUBCheck refuses: its own chapter template puts a block inside a paragraph
+    (book / "templates").mkdir()
+    chapter = (ROOT / "templates" / "chapter.xhtml.j2").read_text(encoding="utf-8")
+    assert "</section>" in chapter
+    (book / "templates" / "chapter.xhtml.j2").write_text(
+        chapter.replace("</section>", "<p><div>a block in a paragraph</div></p></section>", 1), encoding="utf-8")
     proc = pressroom("release", "--source", book, "--out", out, env={"SOURCE_DATE_EPOCH": EPOCH}, timeout=600)
     assert proc.returncode == 2 and "release refused" in proc.stderr, proc.stdout + proc.stderr
     assert "FAIL" in proc.stdout and "Traceback" not in proc.stderr
