@@ -169,9 +169,10 @@ def test_page_sizes_parse(trim, inches):
     assert got == pytest.approx(inches, abs=0.01)
 
 
-def test_outer_margin_wider_in_print(books):
-    g = pdf_emit.geometry(books["print"][0].book)
-    assert g.outer > g.inner and 28 <= g.text_width * 72 / g.font_pt <= 40  # characters a line
+def test_outer_margin_wider(books):
+    for variant, (result, path) in books.items():
+        g = pdf_emit.geometry(result.book)
+        assert g.outer > g.inner and 28 <= g.text_width * 72 / g.font_pt <= 40  # characters a line
 
 
 def test_print_chapters_open_on_right_hand_pages(books):

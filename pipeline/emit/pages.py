@@ -60,9 +60,7 @@ def page_inches(trim: str) -> tuple[float, float]:
 
 def geometry(book: Book) -> Geometry:
     w, h = page_inches(book.config.pdf.trim)
-    inner, outer = max(0.5, 0.105 * w), max(0.6, 0.14 * w)
-    if book.config.pdf.variant == "screen":  # read one page at a time: the block centred
-        inner = outer = (inner + outer) / 2
+    inner, outer = max(0.5, 0.105 * w), max(0.6, 0.14 * w)  # both editions: a book's spreads
     font = 10.0 if w - inner - outer < 5.2 else 11.0
     return Geometry(w, h, round(inner, 3), round(outer, 3), round(max(0.55, 0.083 * h), 3),
                     round(max(0.6, 0.1 * h), 3), font)
