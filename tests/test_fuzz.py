@@ -13,6 +13,7 @@ import io
 import os
 import shutil
 import time
+import traceback
 from pathlib import Path
 
 import pytest
@@ -225,6 +226,8 @@ class Batch:
             problem = "" if check.ok else "\n".join([check.summary] + check.problems[:15])
         except PressroomError as e:
             problem = f"chapters that went through their stages failed the book build: {e}"
+        except Exception:  # noqa: BLE001  a crash: reported with the book, not shrunk to an unrelated case
+            problem = "the book build crashed:\n" + "".join(traceback.format_exc().splitlines(True)[-12:])
         if problem:  # kept for a look; the batch is failed as a whole, so hypothesis does not shrink it
             shutil.copytree(self.book, kept, ignore=shutil.ignore_patterns("build"))
             self.failures.append(f"{problem}\n(the book is kept in {kept})")

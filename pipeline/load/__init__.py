@@ -55,7 +55,9 @@ def _check_tree(chapter: Chapter) -> None:
             raise PressroomError(f"markup is nested more than {MAX_DEPTH} levels deep; simplify the nesting",
                                  chapter.rel, source_line(node))
         for name, value in list(node.attrs.items()):
-            if isinstance(value, str) and scrub(value) != value:
+            if name == "data-src-line" and not (isinstance(value, str) and value.isdigit()):
+                del node[name]  # our own attribute, written by the article's author: not a line number
+            elif isinstance(value, str) and scrub(value) != value:
                 node[name] = scrub(value)
                 first_bad = first_bad or node
             elif isinstance(value, list) and any(scrub(v) != v for v in value):

@@ -114,7 +114,7 @@ def _emphasis(chapter, body) -> None:
             log(chapter, RULE, "stray Markdown emphasis markers removed", block or node.parent, s.strip())
             node.replace_with(new)
     for h in body.find_all(["h1", "h2", "h3", "h4", "h5", "h6"]):
-        if not text(h) and not has_media(h):
+        if not h.decomposed and not text(h) and not has_media(h):  # decomposed: inside one removed before
             log(chapter, RULE, "heading made only of emphasis markers removed", h, "")
             h.decompose()
 
