@@ -24,6 +24,7 @@ from urllib.parse import unquote, urlparse
 from bs4 import BeautifulSoup, NavigableString
 from markupsafe import Markup
 from weasyprint import CSS, HTML
+from weasyprint.text.fonts import FontConfiguration
 from weasyprint.urls import URLFetcher
 
 from .. import layout
@@ -31,6 +32,7 @@ from ..images.prepare import for_print
 from ..model import Book, Diagnostic
 from . import accessibility, atomic_path, build_time
 from .cover import ink
+from . import pdf_images
 from .justify import JUSTIFY_CJK
 from .pages import geometry, page_inches, place_figures, text_width_in, underfull  # noqa: F401
 from .epub import cover_asset
@@ -193,9 +195,9 @@ def _write_if_changed(path: Path, data: bytes) -> None:
         os.replace(tmp, path)
 
 
-def stylesheets(book: Book, fetcher) -> list[CSS]:
+def stylesheets(book: Book, fetcher, font_config=None) -> list[CSS]:
     css = layout.stylesheet(book, "css/print.css") + "\n" + layout.pygments_css() + "\n" + page_css(book)
-    return [CSS(string=css, url_fetcher=fetcher, base_url=str(layout.TEMPLATES) + "/")]
+    return [CSS(string=css, url_fetcher=fetcher, base_url=str(layout.TEMPLATES) + "/", font_config=font_config)]
 
 
 def render_document(book: Book, cache_dir: Path):
@@ -204,12 +206,15 @@ def render_document(book: Book, cache_dir: Path):
     html = render_html(book, work)
     refused: list[str] = []
     fetcher = BookFetcher([work] + layout.search_path(book), refused)
-    options = {"pdf_tags": book.config.pdf.tagged, "stylesheets": stylesheets(book, fetcher)}
+    font_config = FontConfiguration()
+    # one image cache and one font configuration for every layout pass: images decoded once
+    options = {"pdf_tags": book.config.pdf.tagged, "stylesheets": stylesheets(book, fetcher, font_config),
+               "cache": {}}
     if book.config.pdf.pdf_variant:
         options["pdf_variant"] = book.config.pdf.pdf_variant
 
     def lay_out(html: str):
-        return HTML(string=html, base_url=BOOK_URL, url_fetcher=fetcher).render(**options)
+        return HTML(string=html, base_url=BOOK_URL, url_fetcher=fetcher).render(font_config=font_config, **options)
 
     document = lay_out(html)
     for _ in range(FIGURE_PASSES):
@@ -234,6 +239,7 @@ def render_document(book: Book, cache_dir: Path):
 
 
 def write(book: Book, target: Path, cache_dir: Path) -> Path:
+    pdf_images.install(cache_dir.resolve() / "pdf" / "png-streams")
     when = build_time(book.source_dir, book.config.date)
     with source_date_epoch(int(when.timestamp())):
         document, options = render_document(book, cache_dir)
