@@ -135,7 +135,8 @@ def assemble(config: BookConfig, source_dir: Path, cache_dir: Path, strict: bool
     files = config.chapter_files()
     for p in files:
         if not p.resolve().is_relative_to(ctx.source_dir):
-            raise PressroomError("chapter file is outside the book's folder; move it in", _rel(p, source_dir))
+            raise PressroomError("chapter file is outside the book's folder; move it in",
+                                 os.path.relpath(p, source_dir))
     chapters = run_chapters(files, ctx, jobs, timings, use_cache)
     diagnostics = [d for ch in chapters for d in ch.diagnostics]
     if any(ch.omitted for ch in chapters):  # number the remaining chapters again

