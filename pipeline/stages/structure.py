@@ -4,12 +4,15 @@
 - Every id in the chapter is prefixed with the chapter id (`ch001-`), and links to it follow, so
   ids stay unique when all chapters share one document (the PDF).
 - h2-h4 get ids (`ch001-s3`) and are collected into `chapter.headings` for the TOC and outline.
+- A reference to one of the chapter's figures in the text ("如图 2.1 所示", "see Figure 2.1") links
+  to the figure.
 - Link targets are made valid URLs (stray spaces and a second '#' escaped).
 - Footnotes (markdown-it's `section.footnotes`) become EPUB 3 notes: `epub:type="noteref"` on the
   references and `<aside epub:type="footnote" role="doc-footnote">` for each note.
 """
 from __future__ import annotations
 
+import re
 from pathlib import Path
 from urllib.parse import quote
 
@@ -99,9 +102,40 @@ def _links(chapter) -> None:
             a["href"] = fixed
 
 
+_FIGURE_REF = re.compile(r"(图|Figure|Fig\.)\s?(\d+)\.(\d+)")
+_NO_REFS = {"a", "figcaption", "code", "pre", "h1", "h2", "h3", "h4", "h5", "h6", "script", "style"}
+
+
+def _figure_refs(chapter) -> None:
+    """"如图 2.1 所示" / "see Figure 2.1": a reference to a figure of this chapter links to it."""
+    targets = {(chapter.number, f.number): f.id for f in chapter.figures if f.id}
+    if not targets:
+        return
+    for node in list(chapter.body.find_all(string=_FIGURE_REF)):
+        if any(p.name in _NO_REFS for p in node.parents):
+            continue
+        text, pieces, last = str(node), [], 0
+        for m in _FIGURE_REF.finditer(text):
+            target = targets.get((int(m.group(2)), int(m.group(3))))
+            if target is None:
+                continue
+            pieces.append(text[last:m.start()])
+            link = chapter.dom.new_tag("a", href=f"#{target}", attrs={"class": "figure-ref"})
+            link.string = m.group(0)
+            pieces.append(link)
+            last = m.end()
+        if not pieces:
+            continue
+        pieces.append(text[last:])
+        for piece in pieces:
+            node.insert_before(piece)
+        node.extract()
+
+
 def run(chapter, ctx) -> None:
     _title(chapter)
     _links(chapter)
     _prefix_ids(chapter)
     _headings(chapter)
     _notes(chapter)
+    _figure_refs(chapter)
