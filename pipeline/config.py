@@ -74,6 +74,9 @@ class PdfOptions:
     tagged: bool = True
     bleed: str = ""
     crop_marks: bool = False
+    # layouts after the first that move figures leaving a page more than a third empty: each costs a
+    # whole layout of the book (0 = none, fastest; 3 = the fullest pages)
+    figure_passes: int = 1
 
 
 @dataclass(frozen=True)

@@ -2,7 +2,7 @@
 page is, with the one correction CSS cannot make in WeasyPrint (no page floats): a figure that
 would leave a page more than a third empty moves past the paragraphs after it, as a float does
 in a printed book, or is scaled down to fit what is left. `pdf.render_document()` lays the book
-out again after each round of corrections (at most `pdf.FIGURE_PASSES`).
+out again after each round of corrections (at most `[pdf] figure_passes`).
 """
 from __future__ import annotations
 

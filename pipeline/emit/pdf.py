@@ -11,7 +11,7 @@ What CSS alone cannot do here is done on the document tree before layout, or on 
   which tears a Chinese line apart at its one or two spaces);
 - a figure that would leave a page more than a third empty moves past the next paragraphs, as a
   float does in a printed book, or shrinks to fit, and the book is laid out again (`pages.py`, at
-  most `FIGURE_PASSES` times).
+  most `[pdf] figure_passes` times).
 """
 from __future__ import annotations
 
@@ -38,7 +38,6 @@ from .pages import geometry, page_inches, place_figures, text_width_in, underful
 from .epub import cover_asset
 
 TRIM_SIZES = {"a4": "A4", "a5": "A5", "letter": "letter", "6x9": "6in 9in", "b5": "B5"}
-FIGURE_PASSES = 3  # layouts after the first, to move figures that leave a page too empty
 TEMPLATES_URL = "file:///pressroom-templates/"  # the same for the stylesheets' own files (wrap-marker.svg)
 BOOK_URL = "file:///pressroom-book/"  # the prepared folder's URL: WeasyPrint names images by a hash of it
 
@@ -222,12 +221,13 @@ def render_document(book: Book, cache_dir: Path):
         return HTML(string=html, base_url=BOOK_URL, url_fetcher=fetcher).render(font_config=font_config, **options)
 
     document = lay_out(html)
-    for _ in range(FIGURE_PASSES):
+    for _ in range(book.config.pdf.figure_passes):
         soup = BeautifulSoup(html, "lxml")
         moved = place_figures(document, book, soup)
         if not moved:
             break
         html = str(soup)
+        document = soup = None  # one laid-out book in memory at a time
         document = lay_out(html)
         book.diagnostics.append(Diagnostic("info", "pdf.figure-placed",
                                            f"moved or scaled {len(moved)} figure(s) to fill the page before: "
