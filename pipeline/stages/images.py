@@ -160,7 +160,8 @@ def _load(chapter, ctx, src: str):
 def _watch_for(chapter, ctx, src: str) -> None:
     """A missing image may appear: the cache watches the folders it would be found in."""
     if src.startswith(("http://", "https://", "//")):
-        chapter.cacheable = False  # a later online build may fetch it
+        if not (ctx.offline or ctx.config.images.offline):
+            chapter.cacheable = False  # a later online build may fetch it (offline: the result is final)
         return
     rel = Path(src.replace("\\", "/"))
     roots = [chapter.source_path.parent, Path(ctx.source_dir) / "img"]
