@@ -22,7 +22,7 @@ def _book(tmp_path, toml: str | None, chapters: dict[str, bytes | str]):
 GOOD = 'title = "T"\nlanguage = "en"\nauthors = ["A"]\n'
 
 
-def _one_line_error(proc, *needles):
+def assert_one_line_error(proc, *needles):
     assert proc.returncode == 2, proc.stderr
     lines = [l for l in proc.stderr.splitlines() if l.startswith("error:")]
     assert len(lines) == 1, proc.stderr
@@ -44,12 +44,12 @@ def _one_line_error(proc, *needles):
 ])
 def test_config_errors(tmp_path, toml, needles):
     book = _book(tmp_path, toml, {"a.md": "# A\n\nText.\n"})
-    _one_line_error(pressroom("build", "--format", "epub", "--source", book, "--out", tmp_path / "out"), *needles)
+    assert_one_line_error(pressroom("build", "--format", "epub", "--source", book, "--out", tmp_path / "out"), *needles)
 
 
 def test_invalid_utf8_names_file_and_line(tmp_path):
     book = _book(tmp_path, GOOD, {"a.md": "# 标题\n\n中文内容。\n\n".encode() + b"broken \xff\xfe here\n"})
-    _one_line_error(pressroom("build", "--format", "epub", "--source", book, "--out", tmp_path / "o"),
+    assert_one_line_error(pressroom("build", "--format", "epub", "--source", book, "--out", tmp_path / "o"),
                     "chapters/a.md:5", "invalid UTF-8")
 
 
@@ -62,7 +62,7 @@ def test_gbk_article_is_decoded(tmp_path):
 
 def test_binary_markdown_is_refused(tmp_path):
     book = _book(tmp_path, GOOD, {"a.md": b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR" + bytes(200)})
-    _one_line_error(pressroom("build", "--format", "epub", "--source", book, "--out", tmp_path / "o"),
+    assert_one_line_error(pressroom("build", "--format", "epub", "--source", book, "--out", tmp_path / "o"),
                     "chapters/a.md", "binary")
 
 
@@ -89,11 +89,11 @@ def test_pressroom_new_writes_a_book_toml(tmp_path):
     assert 'language = "en"' in text and '"chapters/a.md"' in text
     proc = pressroom("build", "--format", "epub", "--source", book, "--out", tmp_path / "o")
     assert proc.returncode == 0, proc.stderr
-    _one_line_error(pressroom("new", book), "already exists")
+    assert_one_line_error(pressroom("new", book), "already exists")
 
 
 def test_missing_source_folder(tmp_path):
-    _one_line_error(pressroom("build", "--source", tmp_path / "nope", "--out", tmp_path / "o"), "source folder not found")
+    assert_one_line_error(pressroom("build", "--source", tmp_path / "nope", "--out", tmp_path / "o"), "source folder not found")
 
 
 def test_failed_build_keeps_previous_output(tmp_path):
@@ -102,10 +102,10 @@ def test_failed_build_keeps_previous_output(tmp_path):
     assert pressroom("build", "--format", "epub", "--source", book, "--out", out).returncode == 0
     before = (out / "book.epub").read_bytes()
     (book / "book.toml").write_text(GOOD + "oops = 1\n")
-    _one_line_error(pressroom("build", "--format", "epub", "--source", book, "--out", out))
+    assert_one_line_error(pressroom("build", "--format", "epub", "--source", book, "--out", out))
     (book / "book.toml").write_text(GOOD)
     (book / "chapters" / "a.md").write_bytes(b"\x00\x01binary")
-    _one_line_error(pressroom("build", "--format", "epub", "--source", book, "--out", out))
+    assert_one_line_error(pressroom("build", "--format", "epub", "--source", book, "--out", out))
     assert (out / "book.epub").read_bytes() == before
     assert not list(out.glob(".*.part"))
 

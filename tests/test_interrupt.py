@@ -117,15 +117,15 @@ def test_sigkill(moment, built, tmp_path):
 
 @pytest.mark.parametrize("moment", ["stages", "writing"])
 def test_ctrl_c(moment, built, tmp_path):
-    _interrupt(moment, built, tmp_path, signal.SIGINT)
+    assert_interrupt_keeps_outputs(moment, built, tmp_path, signal.SIGINT)
 
 
 def test_sigterm_while_writing(built, tmp_path):
     """`kill PID` (SIGTERM, as a cancelled CI job sends) is handled like Ctrl-C."""
-    _interrupt("writing", built, tmp_path, signal.SIGTERM)
+    assert_interrupt_keeps_outputs("writing", built, tmp_path, signal.SIGTERM)
 
 
-def _interrupt(moment, built, tmp_path, sig):
+def assert_interrupt_keeps_outputs(moment, built, tmp_path, sig):
     book, out, before = built
     proc = _start(book, out)
     if moment == "stages":
