@@ -16,6 +16,7 @@ from .. import layout
 from ..images.prepare import for_epub
 from ..model import Asset, Book, PressroomError
 from . import accessibility, atomic_path, build_time
+from .page_list import page_list as print_page_list
 from .cover import draw_cover
 
 MEDIA_TYPES = {"png": "image/png", "jpg": "image/jpeg", "jpeg": "image/jpeg", "gif": "image/gif",
@@ -100,7 +101,7 @@ def write(book: Book, target: Path, cache_dir: Path) -> Path:
                                   media_type=ready.media_type, content=ready.data))
 
     all_parts = layout.parts(book)
-    page_list = accessibility.page_list(book, cache_dir) if cfg.epub.page_list else []
+    page_list = print_page_list(book, cache_dir) if cfg.epub.page_list else []
     spine = []
     page_template = env.get_template("epub/page.xhtml.j2")
     for part in all_parts:

@@ -30,10 +30,11 @@ from weasyprint.urls import URLFetcher
 from .. import layout
 from ..images.prepare import for_print
 from ..model import Book, Diagnostic
-from . import accessibility, atomic_path, build_time
+from . import atomic_path, build_time
 from .cover import ink
 from . import pdf_images
 from .justify import JUSTIFY_CJK
+from .page_list import page_map
 from .pages import geometry, page_inches, place_figures, text_width_in, underfull  # noqa: F401
 from .epub import cover_asset
 
@@ -237,7 +238,7 @@ def render_document(book: Book, cache_dir: Path):
                                            f"page {i + 1} of the PDF is {1 - fill:.0%} empty"))
     (work / "book.html").write_text(html, encoding="utf-8")
     book.page_count = len(document.pages)
-    book.page_map = accessibility.page_map(document)
+    book.page_map = page_map(document)
     for url in refused:
         book.diagnostics.append(Diagnostic("warning", "pdf.fetch", f"refused to fetch {url[:120]}"))
     return document, options
