@@ -4,7 +4,6 @@ never changed. Golden cases in tests/golden/highlight/<case>/{in.html,out.html,l
 PRESSROOM_REGEN=1 rewrites them."""
 from __future__ import annotations
 
-import os
 from pathlib import Path
 
 import pytest
@@ -15,10 +14,10 @@ from hypothesis import strategies as st
 from pipeline.config import BookConfig
 from pipeline.model import Chapter
 from pipeline.stages import StageContext, highlight
+from goldens import assert_golden
 
 GOLDEN = Path(__file__).parent / "golden" / "highlight"
 CASES = sorted(p.name for p in GOLDEN.iterdir() if (p / "in.html").exists())
-REGEN = os.environ.get("PRESSROOM_REGEN") == "1"
 CTX = StageContext(BookConfig(title="t", language="zh-CN"), Path("."), Path("/nonexistent"))
 
 
@@ -36,9 +35,7 @@ def test_golden(name):
     log = "".join(f"{d.level} {d.rule}: {d.message}\n" for d in ch.diagnostics)
     for file, text in (("out.html", got), ("log.txt", log)):
         path = GOLDEN / name / file
-        if REGEN or not path.exists():
-            path.write_text(text, encoding="utf-8")
-        assert text == path.read_text(encoding="utf-8"), (name, file)
+        assert_golden(text, path, name, file)
     # the text of the code is the author's, whatever was added
     before = BeautifulSoup(src, "lxml").get_text()
     assert ch.body.get_text().strip() == before.strip()

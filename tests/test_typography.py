@@ -4,7 +4,6 @@ tests/golden/typography/<case>/{in.html,out.html}; PRESSROOM_REGEN=1 rewrites th
 from __future__ import annotations
 
 import json
-import os
 from pathlib import Path
 
 import pytest
@@ -15,10 +14,10 @@ from hypothesis import strategies as st
 from pipeline.config import BookConfig, TypographyOptions
 from pipeline.model import Chapter
 from pipeline.stages import StageContext, typography
+from goldens import assert_golden
 
 GOLDEN = Path(__file__).parent / "golden" / "typography"
 CASES = sorted(p.name for p in GOLDEN.iterdir() if (p / "in.html").exists())
-REGEN = os.environ.get("PRESSROOM_REGEN") == "1"
 
 
 def chapter(html: str) -> Chapter:
@@ -43,9 +42,7 @@ def case(name: str) -> Chapter:
 def test_golden(name):
     got = case(name).body.decode_contents().strip() + "\n"
     out = GOLDEN / name / "out.html"
-    if REGEN or not out.exists():
-        out.write_text(got, encoding="utf-8")
-    assert got == out.read_text(encoding="utf-8")
+    assert_golden(got, out)
 
 
 def test_spacing_is_idempotent():
