@@ -200,8 +200,8 @@ def page_map(document) -> dict:
 
 
 def _marker(soup, folio: str) -> Tag:
-    return soup.new_tag("span", attrs={"epub:type": "pagebreak", "role": "doc-pagebreak", "id": f"page{folio}",
-                                       "aria-label": folio})
+    return Tag(name="span", attrs={"epub:type": "pagebreak", "role": "doc-pagebreak", "id": f"page{folio}",
+                                   "aria-label": folio})
 
 
 def _text_nodes(block: Tag) -> list[NavigableString]:
