@@ -73,3 +73,17 @@ def test_metadata(default_book):
         assert "Roman Orac" in str(info["/Author"])
         assert str(pdf.Root.Lang) == "zh-CN"
         assert "/CreationDate" in info and "/ModDate" in info
+
+
+def test_only_code_lines_that_can_wrap_carry_the_wrap_marks(default_book):
+    from bs4 import BeautifulSoup
+
+    from pipeline.emit.pdf import _code_lines, code_columns
+
+    columns = code_columns(default_book[1].book)
+    assert 40 < columns < 100
+    soup = BeautifulSoup("<pre><code>short = 1\n" + "x" * (columns + 1) + "\n" + "注" * (columns // 2 + 1)
+                         + "\n" + "注" * (columns // 2) + "</code></pre>", "lxml")
+    _code_lines(soup.pre, soup, columns)
+    assert [line["class"] for line in soup.select("span.line")] == [
+        ["line"], ["line", "long"], ["line", "long"], ["line"]]

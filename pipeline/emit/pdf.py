@@ -18,6 +18,7 @@ from __future__ import annotations
 import contextlib
 import os
 import re
+import unicodedata
 from pathlib import Path
 from urllib.parse import unquote, urlparse
 
@@ -39,7 +40,7 @@ from .pages import geometry, page_inches, place_figures, text_width_in, underful
 from .epub import cover_asset
 
 TRIM_SIZES = {"a4": "A4", "a5": "A5", "letter": "letter", "6x9": "6in 9in", "b5": "B5"}
-TEMPLATES_URL = "file:///pressroom-templates/"  # the same for the stylesheets' own files (wrap-marker.svg)
+TEMPLATES_URL = "file:///pressroom-templates/"  # the same for the stylesheets' own files (wrap-mark.svg)
 BOOK_URL = "file:///pressroom-book/"  # the prepared folder's URL: WeasyPrint names images by a hash of it
 
 
@@ -94,9 +95,24 @@ def page_css(book: Book) -> str:
 
 # ---------- the document tree before layout ----------
 
-def _code_lines(pre, soup) -> None:
+def code_columns(book: Book) -> int:
+    """How many monospace cells a code line surely fits in: the text block less the block's padding
+    and the line's hanging indent, at print.css's code size (0.75rem, cells 0.6 em wide), with a
+    tenth to spare for a block inside a list or quotation."""
+    g = geometry(book)
+    width_pt = g.text_width * 72 - 2 - 0.75 * g.font_pt * (0.8 * 2 + 1.15)
+    return int(width_pt / (0.6 * 0.75 * g.font_pt) * 0.9)
+
+
+def _cells(text: str) -> int:
+    return sum(2 if unicodedata.east_asian_width(c) in "WF" else 1 for c in text)
+
+
+def _code_lines(pre, soup, columns: int) -> None:
     """One `span.line` per source line (the highlighter's spans cut and reopened at line ends), so
-    print.css can mark the continuation of a wrapped line and keep short blocks whole."""
+    print.css can mark the continuation of a wrapped line and keep short blocks whole. Only a line
+    longer than `columns` cells can wrap: it alone gets the class `long` that draws the marks
+    (drawing them costs WeasyPrint as much as the rest of the page)."""
     code = pre.find("code") or pre
     lines: list[list] = [[]]
     for node in list(code.descendants):
@@ -116,7 +132,8 @@ def _code_lines(pre, soup) -> None:
         lines.pop()
     code.clear()
     for parts in lines:
-        line = soup.new_tag("span", attrs={"class": "line"})
+        long = _cells("".join(text for text, _ in parts)) > columns
+        line = soup.new_tag("span", attrs={"class": "line long" if long else "line"})
         for text, chain in parts:
             node = NavigableString(text)
             for name, attrs in chain:
@@ -149,8 +166,9 @@ def _url_notes(soup) -> None:
 
 def prepare_tree(html: str, book: Book) -> BeautifulSoup:
     soup = BeautifulSoup(html, "lxml")
+    columns = code_columns(book)
     for pre in soup.select(".chapter-body pre"):
-        _code_lines(pre, soup)
+        _code_lines(pre, soup, columns)
     if book.config.pdf.variant == "print":
         _url_notes(soup)
     return soup
