@@ -28,6 +28,7 @@ from urllib.parse import urlsplit
 from bs4 import NavigableString, Tag
 
 from .clean._dom import HEADINGS, squash
+from .tree import ancestor, ancestor_with, first, tags, with_attr
 
 GENERIC_ALT = re.compile(
     r"^(?:图片?|圖片?|图像|照片|插图|截图|image|img|picture|pic|photo|figure|screenshot|untitled|"
@@ -37,7 +38,10 @@ AMBIGUOUS_LINK = re.compile(
     r"这里|此处|点击这里|点击此处|点这里|请点击这里|请点击|点击|链接|此链接|这个链接|更多|阅读更多|了解更多|查看更多)"
     r"[\s.!。！:：]*$", re.I)
 TABLE_CAPTION = re.compile(r"^(?:表\s*\d+(?:[.\-]\d+)*|Table\s+\d+(?:[.\-]\d+)*)\s*[.:：、．]?\s*\S", re.I)
-LANG_BLOCKS = ("p", "li", "blockquote", "h2", "h3", "h4", "h5", "h6", "figcaption", "dd", "dt", "td", "th")
+LANG_BLOCKS = frozenset({"p", "li", "blockquote", "h2", "h3", "h4", "h5", "h6", "figcaption", "dd", "dt", "td", "th"})
+SENTENCE_BLOCKS = frozenset({"p", "li", "td", "th", "dd", "figcaption", "blockquote", "h2", "h3", "h4", "h5", "h6"})
+PRE_CODE = frozenset({"pre", "code"})
+PRE_TABLE = frozenset({"pre", "table"})
 HAN = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\U00020000-\U0002ebef]")
 KANA = re.compile(r"[\u3040-\u30ff]")
 HANGUL = re.compile(r"[\uac00-\ud7af]")
@@ -73,7 +77,7 @@ def words(lang: str) -> dict[str, str]:
 def headings(chapter) -> None:
     """h2 at most for the first heading under the title; each next one at most one level deeper."""
     previous = 1
-    for h in chapter.body.find_all(list(HEADINGS)):
+    for h in tags(chapter.body, HEADINGS):
         level = int(h.name[1])
         fixed = max(2, min(level, previous + 1))
         if fixed != level:
@@ -109,7 +113,7 @@ def _alt_from_figure(figure: Tag) -> str:
 def images(chapter, lang: str) -> None:
     for img in chapter.body.find_all("img"):
         alt = squash(img.get("alt") or "")
-        figure = img.find_parent("figure")
+        figure = ancestor(img, ("figure",))
         if alt and GENERIC_ALT.match(alt):
             alt = ""
         if not alt and figure is not None:
@@ -124,9 +128,9 @@ def images(chapter, lang: str) -> None:
         else:
             img["alt"] = ""
             img["role"] = "presentation"
-    for node in chapter.body.find_all(attrs={"role": "img"}):
+    for node in with_attr(chapter.body, "role", "img"):
         if not squash(node.get("aria-label") or "") and not node.get("aria-labelledby"):
-            figure = node.find_parent("figure")
+            figure = ancestor(node, ("figure",))
             node["aria-label"] = (squash(node.get_text(" ")) or (_alt_from_figure(figure) if figure else "")
                                   or words(lang)["missing"])
 
@@ -162,7 +166,7 @@ SENTENCE_END = re.compile(r"(?<=[。！？!?；;])|(?<=[.](?=\s))")
 
 def _sentence_around(link: Tag) -> str:
     """The sentence of the link's block that holds the link, with the link's own text in it."""
-    block = link.find_parent(["p", "li", "td", "th", "dd", "figcaption", "blockquote", "h2", "h3", "h4", "h5", "h6"])
+    block = ancestor(link, SENTENCE_BLOCKS)
     if block is None:
         return ""
     marker = "\ue000"
@@ -173,7 +177,7 @@ def _sentence_around(link: Tag) -> str:
         if d is link:
             seen = True
         if isinstance(d, NavigableString):
-            if d.find_parent("a") is link:
+            if ancestor(d, ("a",)) is link:
                 continue
             (after if seen else before).append(str(d))
     whole = "".join(before) + marker + "".join(after)
@@ -229,7 +233,7 @@ def _cells(row: Tag) -> list[Tag]:
 
 
 def _rows(table: Tag) -> list[Tag]:
-    return [tr for tr in table.find_all("tr") if tr.find_parent("table") is table]
+    return [tr for tr in table.find_all("tr") if ancestor(tr, ("table",)) is table]
 
 
 def _clearly_header(row: Tag, rest: list[Tag]) -> bool:
@@ -240,7 +244,7 @@ def _clearly_header(row: Tag, rest: list[Tag]) -> bool:
     texts = [squash(c.get_text(" ")) for c in cells]
     if not all(texts) or any(len(t) > 60 or re.fullmatch(r"[\d.,%$¥€+\-\s]+", t) for t in texts):
         return False
-    if row.find_parent("thead") is not None:
+    if ancestor(row, ("thead",)) is not None:
         return True
     bold = all(c.find(["strong", "b"]) is not None and squash(c.find(["strong", "b"]).get_text(" ")) == t
                for c, t in zip(cells, texts))
@@ -258,7 +262,7 @@ def tables(chapter) -> None:
             chapter.log("info", "accessibility.table-header", "first row made the table's header cells", table)
         for i, row in enumerate(rows):
             cells = _cells(row)
-            in_head = row.find_parent("thead") is not None or (i == 0 and all(c.name == "th" for c in cells))
+            in_head = ancestor(row, ("thead",)) is not None or (i == 0 and all(c.name == "th" for c in cells))
             for j, cell in enumerate(cells):
                 if cell.name == "th" and not cell.get("scope"):
                     cell["scope"] = "col" if in_head else ("row" if j == 0 else "col")
@@ -323,12 +327,12 @@ def detect_passage(text: str, book_lang: str) -> str:
 
 def language(chapter, book_lang: str) -> None:
     own = chapter.lang or book_lang
-    for node in chapter.body.find_all(list(LANG_BLOCKS)):
-        if node.get("lang") or node.find_parent(attrs={"lang": True}) is not None:
+    for node in tags(chapter.body, LANG_BLOCKS):
+        if node.get("lang") or ancestor_with(node, "lang") is not None:
             continue
-        if node.find_parent(["pre", "code"]) is not None or node.find(["pre", "table"]) is not None:
+        if ancestor(node, PRE_CODE) is not None or first(node, PRE_TABLE) is not None:
             continue
-        if node.name in ("li", "blockquote") and node.find(list(LANG_BLOCKS)) is not None:
+        if node.name in ("li", "blockquote") and first(node, LANG_BLOCKS) is not None:
             continue  # judged by its own paragraphs
         lang = detect_passage(squash(node.get_text(" ")), own)
         if lang and base_language(lang) != base_language(own):

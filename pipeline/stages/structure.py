@@ -16,6 +16,8 @@ import re
 from pathlib import Path
 from urllib.parse import quote
 
+from .tree import classed, first, having, strings, tags
+
 # characters allowed unescaped in a URL (RFC 3986), '%' kept so escapes are not escaped twice
 _URL_SAFE = "/:@!$&'()*+,;=?%~-._" + "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789"
 
@@ -30,7 +32,7 @@ def _prefix_ids(chapter) -> None:
     prefix = f"{chapter.id}-"
     renamed: dict[str, str] = {}
     seen: set[str] = set()
-    for tag in chapter.body.find_all(id=True):
+    for tag in having(chapter.body, "id"):
         old = tag["id"]
         new = prefix + old if not old.startswith(prefix) else old
         while new in seen:
@@ -38,7 +40,7 @@ def _prefix_ids(chapter) -> None:
         seen.add(new)
         renamed.setdefault(old, new)
         tag["id"] = new
-    for a in chapter.body.find_all("a", href=True):
+    for a in having(chapter.body, "href", ("a",)):
         href = a["href"]
         if href.startswith("#") and href[1:] in renamed:
             a["href"] = "#" + renamed[href[1:]]
@@ -55,7 +57,7 @@ def _prefix_ids(chapter) -> None:
 def _headings(chapter) -> None:
     chapter.headings = []
     n = 0
-    for h in chapter.body.find_all(["h2", "h3", "h4"]):
+    for h in tags(chapter.body, ("h2", "h3", "h4")):
         n += 1
         if not h.get("id"):
             h["id"] = f"{chapter.id}-s{n}"
@@ -66,17 +68,17 @@ def _headings(chapter) -> None:
 
 def _notes(chapter) -> None:
     dom = chapter.dom
-    for sup in chapter.body.select("sup.footnote-ref"):
-        a = sup.find("a")
+    for sup in classed(chapter.body, "footnote-ref", ("sup",)):
+        a = first(sup, ("a",))
         if a is not None:
             a["epub:type"] = "noteref"
             a["role"] = "doc-noteref"
-    for section in chapter.body.select("section.footnotes"):
+    for section in classed(chapter.body, "footnotes", ("section",)):
         notes = dom.new_tag("section", attrs={"class": "footnotes", "epub:type": "footnotes"})
-        for li in section.select("li.footnote-item"):
+        for li in classed(section, "footnote-item", ("li",)):
             aside = dom.new_tag("aside", attrs={"id": li.get("id", ""), "class": "footnote",
                                                 "epub:type": "footnote", "role": "doc-footnote"})
-            for back in li.select("a.footnote-backref"):
+            for back in classed(li, "footnote-backref", ("a",)):
                 back["role"] = "doc-backlink"
                 back["aria-label"] = "↩"
             for child in list(li.contents):
@@ -96,7 +98,7 @@ def valid_url(url: str) -> str:
 
 
 def _links(chapter) -> None:
-    for a in chapter.body.find_all("a", href=True):
+    for a in having(chapter.body, "href", ("a",)):
         fixed = valid_url(a["href"])
         if fixed != a["href"]:
             a["href"] = fixed
@@ -111,7 +113,7 @@ def _figure_refs(chapter) -> None:
     targets = {(chapter.number, f.number): f.id for f in chapter.figures if f.id}
     if not targets:
         return
-    for node in list(chapter.body.find_all(string=_FIGURE_REF)):
+    for node in [s for s in strings(chapter.body) if _FIGURE_REF.search(s)]:
         if any(p.name in _NO_REFS for p in node.parents):
             continue
         text, pieces, last = str(node), [], 0

@@ -7,9 +7,13 @@ from urllib.parse import urlsplit
 from bs4 import NavigableString, Tag
 from bs4.element import Comment
 
+from ..tree import first, first_with
+
 ZERO_WIDTH = "\u200b\u200c\u200d\u2060\ufeff"
 _SPACES = re.compile(r"[\s\u00a0\u3000" + ZERO_WIDTH + r"]+")
 MEDIA = ("img", "picture", "video", "audio", "svg", "math", "iframe", "object", "embed", "script")
+_MEDIA = frozenset(MEDIA)
+_IMG = frozenset({"img"})
 HEADINGS = ("h1", "h2", "h3", "h4", "h5", "h6")
 
 
@@ -42,7 +46,7 @@ def blocks(body) -> list[Tag]:
 def has_media(node) -> bool:
     if not isinstance(node, Tag):
         return False
-    return node.name in MEDIA or node.find(MEDIA) is not None
+    return node.name in _MEDIA or first(node, _MEDIA) is not None
 
 
 def is_blank(node) -> bool:
@@ -58,7 +62,7 @@ def is_image_only(node) -> bool:
         return False
     if node.name == "img":
         return True
-    return not text(node) and node.find("img") is not None
+    return not text(node) and first(node, _IMG) is not None
 
 
 def host(url: str) -> str:
@@ -76,7 +80,7 @@ def host_is(url_or_host: str, suffixes) -> bool:
 def log(chapter, rule: str, message: str, node=None, text: str = "", level: str = "info"):
     line = None
     if isinstance(node, Tag) and not node.get("data-src-line"):
-        inner = node.find(attrs={"data-src-line": True})  # <pre><code data-src-line>
+        inner = first_with(node, "data-src-line")  # <pre><code data-src-line>
         if inner is not None and inner["data-src-line"].isdigit():
             line = int(inner["data-src-line"])
     return chapter.log(level, f"clean.{rule}", message, node, text=text, line=line)
@@ -97,11 +101,11 @@ def describe(node) -> str:
     """A short stand-in for a node without text: an image's source, a link's address."""
     if not isinstance(node, Tag):
         return ""
-    img = node if node.name == "img" else node.find("img")
+    img = node if node.name == "img" else first(node, _IMG)
     if img is not None:
         return f"[image {img.get('src', '')}]"
     for attr in ("href", "src"):
-        target = node if node.get(attr) else node.find(attrs={attr: True})
+        target = node if node.get(attr) else first_with(node, attr)
         if target is not None:
             return f"[{node.name} {target.get(attr)}]"
     return f"<{node.name}>"

@@ -4,10 +4,12 @@ from __future__ import annotations
 
 import re
 
+from ..tree import tags
 from ._dom import copy_line, log, remove
 
 RULE = "embeds"
 LABELS = {"zh": "嵌入内容：", "ja": "埋め込みコンテンツ：", "en": "Embedded content: "}
+EMBEDS = frozenset({"script", "iframe", "embed", "object", "noscript"})
 BLOCK_PARENTS = ("body", "div", "section", "figure", "blockquote", "li", "article", "aside", "details", "td")
 
 
@@ -26,7 +28,7 @@ def target(src: str) -> str:
 def run(chapter, ctx) -> None:
     body = chapter.body
     dom = chapter.dom
-    for el in list(body.find_all(["script", "iframe", "embed", "object", "noscript"])):
+    for el in tags(body, EMBEDS):
         if el.parent is None:
             continue
         src = (el.get("src") or el.get("data") or "").strip()

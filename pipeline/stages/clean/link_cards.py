@@ -14,6 +14,7 @@ import re
 
 from bs4 import Tag
 
+from ..tree import ancestor, first, has_class, strings, tags
 from ._dom import blocks, copy_line, loose_text, remove, text
 
 RULE = "link-cards"
@@ -58,7 +59,8 @@ def _replace(chapter, ctx, nodes: list[Tag], cards: list[tuple[str, str]], what:
 def run(chapter, ctx) -> None:
     body = chapter.body
     _markdown_cards(chapter, ctx, body)
-    for div in list(body.select(".graf--mixtapeEmbed, div.mixtapeEmbed")):
+    for div in [t for t in tags(body) if has_class(t, "graf--mixtapeEmbed")
+                or t.name == "div" and has_class(t, "mixtapeEmbed")]:
         a = div.find("a", class_=re.compile("mixtapeEmbed-anchor")) or div.find("a", href=True)
         if a is None:
             remove(chapter, RULE, div, "link card without a link removed")
@@ -68,14 +70,14 @@ def run(chapter, ctx) -> None:
         _replace(chapter, ctx, [div], [(title, a["href"])], "Medium link card")
     base = (ctx.config.clean.medium_base or "https://medium.com").rstrip("/")
     for p in list(body.find_all("p")):
-        if p.parent is None or p.find("img") is not None:
+        if p.parent is None or first(p, ("img",)) is not None:
             continue
         raw = p.get_text("")
         if TOKENS_ONLY.match(raw):
             urls = [(u if u.startswith("http") else base + u) for u in TOKEN.findall(raw)]
             _replace(chapter, ctx, [p], [("", u) for u in urls], "link card (bare address)")
-    for node in list(body.find_all(string=TOKEN)):  # cards fused into a paragraph: each a link
-        if node.parent is None or node.find_parent(["pre", "code"]) is not None:
+    for node in [s for s in strings(body) if TOKEN.search(s)]:  # cards fused into a paragraph: each a link
+        if node.parent is None or ancestor(node, ("pre", "code")) is not None:
             continue
         s = str(node)
         pieces = []
@@ -100,10 +102,10 @@ def _markdown_cards(chapter, ctx, body) -> None:
     for start in list(blocks(body)):
         if start.parent is None or start.name != "p":
             continue
-        first = start.find("a")
-        if first is None or text(first) or first.find("img") is not None:
+        first_link = first(start, ("a",))
+        if first_link is None or text(first_link) or first(first_link, ("img",)) is not None:
             continue
-        second = first.find_next_sibling("a")
+        second = first_link.find_next_sibling("a")
         if second is not None and text(second).startswith("#") and text(start) == text(second):
             m1 = re.match(r"^#+\s*(?P<title>.*?)\s*(?:###.*)?$", text(second))  # the card on one line, parsed
             _replace(chapter, ctx, [start], [(m1.group("title") if m1 else "", second.get("href", ""))],
@@ -114,7 +116,7 @@ def _markdown_cards(chapter, ctx, body) -> None:
         rest = text(start).lstrip("* _")
         if not rest.startswith("[##") and not rest.startswith("["):
             continue
-        nodes, url = [start], first.get("href", "")
+        nodes, url = [start], first_link.get("href", "")
         title = ""
         if "](" in rest:  # the whole card on one line
             m2 = re.match(r"^\[#*\s*(?P<title>.*?)\s*(?:###.*)?\]\((?P<url>[^)\s]+)\)\s*$", rest)

@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
 
+from ..tree import decomposed
 from ._dom import has_media, host_is, log, loose_text, text
 
 RULE = "links"
@@ -92,7 +93,7 @@ def run(chapter, ctx) -> None:
             img["src"] = new
             log(chapter, RULE, f"tracking parameters removed from an image ({', '.join(dropped)})", img, src)
     for a in body.find_all("a"):
-        if a.decomposed:  # inside an empty link removed just before (a link in a link)
+        if decomposed(a):  # inside an empty link removed just before (a link in a link)
             continue
         if not text(a) and not has_media(a):
             if a.get("id") or a.get("name"):  # an anchor someone may link to

@@ -15,7 +15,8 @@ import re
 from bs4 import NavigableString, Tag
 
 from ...model import source_line
-from ._dom import has_media, log, loose_text, text
+from ..tree import ancestor, decomposed, strings, tags
+from ._dom import HEADINGS, has_media, log, loose_text, text
 
 RULE = "markup"
 HTML_ELEMENTS = set("""a abbr address area article aside audio b base bdi bdo blockquote body br button canvas
@@ -27,7 +28,10 @@ tbody td template textarea tfoot th thead time title tr track u ul var video wbr
 time""".split())
 FORM_LIKE = {"input", "select", "option", "textarea", "button", "label", "form", "object", "embed", "param",
              "source", "track", "area", "map", "base", "link", "meta", "title"}
-CODE = ("pre", "code", "kbd", "samp")
+CODE = frozenset({"pre", "code", "kbd", "samp"})
+PRE_CODE = frozenset({"pre", "code"})
+EMPHASIS = frozenset({"strong", "em", "b", "i"})
+MARKER_BLOCKS = frozenset({"p", "li", "h1", "h2", "h3", "h4", "h5", "h6", "blockquote", "td"})
 BOLD_IN_CODE = re.compile(r"(?<![\w*])\*\*(?=\S)([^*\n]*?\S)\*\*(?![\w*])")
 STARS_RUN = re.compile(r"\*{4,}")
 
@@ -73,10 +77,10 @@ def _original_spelling(tag: Tag, lines: list[str], used: dict) -> str:
 def _unknown_tags(chapter, body) -> None:
     lines: list[str] | None = None
     used: dict = {}
-    for tag in list(body.find_all(True)):
+    for tag in tags(body):
         if tag.parent is None or tag.name in HTML_ELEMENTS and tag.name not in FORM_LIKE:
             continue
-        if tag.find_parent(["pre", "code"]) is not None:
+        if ancestor(tag, PRE_CODE) is not None:
             tag.unwrap()
             continue
         if _is_pseudo(tag):
@@ -93,7 +97,7 @@ def _unknown_tags(chapter, body) -> None:
 
 # ---------------------------------------------------------------- emphasis
 def _emphasis(chapter, body) -> None:
-    for tag in list(body.find_all(["strong", "em", "b", "i"])):
+    for tag in tags(body, EMPHASIS):
         if tag.parent is None:
             continue
         if not text(tag) and not has_media(tag):
@@ -102,19 +106,19 @@ def _emphasis(chapter, body) -> None:
         elif tag.parent.name == tag.name and len([c for c in tag.parent.contents
                                                   if not (isinstance(c, NavigableString) and not c.strip())]) == 1:
             tag.unwrap()  # <strong><strong>x</strong></strong>: same text, one level
-    for node in list(body.find_all(string=True)):
-        if node.parent is None or node.find_parent(CODE) is not None or type(node) is not NavigableString:
-            continue
+    for node in strings(body):
+        if "*" not in node or node.parent is None or type(node) is not NavigableString:
+            continue  # (a string without a star is never changed below)
         s = str(node)
         new = STARS_RUN.sub("", s)
         if re.fullmatch(r"[\s*]*\*\*[\s*]*", new):
             new = re.sub(r"\*", "", new)
-        if new != s:
-            block = node.find_parent(["p", "li", "h1", "h2", "h3", "h4", "h5", "h6", "blockquote", "td"])
+        if new != s and ancestor(node, CODE) is None:
+            block = ancestor(node, MARKER_BLOCKS)
             log(chapter, RULE, "stray Markdown emphasis markers removed", block or node.parent, s.strip())
             node.replace_with(new)
-    for h in body.find_all(["h1", "h2", "h3", "h4", "h5", "h6"]):
-        if not h.decomposed and not text(h) and not has_media(h):  # decomposed: inside one removed before
+    for h in tags(body, HEADINGS):
+        if not decomposed(h) and not text(h) and not has_media(h):  # decomposed: inside one removed before
             log(chapter, RULE, "heading made only of emphasis markers removed", h, "")
             h.decompose()
 
@@ -123,7 +127,7 @@ def _emphasis(chapter, body) -> None:
 def _bold_in_code(chapter, body) -> None:
     for pre in body.find_all("pre"):
         found: list[str] = []
-        for node in list(pre.find_all(string=True)):
+        for node in strings(pre):
             s = str(node)
             found += [m.group(0) for m in BOLD_IN_CODE.finditer(s)]
             new = BOLD_IN_CODE.sub(r"\1", s)

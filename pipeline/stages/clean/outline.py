@@ -2,15 +2,17 @@
 starts at h2 and never skips a level (h1 h3 h2 -> h2 h3 h3; h2 h4 -> h2 h3)."""
 from __future__ import annotations
 
+from ..tree import ancestor, tags
 from ._dom import HEADINGS, is_footnotes, log, text
 
 RULE = "outline"
+NESTED = frozenset({"blockquote", "li", "table", "details"})
 
 
 def run(chapter, ctx) -> None:
     stack: list[int] = []
-    for h in chapter.body.find_all(list(HEADINGS)):
-        if h.find_parent(is_footnotes) is not None or h.find_parent(["blockquote", "li", "table", "details"]):
+    for h in tags(chapter.body, HEADINGS):
+        if _in_footnotes(h) or ancestor(h, NESTED) is not None:
             continue
         level = int(h.name[1])
         while stack and stack[-1] >= level:
@@ -20,3 +22,12 @@ def run(chapter, ctx) -> None:
         if new != level:
             log(chapter, RULE, f"heading h{level} -> h{new} (continuous outline)", h, text(h))
             h.name = f"h{new}"
+
+
+def _in_footnotes(node) -> bool:
+    p = node.parent
+    while p is not None:
+        if is_footnotes(p):
+            return True
+        p = p.parent
+    return False

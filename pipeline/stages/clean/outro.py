@@ -47,8 +47,9 @@ OUTRO_HEADING = re.compile(
     r"follow me|关注我|联系我|保持联系|support (me|my work)|want more\??|more from me)[\s!！.。:：?？]*$", re.I)
 
 
-def block_kind(block) -> str:
-    """'cta', 'pleasantry', 'image', 'blank', 'heading' or 'text'."""
+def _shape(block) -> str | list[str]:
+    """What block_kind tells without reading the sentences: 'image', 'blank', 'heading' or 'text';
+    else the block's sentences, for block_kind to read."""
     if is_blank(block) or block.name == "hr":
         return "blank"
     if is_image_only(block):
@@ -58,8 +59,14 @@ def block_kind(block) -> str:
     if block.name not in ("p", "blockquote", "ul", "ol", "div", "h6"):
         return "text"
     sentences = split_sentences(text(block))
-    if not sentences:
-        return "blank"
+    return sentences or "blank"
+
+
+def block_kind(block) -> str:
+    """'cta', 'pleasantry', 'image', 'blank', 'heading' or 'text'."""
+    sentences = _shape(block)
+    if isinstance(sentences, str):
+        return sentences
     kinds = ["cta" if CTA.search(s) else "pleasantry" if len(s) <= 60 and PLEASANTRY.match(s) else "text"
              for s in sentences]
     if "text" in kinds:
@@ -69,8 +76,8 @@ def block_kind(block) -> str:
 
 def run(chapter, ctx) -> None:
     body = chapter.body
-    content = [b for b in blocks(body) if not is_footnotes(b) and block_kind(b) != "blank"]
-    texty = [b for b in content if block_kind(b) not in ("image",)]
+    shapes = [(b, _shape(b)) for b in blocks(body) if not is_footnotes(b)]  # the sentences' kinds
+    texty = [b for b, shape in shapes if shape not in ("blank", "image")]  # matter in the tail only
     tail = texty[-min(TAIL, max(3, (len(texty) + 2) // 3)):]  # the end, never the middle
     if not tail:
         return

@@ -13,6 +13,7 @@ import re
 
 from bs4 import Tag
 
+from ..tree import first
 from ._dom import HEADINGS, blocks, is_blank, is_image_only, remove, squash, text
 from .links import strip_tracking
 
@@ -24,6 +25,7 @@ LABEL = re.compile(
     re.I)
 CLOSING = re.compile(r"^(originally published (at|on|in)|first published (at|on|in)|最初发表于|最初发布于|原载于|首发于)",
                      re.I)
+NOT_A_LINE = frozenset({"img", "ul", "ol", "pre", "table", *HEADINGS})
 HEAD_WINDOW = 4  # blocks at the top of the article where a source line may sit
 
 
@@ -31,7 +33,7 @@ def _link_line(block: Tag) -> tuple[str, str] | None:
     """(URL, label) if `block` is one link (or one bare URL) with at most a label around it."""
     if block.name not in ("blockquote", "p"):
         return None
-    if block.find(["img", "ul", "ol", "pre", "table"] + list(HEADINGS)):
+    if first(block, NOT_A_LINE) is not None:
         return None
     links = [a for a in block.find_all("a", href=True)]
     whole = text(block)

@@ -9,6 +9,7 @@ import re
 import nh3
 from bs4 import BeautifulSoup
 
+from ..tree import ancestor, first_child, having, tags
 from ._dom import log
 
 RULE = "sanitize"
@@ -115,20 +116,20 @@ def _content_model(chapter, body) -> None:
 
     for _ in range(8):  # each pass can expose the next level; real markup needs one or two
         changed = False
-        for tag in list(body.find_all(True)):
-            if tag.parent is None or tag.decomposed:
+        for tag in tags(body):
+            if tag.parent is None:  # (a decomposed tag has no parent either)
                 continue
             parent = tag.parent
             anc = parent
             while anc is not None and anc.name in TRANSPARENT:
                 anc = anc.parent
-            if tag.name == "a" and tag.find_parent("a") is not None:
+            if tag.name == "a" and ancestor(tag, ("a",)) is not None:
                 note("a link inside a link unwrapped", tag)
                 tag.unwrap()
             elif tag.name == "ruby" and not _ruby_complete(tag):
                 note("<ruby> without base text and its <rt> unwrapped", tag)
                 tag.unwrap()
-            elif tag.name in ("header", "footer") and tag.find_parent(["header", "footer"]) is not None:
+            elif tag.name in ("header", "footer") and ancestor(tag, ("header", "footer")) is not None:
                 note(f"<{tag.name}> inside a header or footer unwrapped", tag)
                 tag.unwrap()
             elif tag.name in FLOW_ONLY and anc is not None and anc.name in PHRASING_ONLY:
@@ -137,8 +138,7 @@ def _content_model(chapter, body) -> None:
             elif tag.name in PARENTS and parent.name not in PARENTS[tag.name]:
                 note(f"<{tag.name}> outside <{'/'.join(sorted(PARENTS[tag.name]))}> unwrapped", tag)
                 tag.unwrap()
-            elif tag.name == "details" and (tag.find(True, recursive=False) is None
-                                            or tag.find(True, recursive=False).name != "summary"):
+            elif tag.name == "details" and (first_child(tag) is None or first_child(tag).name != "summary"):
                 note("<details> without a <summary> first made a <div>", tag)
                 tag.name = "div"
                 tag.attrs.pop("open", None)
@@ -153,7 +153,7 @@ def _content_model(chapter, body) -> None:
                     if wrapper:
                         child.wrap(chapter.dom.new_tag(wrapper))
                     else:
-                        table = tag if tag.name == "table" else tag.find_parent("table") or tag
+                        table = tag if tag.name == "table" else ancestor(tag, ("table",)) or tag
                         table.insert_before(child.extract())
                     changed = True
                 continue
@@ -175,7 +175,7 @@ def _ruby_complete(ruby) -> bool:
 
 def _unique_ids(chapter, body) -> None:
     seen: set[str] = set()
-    for tag in body.find_all(id=True):
+    for tag in having(body, "id"):
         old = tag["id"]
         new = re.sub(r"\s+", "-", old.strip()) or "x"
         base, n = new, 2

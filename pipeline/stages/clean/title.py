@@ -7,6 +7,7 @@ import re
 
 from bs4 import NavigableString
 
+from ..tree import tags
 from ._dom import HEADINGS, blocks, is_blank, log, loose_text, remove, squash, text
 
 RULE = "title"
@@ -35,7 +36,7 @@ def run(chapter, ctx) -> None:
             _subtitle(chapter, body, first is h1)
     title = _norm(meta.get("title", ""))
     if title:
-        for h in body.find_all(["h1", "h2"]):
+        for h in tags(body, ("h1", "h2")):
             if _norm(text(h)) == title:
                 remove(chapter, RULE, h, "title repeated in the body removed")
 
@@ -71,7 +72,7 @@ def _subtitle(chapter, body, title_was_first: bool) -> None:
 
 
 def _number_spacing(chapter, body) -> None:
-    for h in body.find_all(list(HEADINGS)):
+    for h in tags(body, HEADINGS):
         node = next((s for s in h.descendants if isinstance(s, NavigableString) and s.strip()), None)
         if node is None:
             continue

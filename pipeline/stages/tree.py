@@ -1,0 +1,98 @@
+"""Fast tree walks for the stages: the answers of bs4's `find_all`, `find` and `find_parent` for the
+queries the stages ask most, without bs4's SoupStrainer (with a list of names or an attribute test,
+bs4 4.12 matches every node through it; that was most of the chapter stages' time).
+
+Each function gives what the bs4 call in its docstring gives, in the same (document) order, and
+returns a list, so the tree can be changed while the result is walked.
+"""
+from __future__ import annotations
+
+from bs4 import NavigableString, Tag
+
+
+def tags(node, names=None) -> list[Tag]:
+    """`node.find_all(names)` (a set or tuple of tag names; None: `find_all(True)`)."""
+    if names is None:
+        return [d for d in node.descendants if isinstance(d, Tag)]
+    return [d for d in node.descendants if isinstance(d, Tag) and d.name in names]
+
+
+def first(node, names) -> Tag | None:
+    """`node.find(names)`: the first descendant element named one of `names`."""
+    for d in node.descendants:
+        if isinstance(d, Tag) and d.name in names:
+            return d
+    return None
+
+
+def first_with(node, attr: str) -> Tag | None:
+    """`node.find(attrs={attr: True})`: the first descendant element that has `attr`."""
+    for d in node.descendants:
+        if isinstance(d, Tag) and d.attrs.get(attr) is not None:
+            return d
+    return None
+
+
+def strings(node) -> list[NavigableString]:
+    """`node.find_all(string=True)`: every non-empty string (comments too), in order."""
+    return [d for d in node.descendants if isinstance(d, NavigableString) and d]
+
+
+def ancestor(node, names) -> Tag | None:
+    """`node.find_parent(names)`: the nearest enclosing element named one of `names`."""
+    p = node.parent
+    while p is not None:
+        if p.name in names:
+            return p
+        p = p.parent
+    return None
+
+
+def ancestor_with(node, attr: str) -> Tag | None:
+    """`node.find_parent(attrs={attr: True})`: the nearest enclosing element that has `attr`."""
+    p = node.parent
+    while p is not None:
+        if p.attrs.get(attr) is not None:
+            return p
+        p = p.parent
+    return None
+
+
+def having(node, attr: str, names=None) -> list[Tag]:
+    """`node.find_all(names, attrs={attr: True})`: every descendant element (named one of `names`)
+    that has `attr`."""
+    return [d for d in node.descendants if isinstance(d, Tag) and d.attrs.get(attr) is not None
+            and (names is None or d.name in names)]
+
+
+def has_class(tag: Tag, cls: str) -> bool:
+    """`cls` is one of the tag's classes (as CSS's `.cls` matches)."""
+    value = tag.attrs.get("class")
+    if value is None:
+        return False
+    return cls in (value.split() if isinstance(value, str) else value)
+
+
+def classed(node, cls: str, names=None) -> list[Tag]:
+    """`node.select("name.cls")`: every descendant element (named one of `names`) of class `cls`."""
+    return [d for d in node.descendants if isinstance(d, Tag) and (names is None or d.name in names)
+            and has_class(d, cls)]
+
+
+def first_child(node) -> Tag | None:
+    """`node.find(True, recursive=False)`: the first child element."""
+    for c in node.contents:
+        if isinstance(c, Tag):
+            return c
+    return None
+
+
+def decomposed(tag) -> bool:
+    """`tag.decomposed`, without its cost: bs4 4.12 reads the flag with getattr, which for a live
+    Tag falls through to `tag.find("_decomposed")`, a walk of the whole subtree."""
+    return tag.__dict__.get("_decomposed", False)
+
+
+def with_attr(node, attr: str, value: str) -> list[Tag]:
+    """`node.find_all(attrs={attr: value})` for a single-valued attribute (role, id)."""
+    return [d for d in node.descendants if isinstance(d, Tag) and d.attrs.get(attr) == value]
