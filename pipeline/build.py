@@ -204,7 +204,8 @@ def build(source_dir: Path, out_dir: Path, formats: tuple[str, ...] = ("epub", "
     out_dir.mkdir(parents=True, exist_ok=True)
     if "pdf" in targets:
         t0 = time.perf_counter()
-        result.outputs.append(pdf_emit.write(book, targets["pdf"], cache_dir))
+        result.outputs.append(pdf_emit.write(book, targets["pdf"], cache_dir,
+                                             jobs if jobs is not None else (os.cpu_count() or 1)))
         timings["emit.pdf"] = time.perf_counter() - t0
     if "epub" in targets:
         t0 = time.perf_counter()

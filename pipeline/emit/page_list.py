@@ -160,13 +160,12 @@ def folios(document, main_start: int | None = None) -> list[str]:
     return out
 
 
-def page_map(document) -> dict:
-    """Where each printed page starts: `{"pages": [{"folio", "part", "block", "chars", "head"}]}`.
+def page_starts(document) -> list[dict | None]:
+    """Where each laid-out page starts: `{"part", "block", "chars", "head"}` or None (nothing printed).
 
     `part` is the id of the part the page's first line belongs to; `block` the key of the
     chapter-body element it is in (None: the part's opener); `chars` how many characters of that
-    block (spaces not counted) earlier pages hold, and `head` the first characters of the page.
-    Front matter (roman folios) is left out: the EPUB has its own cover, title page and nav."""
+    block (spaces not counted) earlier pages hold, and `head` the first characters of the page."""
     from weasyprint.formatting_structure import boxes
 
     laid_out: dict[tuple, int] = {}
@@ -186,8 +185,13 @@ def page_map(document) -> dict:
             if key is not None and is_text:
                 laid_out[(part, key)] = laid_out.get((part, key), 0) + _count(box.text)
         starts.append(first)
-    main_start = next((i for i, f in enumerate(starts) if f and f["part"] and f["part"] not in FRONT), None)
-    labels = folios(document, main_start)
+    return starts
+
+
+def page_map_of(starts: list[dict | None], labels: list[str]) -> dict:
+    """`{"pages": [{"folio", "part", "block", "chars", "head"}]}`: each printed page of the main
+    matter with its folio (`labels`, one per page, as printed or as counted). Front matter (roman
+    folios) is left out: the EPUB has its own cover, title page and nav."""
     pages, previous = [], None
     for folio, first in zip(labels, starts):
         part = first["part"] if first else None
@@ -197,6 +201,13 @@ def page_map(document) -> dict:
             pages.append({"folio": folio, **first})
         previous = part or previous
     return {"pages": pages}
+
+
+def page_map(document) -> dict:
+    """The page map of one laid-out document of the whole book (its folios read from its pages)."""
+    starts = page_starts(document)
+    main_start = next((i for i, f in enumerate(starts) if f and f["part"] and f["part"] not in FRONT), None)
+    return page_map_of(starts, folios(document, main_start))
 
 
 def _marker(soup, folio: str) -> Tag:

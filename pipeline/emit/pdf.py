@@ -35,7 +35,9 @@ from . import atomic_path, build_time
 from .cover import ink
 from . import pdf_images
 from .justify import JUSTIFY_CJK
-from .page_list import page_map
+from . import pdf_merge, pdf_parts
+from .page_list import page_map_of
+from .pdf_parts import PartJob
 from .pages import geometry, page_inches, place_figures, text_width_in, underfull  # noqa: F401
 from .epub import cover_asset
 
@@ -190,25 +192,67 @@ def source_date_epoch(seconds: int):
             os.environ["SOURCE_DATE_EPOCH"] = old
 
 
-def render_html(book: Book, work: Path) -> str:
-    """The whole book as one HTML document; images written under `work/images/`."""
-    layout.strip_source_lines(book)
-    env = layout.environment(book)
+def prepare_images(book: Book, work: Path) -> None:
+    """The cover and every image, prepared for print, under `work/images/` (files rewritten only
+    when their bytes change, so the parts' cache keys and WeasyPrint's image cache hold)."""
     (work / "images").mkdir(parents=True, exist_ok=True)
     cover = cover_asset(book)
-    cover_name = f"cover.{cover.extension}"
-    _write_if_changed(work / "images" / cover_name, cover.data)
-    env.globals["cover_file"] = cover_name
+    _write_if_changed(work / "images" / f"cover.{cover.extension}", cover.data)
     width = text_width_in(book)
     for asset in book.assets.values():
         ready = for_print(asset, book.config.images, width)
         _write_if_changed(work / "images" / asset.file_name, ready.data)
+
+
+def part_documents(book: Book) -> tuple[BeautifulSoup, list[tuple[str, BeautifulSoup]]]:
+    """The front matter as one HTML document, and each part of the main matter as its own (the
+    same template, `pdf/book.html.j2`, with one part in it); a link to another document's element
+    gets a stand-in target (`_stand_ins()`)."""
+    layout.strip_source_lines(book)
+    env = layout.environment(book)
+    env.globals["cover_file"] = f"cover.{cover_asset(book).extension}"
     when = build_time(book.source_dir, book.config.date).strftime("%Y-%m-%dT%H:%M:%SZ")
+    book_html = env.get_template("pdf/book.html.j2")
     parts = layout.parts(book)
-    front = [Markup(layout.render_part(env, p, "pdf")) for p in parts if p.id in layout.FRONT_MATTER]
-    main = [Markup(layout.render_part(env, p, "pdf")) for p in parts if p.id not in layout.FRONT_MATTER]
-    html = env.get_template("pdf/book.html.j2").render(front=front, main=main, created=when, modified=when)
-    return str(prepare_tree(html, book))
+
+    def document(front, main):
+        html = book_html.render(front=[Markup(layout.render_part(env, p, "pdf")) for p in front],
+                                main=[Markup(layout.render_part(env, p, "pdf")) for p in main],
+                                created=when, modified=when)
+        return prepare_tree(html, book)
+
+    front = document([p for p in parts if p.id in layout.FRONT_MATTER], [])
+    main = [(p.id, document([], [p])) for p in parts if p.id not in layout.FRONT_MATTER]
+    for soup in [front] + [s for _, s in main]:
+        for empty in soup.select("body > .frontmatter, body > .mainmatter"):
+            if not empty.find(True):  # an empty div of another page type would make a page of its own
+                empty.decompose()
+        _stand_ins(soup)
+    return front, main
+
+
+def _stand_ins(soup: BeautifulSoup) -> None:
+    """A link to another part keeps its `#id` (and so its style); WeasyPrint links it to a named
+    destination, so an empty element of that id (`.xref-stand-in`, at the start of the part's first
+    heading) lets WeasyPrint make the link, and pdf_merge.py points the name at the real place."""
+    own = {t["id"] for t in soup.find_all(id=True)}
+    foreign = sorted({a["href"][1:] for a in soup.find_all("a", href=True)
+                      if a["href"].startswith("#") and len(a["href"]) > 1 and a["href"][1:] not in own})
+    host = soup.find(["h1", "h2"]) or soup.body.find(True)
+    for name in reversed(foreign):
+        host.insert(0, soup.new_tag("span", attrs={"class": "xref-stand-in", "id": name}))
+
+
+def stand_ins(soup: BeautifulSoup) -> set[str]:
+    return {t["id"] for t in soup.select(".xref-stand-in[id]")}
+
+
+def running_heads(front: BeautifulSoup, part: BeautifulSoup) -> tuple[str, str]:
+    """The book's title and the part's, as print.css sets them (`string-set`) for the running heads."""
+    title = front.select_one(".titlepage h1")
+    head = part.select_one(".chapter-title[data-running-head]")
+    own = head["data-running-head"] if head else (part.select_one(".mainmatter h1") or part).get_text(" ", strip=True)
+    return (title.get_text(" ", strip=True) if title else ""), own
 
 
 def _write_if_changed(path: Path, data: bytes) -> None:
@@ -223,50 +267,94 @@ def stylesheets(book: Book, fetcher, font_config=None) -> list[CSS]:
     return [CSS(string=css, url_fetcher=fetcher, base_url=TEMPLATES_URL, font_config=font_config)]
 
 
-def render_document(book: Book, cache_dir: Path):
-    """Lay the book out with WeasyPrint (no file written); records the page count and page map."""
+TOC_NUMBERS = """nav.toc a[data-page]::after { content: leader(dotted) " " attr(data-page); }"""
+FURNITURE = """
+@page :left { @bottom-left { content: string(folio); } }
+@page :right { @bottom-right { content: string(folio); } }
+@page bare { @top-left { content: none; } @top-right { content: none; }
+             @bottom-left { content: none; } @bottom-right { content: none; } }
+.furniture + .furniture { break-before: page; }
+.furniture.bare { page: bare; }
+"""
+
+
+def _css_string(text: str) -> str:
+    return '"' + " ".join(text.split()).replace("\\", "\\\\").replace('"', '\\"') + '"'
+
+
+def _furniture(book: Book, pages: list[tuple[str, str, str] | None]) -> str:
+    """A document of empty pages that print only their running heads and folio (print.css's own
+    margin boxes, fed by `string-set`): laid over the main matter's pages. None: a bare page."""
+    soup = BeautifulSoup(f'<html lang="{book.config.language}"><body></body></html>', "lxml")
+    for page in pages:
+        div = soup.new_tag("div", attrs={"class": "furniture" if page else "furniture bare"})
+        if page:
+            div["style"] = "string-set: book-title {}, chapter-title {}, folio {}".format(*map(_css_string, page))
+        soup.body.append(div)
+    return str(soup)
+
+
+def write(book: Book, target: Path, cache_dir: Path, jobs: int = 1) -> Path:
+    """Lay the parts out (in parallel, from the cache where unchanged), then the front matter with
+    the contents' page numbers, then the running heads and folios; join them into `target`."""
     work = (cache_dir / "pdf").resolve()
-    html = render_html(book, work)
-    refused: list[str] = []
-    fetcher = BookFetcher([work] + layout.search_path(book), refused)
-    font_config = FontConfiguration()
-    # one image cache and one font configuration for every layout pass: images decoded once
-    options = {"pdf_tags": book.config.pdf.tagged, "stylesheets": stylesheets(book, fetcher, font_config),
-               "cache": {}}
-    if book.config.pdf.pdf_variant:
-        options["pdf_variant"] = book.config.pdf.pdf_variant
-
-    def lay_out(html: str):
-        return HTML(string=html, base_url=BOOK_URL, url_fetcher=fetcher).render(font_config=font_config, **options)
-
-    document = lay_out(html)
-    for _ in range(book.config.pdf.figure_passes):
-        soup = BeautifulSoup(html, "lxml")
-        moved = place_figures(document, book, soup)
-        if not moved:
-            break
-        html = str(soup)
-        document = soup = None  # one laid-out book in memory at a time
-        document = lay_out(html)
-        book.diagnostics.append(Diagnostic("info", "pdf.figure-placed",
-                                           f"moved or scaled {len(moved)} figure(s) to fill the page before: "
-                                           f"{', '.join(moved)}"))
-    for i, fill in underfull(document, book):
-        book.diagnostics.append(Diagnostic("info", "pdf.page-short",
-                                           f"page {i + 1} of the PDF is {1 - fill:.0%} empty"))
-    (work / "book.html").write_text(html, encoding="utf-8")
-    book.page_count = len(document.pages)
-    book.page_map = page_map(document)
-    for url in refused:
-        book.diagnostics.append(Diagnostic("warning", "pdf.fetch", f"refused to fetch {url[:120]}"))
-    return document, options
-
-
-def write(book: Book, target: Path, cache_dir: Path) -> Path:
-    pdf_images.install(cache_dir.resolve() / "pdf" / "png-streams")
+    pdf_images.install(work / "png-streams")
     when = build_time(book.source_dir, book.config.date)
+    g = geometry(book)
     with source_date_epoch(int(when.timestamp())):
-        document, options = render_document(book, cache_dir)
+        prepare_images(book, work)
+        front_soup, main_soups = part_documents(book)
+        css = layout.stylesheet(book, "css/print.css") + "\n" + layout.pygments_css() + "\n" + page_css(book)
+        roots = [str(work)] + [str(p) for p in layout.search_path(book)]
+        options = {"pdf_tags": book.config.pdf.tagged}
+        if book.config.pdf.pdf_variant:
+            options["pdf_variant"] = book.config.pdf.pdf_variant
+        job = lambda id, soup, extra, passes: PartJob(id, str(soup), css + extra, roots, options, passes)  # noqa: E731
+        main = pdf_parts.lay_out_all(book, [job(i, s, pdf_parts.NO_FURNITURE, book.config.pdf.figure_passes)
+                                            for i, s in main_soups], work / "parts", jobs)
+        folio_of: dict[str, str] = {}
+        borrowed = [stand_ins(s) for _, s in main_soups]
+        recto = book.config.pdf.variant != "screen"  # print.css: parts open on a recto in print only
+
+        def numbers(front_count: int):
+            starts, total, main_start = pdf_merge.plan(front_count, [m.pages for m in main], recto)
+            folio_of.clear()
+            folio_of.update({a: str(start + i - main_start + 1) for m, start, fake in zip(main, starts, borrowed)
+                             for a, i in m.anchors.items() if a not in fake})
+            return starts, total, main_start
+
+        starts, total, main_start = numbers(0)  # page numbers count from the main matter: no front needed
+        for a in front_soup.select("nav.toc a[href]"):
+            a["data-page"] = folio_of.get(a["href"][1:], "")
+        front = pdf_parts.lay_out_all(book, [job("front", front_soup, TOC_NUMBERS, 0)], work / "front", 1)[0]
+        starts, total, main_start = numbers(front.pages)
+        heads = [running_heads(front_soup, s) for _, s in main_soups]
+        furniture: list = [None] * (total - main_start)
+        for m, start, (book_title, own) in zip(main, starts, heads):
+            for i in range(1, m.pages):  # a part's opening page prints none
+                furniture[start - main_start + i] = (book_title, own, str(start + i - main_start + 1))
+        skip = main_start % 2  # the furniture's first page is a right-hand page, as the book's first
+        laid = pdf_parts.lay_out_all(book, [job("furniture", _furniture(book, [None] * skip + furniture),
+                                                FURNITURE, 0)], work / "furniture", 1)[0]
+        assembled = pdf_merge.Book()
+        assembled.append(front.pdf, borrowed=stand_ins(front_soup))
+        for m, start, fake in zip(main, starts, borrowed):
+            assembled.append(m.pdf, start, (g.outer - g.inner) * 72, fake)
+        assembled.overlay(laid.pdf, main_start, skip, [f is not None for f in furniture])
         with atomic_path(target) as tmp:
-            document.write_pdf(tmp, **options)
+            book.page_count = assembled.finish(tmp)
+    page_starts: list = [None] * (total - main_start)
+    for m, start in zip(main, starts):
+        page_starts[start - main_start:start - main_start + m.pages] = m.starts
+    book.page_map = page_map_of(page_starts, [str(i + 1) for i in range(total - main_start)])
+    for m, start in zip(main, starts):
+        if m.moved:
+            book.diagnostics.append(Diagnostic("info", "pdf.figure-placed",
+                                               f"moved or scaled {len(m.moved)} figure(s) to fill the page before: "
+                                               f"{', '.join(m.moved)}"))
+        for i, fill in m.short:
+            book.diagnostics.append(Diagnostic("info", "pdf.page-short",
+                                               f"page {start + i + 1} of the PDF is {1 - fill:.0%} empty"))
+    for url in dict.fromkeys(u for m in [front, *main] for u in m.refused):
+        book.diagnostics.append(Diagnostic("warning", "pdf.fetch", f"refused to fetch {url[:120]}"))
     return target

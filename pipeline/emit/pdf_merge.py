@@ -1,0 +1,188 @@
+"""One book from the laid-out parts (pikepdf): the front matter, then each part of the main
+matter (`plan()`: in the print edition each opens on a recto, a blank verso before it where
+needed), the running heads and folios printed over the pages (one small WeasyPrint document of
+page furniture, laid out once the page numbers are known), and
+what a single document would have had: one outline, one structure tree for assistive technology
+(each part's tags under one Document element), named destinations for every anchor (a link between parts names its
+target: the name is the real anchor's, not its stand-in's).
+
+Everything here follows from the parts' bytes and their order, so a cached, parallel or
+incremental build writes the same file as a serial cold one.
+"""
+from __future__ import annotations
+
+from pathlib import Path
+
+import pikepdf
+from pikepdf import Array, Dictionary, Name, String
+
+
+CATALOG_KEPT = ("/Lang", "/ViewerPreferences", "/MarkInfo", "/Metadata", "/OutputIntents", "/PageMode")
+
+
+def plan(front_pages: int, main_pages: list[int], recto: bool) -> tuple[list[int], int, int]:
+    """Where each main-matter part starts (0-based page of the book), the page count, and where the
+    main matter starts. With `recto` (the print edition) every part opens on a right-hand page,
+    after a blank verso where needed; the screen edition runs on."""
+    n = front_pages + (front_pages % 2 if recto else 0)
+    main_start, starts = n, []
+    for pages in main_pages:
+        n += n % 2 if recto else 0
+        starts.append(n)
+        n += pages
+    return starts, n, main_start
+
+
+def _copy(out: pikepdf.Pdf, obj):
+    """`obj` of another PDF in `out`: indirect objects once (pikepdf remembers what it copied from
+    each PDF, so a structure element and its page stay one object), direct containers walked."""
+    if isinstance(obj, pikepdf.Object) and obj.is_indirect:
+        return out.copy_foreign(obj)
+    if isinstance(obj, Array):
+        return Array([_copy(out, x) for x in obj])
+    if isinstance(obj, Dictionary):
+        return Dictionary({k: _copy(out, v) for k, v in obj.items()})
+    return obj
+
+
+def _blank(out: pikepdf.Pdf, like: pikepdf.Page) -> None:
+    page = out.add_blank_page(page_size=(72, 72))
+    for box in ("/MediaBox", "/TrimBox", "/BleedBox", "/CropBox", "/ArtBox"):
+        if box in like.obj:
+            page.obj[box] = Array(list(like.obj[box]))
+
+
+def _move(out: pikepdf.Pdf, page: pikepdf.Page, dx: float) -> None:
+    """Move what is drawn on the page, and its links, `dx` points across."""
+    page.contents_add(out.make_stream(b"q 1 0 0 1 %.3f 0 cm\n" % dx), prepend=True)
+    page.contents_add(out.make_stream(b"\nQ\n"), prepend=False)
+    for annot in page.obj.get("/Annots", Array()):
+        if "/Rect" in annot:
+            r = [float(v) for v in annot.Rect]
+            annot.Rect = Array([r[0] + dx, r[1], r[2] + dx, r[3]])
+
+
+class Book:
+    """The PDF being assembled: parts appended in order, then `finish()`."""
+
+    def __init__(self):
+        self.out = pikepdf.new()
+        self.root_doc = self.out.make_indirect(Dictionary(Type=Name.StructElem, S=Name.Document, K=Array()))
+        self.nums: list = []
+        self.struct_offset = 0
+        self.dests: dict[str, object] = {}
+        self.outline: list = []  # (title, page index, location, closed, children)
+        self.tagged = False
+        self.first: pikepdf.Pdf | None = None
+        self.sources: list[pikepdf.Pdf] = []
+
+    def append(self, path: Path, start: int = 0, shift: float = 0.0, borrowed: set[str] = frozenset()) -> int:
+        """The part's pages from page `start` on (blank pages before it where needed), with its
+        tags, anchors and bookmarks; returns the index of its first page. The part was laid out
+        with a right-hand page first: where it starts on a left-hand page, each page's content
+        moves by `shift` points (to the left page's margins) or back. `borrowed`: names of
+        anchors that stand in for another part's (pdf.stand_ins()), left to that part."""
+        src = pikepdf.open(path)
+        self.sources.append(src)  # open until saved: pikepdf copies streams' data when it writes
+        self.first = self.first or src
+        out = self.out
+        while len(out.pages) < start:
+            _blank(out, src.pages[0])
+        base = len(out.pages)
+        for page in src.pages:
+            out.pages.append(page)
+        if base % 2 and shift:
+            for i, page in enumerate(out.pages[base:]):
+                _move(out, page, shift if i % 2 == 0 else -shift)
+        offset = self.struct_offset
+        sroot = src.Root.get("/StructTreeRoot")
+        if sroot is not None:
+            self.tagged = True
+            top = 0
+            for sdoc in sroot.K:
+                for kid in list(sdoc.K):
+                    if "/P" in kid:
+                        del kid["/P"]
+                    copied = _copy(out, kid)
+                    copied.P = self.root_doc
+                    self.root_doc.K.append(copied)
+            nums = list(sroot.ParentTree.get("/Nums", Array()))
+            for key, value in zip(nums[0::2], nums[1::2]):
+                self.nums += [int(key) + offset, _copy(out, value)]
+                top = max(top, int(key) + 1)
+            for page in out.pages[base:]:
+                if "/StructParents" in page.obj:
+                    page.obj.StructParents = int(page.obj.StructParents) + offset
+                for annot in page.obj.get("/Annots", Array()):
+                    if "/StructParent" in annot:
+                        annot.StructParent = int(annot.StructParent) + offset
+            self.struct_offset += top
+        names = src.Root.get("/Names", Dictionary()).get("/Dests", Dictionary()).get("/Names", Array())
+        for name, dest in zip(list(names)[0::2], list(names)[1::2]):
+            if str(name) not in borrowed:
+                self.dests[str(name)] = _copy(out, dest)
+        pages = {p.objgen: i for i, p in enumerate(src.pages)}
+        with src.open_outline() as outline:
+            self.outline += [self._item(x, pages, base) for x in outline.root]
+        return base
+
+    def _item(self, item, pages: dict, base: int) -> tuple:
+        dest = item.destination
+        index, location = 0, []
+        if isinstance(dest, Array) and len(dest) and dest[0].objgen in pages:
+            index, location = pages[dest[0].objgen] + base, list(dest)[1:]
+        return (str(item.title), index, location, item.is_closed, [self._item(c, pages, base) for c in item.children])
+
+    def overlay(self, path: Path, first_page: int, skip: int, printed: list[bool]) -> None:
+        """Page `skip + i` of `path` (a document of running heads and folios) over the book's page
+        `first_page + i`, where it prints anything."""
+        furniture = pikepdf.open(path)
+        self.sources.append(furniture)
+        for i, show in enumerate(printed):
+            if not show:
+                continue
+            page = self.out.pages[first_page + i]
+            form = self.out.copy_foreign(furniture.pages[skip + i].as_form_xobject())
+            name = Name(f"/PressroomFurniture{first_page + i}")  # named by the page: the same bytes every build
+            page.add_resource(form, Name.XObject, name, replace_existing=True)
+            # the page's own drawing leaves its coordinates flipped (WeasyPrint): saved and restored around it
+            page.contents_add(self.out.make_stream(b"q\n"), prepend=True)
+            page.contents_add(self.out.make_stream(b"\nQ\n/Artifact BMC q " + bytes(name.unparse()) + b" Do Q EMC\n"),
+                              prepend=False)
+
+    def _outline(self) -> None:
+        def make(entry):
+            title, index, location, closed, children = entry
+            dest = Array([self.out.pages[index].obj] + (location or [Name.Fit]))
+            item = pikepdf.OutlineItem(title, destination=dest)
+            item.is_closed = closed
+            item.children.extend(make(c) for c in children)
+            return item
+
+        with self.out.open_outline() as outline:
+            outline.root.extend(make(e) for e in self.outline)
+
+    def finish(self, target: Path) -> int:
+        out = self.out
+        src = self.first
+        for key in CATALOG_KEPT:
+            if src is not None and key in src.Root:
+                out.Root[key] = _copy(out, src.Root[key])
+        if src is not None:
+            out.docinfo = out.copy_foreign(src.docinfo) if src.docinfo.is_indirect else _copy(out, src.docinfo)
+        if self.dests:
+            flat = Array()
+            for name in sorted(self.dests):
+                flat.append(String(name))
+                flat.append(self.dests[name])
+            out.Root.Names = Dictionary(Dests=Dictionary(Names=flat))
+        if self.tagged:
+            tree = out.make_indirect(Dictionary(Type=Name.StructTreeRoot, K=Array([self.root_doc]),
+                                                ParentTree=out.make_indirect(Dictionary(Nums=Array(self.nums))),
+                                                ParentTreeNextKey=self.struct_offset))
+            self.root_doc.P = tree
+            out.Root.StructTreeRoot = tree
+        self._outline()
+        out.save(target, deterministic_id=True, compress_streams=True,
+                 object_stream_mode=pikepdf.ObjectStreamMode.generate)
+        return len(out.pages)

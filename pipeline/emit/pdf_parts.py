@@ -1,0 +1,164 @@
+"""The PDF laid out part by part: each part of the main matter (a chapter, the credits) is its own
+WeasyPrint document, laid out in a process pool and kept in the cache by what its layout follows
+from (its HTML, the stylesheets, the images it shows, the options, Pressroom's and WeasyPrint's
+versions). Editing one chapter lays out that chapter again and nothing else; its page count only
+moves the folios, which `pdf_merge.py` prints over the pages after layout.
+
+A part's layout does not depend on its page numbers or on which side of the spread it falls: its
+running heads and folios are left out (and printed later, with the page's number and side; left
+and right pages have text blocks of one width), and a link to another part
+names its target, which `pdf_merge.py` finds in that part. Each laid-out
+part is a PDF file and a JSON record: its page count, the page each anchor is on, where each page
+starts (for the EPUB's page list), short pages and moved figures (diagnostics).
+"""
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+from dataclasses import dataclass, field
+from pathlib import Path
+
+# a part's pages carry no running heads or folios: pdf_merge.py prints the book's over them
+_NONE = "@top-left { content: none; } @top-right { content: none; } " \
+        "@bottom-left { content: none; } @bottom-right { content: none; }"
+NO_FURNITURE = f"@page {{ {_NONE} }}\n@page :left {{ {_NONE} }}\n@page :right {{ {_NONE} }}\n"
+
+
+@dataclass
+class PartJob:
+    id: str
+    html: str
+    css: str
+    roots: list[str]  # the folders the fetcher may read: the prepared images, then the templates
+    options: dict
+    figure_passes: int
+    key: str = ""
+
+
+@dataclass
+class LaidOut:
+    id: str
+    pdf: Path
+    pages: int
+    anchors: dict[str, int] = field(default_factory=dict)  # id -> page index in the part
+    starts: list = field(default_factory=list)  # page_list.page_starts() of the part's pages
+    short: list = field(default_factory=list)  # (page index, fill)
+    moved: list = field(default_factory=list)
+    refused: list = field(default_factory=list)
+
+
+def part_key(job: PartJob, images: Path) -> str:
+    """What the part's layout follows from, hashed (the images by their bytes)."""
+    import weasyprint
+    from bs4 import BeautifulSoup
+
+    from .. import cache
+
+    h = hashlib.sha256()
+    for piece in (cache.pipeline_version(), weasyprint.__version__, job.css, json.dumps(job.options, sort_keys=True),
+                  str(job.figure_passes), os.environ.get("SOURCE_DATE_EPOCH", ""), job.html):
+        h.update(piece.encode() + b"\0")
+    for img in sorted({i.get("src", "") for i in BeautifulSoup(job.html, "lxml").find_all("img")}):
+        path = images / img.rsplit("/", 1)[-1]
+        h.update(img.encode() + b"\0" + (hashlib.sha256(path.read_bytes()).digest() if path.is_file() else b"-"))
+    return h.hexdigest()
+
+
+_BOOK: dict = {}  # the Book, for the workers (they are forked after it is set)
+
+
+def lay_out(job: PartJob, folder: Path) -> LaidOut:
+    """One part through WeasyPrint: its PDF into `folder`, its record beside it."""
+    from bs4 import BeautifulSoup
+    from weasyprint import CSS, HTML
+    from weasyprint.text.fonts import FontConfiguration
+
+    from ..model import Diagnostic  # noqa: F401 - the record is plain data
+    from . import pdf_images
+    from .page_list import page_starts
+    from .pages import place_figures, underfull
+    from .pdf import BOOK_URL, TEMPLATES_URL, BookFetcher
+
+    pdf_images.install(folder.parent / "png-streams")
+    book = _BOOK["book"]
+    refused: list[str] = []
+    fetcher = BookFetcher([Path(r) for r in job.roots], refused)
+    font_config = FontConfiguration()
+    options = {**job.options, "cache": {},
+               "stylesheets": [CSS(string=job.css, url_fetcher=fetcher, base_url=TEMPLATES_URL,
+                                   font_config=font_config)]}
+
+    def render(html: str):
+        return HTML(string=html, base_url=BOOK_URL, url_fetcher=fetcher).render(font_config=font_config, **options)
+
+    html = job.html
+    document, moved = render(html), []
+    for _ in range(job.figure_passes):
+        soup = BeautifulSoup(html, "lxml")
+        changed = place_figures(document, book, soup)
+        if not changed:
+            break
+        moved += changed
+        html = str(soup)
+        document = soup = None
+        document = render(html)
+    anchors: dict[str, int] = {}
+    for i, page in enumerate(document.pages):  # an element across pages is anchored on its first
+        for name in page.anchors:
+            anchors.setdefault(name, i)
+    record = LaidOut(job.id, folder / f"{job.key[:40]}.pdf", len(document.pages), anchors,
+                     page_starts(document), [list(x) for x in underfull(document, book)], moved, refused)
+    tmp = record.pdf.with_suffix(f".{os.getpid()}.part")
+    document.write_pdf(tmp, **options)
+    os.replace(tmp, record.pdf)
+    record.pdf.with_suffix(".html").write_text(html, encoding="utf-8")  # for `make bench` and for reading
+    meta = {k: v for k, v in record.__dict__.items() if k != "pdf"}
+    tmp = record.pdf.with_suffix(f".{os.getpid()}.jpart")
+    tmp.write_text(json.dumps(meta, ensure_ascii=False), encoding="utf-8")
+    os.replace(tmp, record.pdf.with_suffix(".json"))
+    return record
+
+
+def cached(job: PartJob, folder: Path) -> LaidOut | None:
+    pdf, meta = folder / f"{job.key[:40]}.pdf", folder / f"{job.key[:40]}.json"
+    if not (pdf.is_file() and meta.is_file()):
+        return None
+    try:
+        data = json.loads(meta.read_text(encoding="utf-8"))
+        return LaidOut(pdf=pdf, **data)
+    except (OSError, ValueError, TypeError):
+        return None
+
+
+def _worker(args) -> LaidOut:
+    job, folder = args
+    return lay_out(job, folder)
+
+
+def lay_out_all(book, jobs: list[PartJob], folder: Path, workers: int, timings: dict | None = None) -> list[LaidOut]:
+    """Every part laid out, from the cache where its key is there, else in a process pool of
+    `workers` (the longest parts first); the same files as a serial run, in the same order."""
+    folder.mkdir(parents=True, exist_ok=True)
+    images = Path(jobs[0].roots[0]) / "images" if jobs else folder
+    for job in jobs:
+        job.key = part_key(job, images)
+    results: list[LaidOut | None] = [cached(job, folder) for job in jobs]
+    todo = sorted((i for i, r in enumerate(results) if r is None), key=lambda i: -len(jobs[i].html))
+    if timings is not None:
+        timings["pdf.parts cached"] = len(jobs) - len(todo)
+    _BOOK["book"] = book
+    if workers <= 1 or len(todo) <= 1:
+        for i in todo:
+            results[i] = lay_out(jobs[i], folder)
+    else:
+        from concurrent.futures import ProcessPoolExecutor
+
+        with ProcessPoolExecutor(max_workers=min(workers, len(todo))) as pool:
+            for i, record in zip(todo, pool.map(_worker, [(jobs[i], folder) for i in todo])):
+                results[i] = record
+    keep = {r.pdf.with_suffix(x).name for r in results for x in (".pdf", ".json", ".html")}
+    for old in folder.iterdir():  # parts of earlier versions of the book
+        if old.suffix in (".pdf", ".json", ".html") and old.name not in keep:
+            old.unlink(missing_ok=True)
+    return results  # type: ignore[return-value]
