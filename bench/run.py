@@ -130,6 +130,31 @@ HTML(filename=str(work / "book.html"), base_url=str(work) + "/", url_fetcher=fet
 """
 
 
+def whole_html(work: Path) -> Path:
+    """Pressroom's final HTML as one document (the front matter and every part, in order, from the
+    PDF build's cache), for WeasyPrint alone: what a single-process layout of the book would take."""
+    from bs4 import BeautifulSoup
+
+    def read(path: Path) -> BeautifulSoup:
+        return BeautifulSoup(path.read_text(encoding="utf-8"), "lxml")
+
+    records = [json.loads(p.read_text(encoding="utf-8")) | {"html": p.with_suffix(".html")}
+               for p in (work / "parts").glob("*.json")]
+    records.sort(key=lambda r: (r["id"] == "credits", r["id"]))
+    book = read(next((work / "front").glob("*.html")))
+    main = book.new_tag("div", attrs={"class": "mainmatter"})
+    book.body.append(main)
+    for r in records:
+        part = read(r["html"]).select_one(".mainmatter")
+        for child in list(part.children):
+            main.append(child.extract())
+    for a in book.select("nav.toc a[data-page]"):
+        del a["data-page"]  # WeasyPrint alone counts the pages itself (target-counter)
+    out = work / "book.html"
+    out.write_text(str(book), encoding="utf-8")
+    return out
+
+
 def median(rows: list[dict]) -> dict:
     return {k: statistics.median(r[k] for r in rows) for k in rows[0]}
 
@@ -158,6 +183,7 @@ def bench_book(book: Path, work: Path, runs: int, results: dict, prefix: str, fu
     run_case(f"{prefix} pandoc epub", lambda i: pandoc_epub(book, env_out("pandoc", i)), runs, results)
     run_case(f"{prefix} pandoc+weasyprint pdf", lambda i: pandoc_pdf(book, env_out("pandoc", i)), runs, results)
     work_html = env_out("pdf", 0) / ".cache" / "pdf"
+    whole_html(work_html)
     run_case(f"{prefix} weasyprint alone (our html)",
              lambda i: [PY, "-c", WEASYPRINT_ALONE, str(book), str(work_html), str(work / f"alone-{i}.pdf")],
              runs, results)

@@ -192,16 +192,30 @@ def source_date_epoch(seconds: int):
             os.environ["SOURCE_DATE_EPOCH"] = old
 
 
-def prepare_images(book: Book, work: Path) -> None:
-    """The cover and every image, prepared for print, under `work/images/` (files rewritten only
-    when their bytes change, so the parts' cache keys and WeasyPrint's image cache hold)."""
+def _prepare(task) -> None:
+    asset, opts, width, cache, target = task
+    _write_if_changed(target, for_print(asset, opts, width, cache).data)
+
+
+def prepare_images(book: Book, work: Path, jobs: int = 1) -> None:
+    """The cover and every image, prepared for print, under `work/images/`, in a process pool and
+    kept in `work/print-cache/` between builds (files rewritten only when their bytes change, so
+    the parts' cache keys and WeasyPrint's image cache hold)."""
     (work / "images").mkdir(parents=True, exist_ok=True)
     cover = cover_asset(book)
     _write_if_changed(work / "images" / f"cover.{cover.extension}", cover.data)
-    width = text_width_in(book)
-    for asset in book.assets.values():
-        ready = for_print(asset, book.config.images, width)
-        _write_if_changed(work / "images" / asset.file_name, ready.data)
+    cache = work / "print-cache"
+    cache.mkdir(exist_ok=True)
+    tasks = [(a, book.config.images, text_width_in(book), cache, work / "images" / a.file_name)
+             for a in book.assets.values()]
+    if jobs > 1 and len(tasks) > 8:
+        from concurrent.futures import ProcessPoolExecutor
+
+        with ProcessPoolExecutor(max_workers=jobs) as pool:
+            list(pool.map(_prepare, tasks, chunksize=4))
+    else:
+        for task in tasks:
+            _prepare(task)
 
 
 def part_documents(book: Book) -> tuple[BeautifulSoup, list[tuple[str, BeautifulSoup]]]:
@@ -302,7 +316,7 @@ def write(book: Book, target: Path, cache_dir: Path, jobs: int = 1) -> Path:
     when = build_time(book.source_dir, book.config.date)
     g = geometry(book)
     with source_date_epoch(int(when.timestamp())):
-        prepare_images(book, work)
+        prepare_images(book, work, jobs)
         front_soup, main_soups = part_documents(book)
         css = layout.stylesheet(book, "css/print.css") + "\n" + layout.pygments_css() + "\n" + page_css(book)
         roots = [str(work)] + [str(p) for p in layout.search_path(book)]
