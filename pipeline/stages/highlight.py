@@ -6,21 +6,24 @@ Towards Data Science translations call shell, SQL and JSON `py`): a block fenced
 is not Python and is plainly shell, SQL or JSON is highlighted as what it is, and that is logged
 too. Highlighting is class-based (`.hl .k`, …); the CSS comes from
 `pipeline.layout.pygments_css()`. Text is unchanged: only `<span>`s are added.
+
+The spans are made from Pygments' tokens directly, as its HtmlFormatter(nowrap=True) would write
+them (one span per run of a token class within a line, newlines outside spans): writing its HTML
+and parsing it back cost more than everything else in this stage.
 """
 from __future__ import annotations
 
 import ast
+import functools
 import json
 import re
 import textwrap
 
-from bs4 import BeautifulSoup
-from pygments import highlight
-from pygments.formatters import HtmlFormatter
+from bs4 import NavigableString
 from pygments.lexers import get_lexer_by_name, guess_lexer
+from pygments.token import STANDARD_TYPES
 from pygments.util import ClassNotFound
 
-FORMATTER = HtmlFormatter(nowrap=True, classprefix="")
 MAX_CODE = 200_000  # characters; longer blocks stay plain
 PYTHON = {"py", "python", "python3", "py3"}
 SHELL = re.compile(r"^\s*(\$ |# )?(pip3?|conda|git|cd|ls|mkdir|rm|cp|mv|export|sudo|apt(-get)?|brew|docker|"
@@ -92,6 +95,65 @@ def _lexer(code_tag, text: str, chapter):
     return lexer
 
 
+def _css_class(ttype) -> str:
+    """HtmlFormatter's class for a token type (`_get_ttype_class`): its own, or its nearest
+    standard ancestor's plus the rest of its name."""
+    name = STANDARD_TYPES.get(ttype)
+    if name:
+        return name
+    rest = ""
+    while name is None:
+        rest = "-" + ttype[-1] + rest
+        ttype = ttype.parent
+        name = STANDARD_TYPES.get(ttype)
+    return name + rest
+
+
+@functools.lru_cache(maxsize=None)
+def _css_classes(ttype) -> str:
+    """HtmlFormatter's `_get_css_classes` (class prefix ""): the classes of the type and of each
+    ancestor up to a standard type, outermost first."""
+    cls, t = _css_class(ttype), ttype
+    while t not in STANDARD_TYPES:
+        t = t.parent
+        cls = _css_class(t) + " " + cls
+    return cls
+
+
+def _runs(tokens) -> list[tuple[str, str]]:
+    """(classes, text) runs, as HtmlFormatter(nowrap=True) spans them: a token's lines are split at
+    newlines, which stay outside any span; neighbours of one class on a line share a span;
+    plain text ("" classes) is merged."""
+    runs: list[list[str]] = []
+    for ttype, value in tokens:
+        cls = _css_classes(ttype)
+        for i, part in enumerate(value.split("\n")):
+            if i:
+                if runs and runs[-1][0] == "":
+                    runs[-1][1] += "\n"
+                else:
+                    runs.append(["", "\n"])
+            if not part:
+                continue
+            if runs and runs[-1][0] == cls:  # (a span never holds a newline: it is on this line)
+                runs[-1][1] += part
+            else:
+                runs.append([cls, part])
+    return [(c, t) for c, t in runs]
+
+
+def _spans(dom, tokens) -> list:
+    out = []
+    for cls, text in _runs(tokens):
+        if cls:
+            span = dom.new_tag("span", attrs={"class": cls.split()})
+            span.string = text
+            out.append(span)
+        else:
+            out.append(NavigableString(text))
+    return out
+
+
 def run(chapter, ctx) -> None:
     for pre in chapter.body.find_all("pre"):
         code = pre.find("code") or pre
@@ -102,15 +164,13 @@ def run(chapter, ctx) -> None:
         if lexer is None:
             continue
         lexer.stripnl = lexer.ensurenl = False  # the author's newlines, no more, no fewer
-        html = highlight(text, lexer, FORMATTER)
-        frag = BeautifulSoup(f"<pre>{html}</pre>", "html.parser").pre  # kept: blank text between tags
-        if not text.endswith("\n"):  # some lexers end every text with a newline
-            last = frag.find_all(string=True)[-1:]
-            if last and last[0].endswith("\n"):
-                last[0].replace_with(last[0][:-1])
+        pieces = _spans(chapter.dom, lexer.get_tokens(text))
+        if not text.endswith("\n") and pieces and isinstance(pieces[-1], NavigableString) \
+                and pieces[-1].endswith("\n"):  # some lexers end every text with a newline
+            pieces[-1:] = [NavigableString(pieces[-1][:-1])] if len(pieces[-1]) > 1 else []
         code.clear()
-        for child in list(frag.contents):
-            code.append(child.extract())
+        for piece in pieces:
+            code.append(piece)
         if code.get_text() != text:  # never change the author's code
             code.clear()
             code.string = text
