@@ -16,6 +16,7 @@ from ..credits.parse import normalize, parse_line, split_fused
 from ..credits.render import credit_span, short_text
 from ..images.figure import next_block
 from ..model import source_line
+from .tree import by_id, in_classed, strings
 
 _TRAILING = " \t\n|–—-－,，:：;；(（[【"
 
@@ -26,14 +27,8 @@ def _links(node) -> list[tuple[str, str]]:
 
 def _caption_nodes(cap):
     """The text nodes of a figcaption after its label."""
-    out = []
-    for s in cap.find_all(string=True):
-        if s.find_parent("span", class_="figure-label") is not None:
-            continue
-        if s.find_parent("span", class_="credit") is not None:
-            continue
-        out.append(s)
-    return out
+    return [s for s in strings(cap)
+            if not in_classed(s, "span", "figure-label") and not in_classed(s, "span", "credit")]
 
 
 def _truncate(cap, offset: int) -> None:
@@ -86,7 +81,7 @@ def run(chapter, ctx) -> None:
         return
     cjk = ctx.config.is_cjk
     for fig in chapter.figures:
-        el = body.find(id=fig.id)
+        el = by_id(body, fig.id)
         if el is None:
             continue
         cap = el.find("figcaption")

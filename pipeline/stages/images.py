@@ -19,8 +19,10 @@ from ..images.figure import caption_text, image_only, informative_alt, is_captio
 from ..images.prepare import for_epub
 from ..images.resolve import ImageNotFound, normalize_src, resolve
 from ..model import Figure, PressroomError, source_line
+from .tree import ancestor, tags
 
 MISSING_ZH, MISSING_EN = "图片缺失：", "Image missing: "
+INLINE_WRAPPERS = frozenset({"strong", "em", "b", "i", "span", "u", "mdspan"})
 
 
 def run(chapter, ctx) -> None:
@@ -60,7 +62,7 @@ def run(chapter, ctx) -> None:
 
 def _figure_block(img):
     """(existing <figure> or None, the block to become the figure) or (None, None) if inline."""
-    fig = img.find_parent("figure")
+    fig = ancestor(img, ("figure",))
     if fig is not None:
         return fig, fig
     block = img
@@ -93,7 +95,7 @@ def _make_figure(chapter, block, figure_el, fig_id, label):
         else:
             block.replace_with(fig)
             fig.append(block)
-        for w in fig.find_all(["strong", "em", "b", "i", "span", "u", "mdspan"]):
+        for w in tags(fig, INLINE_WRAPPERS):
             w.unwrap()
         for br in fig.find_all("br"):
             br.decompose()

@@ -96,3 +96,21 @@ def decomposed(tag) -> bool:
 def with_attr(node, attr: str, value: str) -> list[Tag]:
     """`node.find_all(attrs={attr: value})` for a single-valued attribute (role, id)."""
     return [d for d in node.descendants if isinstance(d, Tag) and d.attrs.get(attr) == value]
+
+
+def by_id(node, value: str) -> Tag | None:
+    """`node.find(id=value)`."""
+    for d in node.descendants:
+        if isinstance(d, Tag) and d.attrs.get("id") == value:
+            return d
+    return None
+
+
+def in_classed(node, name: str, cls: str) -> bool:
+    """`node.find_parent(name, class_=cls) is not None`."""
+    p = node.parent
+    while p is not None:
+        if p.name == name and has_class(p, cls):
+            return True
+        p = p.parent
+    return False
