@@ -95,6 +95,7 @@ def run_chapters(files: list[Path], ctx, jobs: int, timings: dict, use_cache: bo
     chapters: list[Chapter | None] = [store.get(k) if store else None for k in keys]
     todo = [i for i, ch in enumerate(chapters) if ch is None]
     timings["cache.hits"] = len(tasks) - len(todo)
+    parsed: set[int] = set()
     if jobs <= 1 or len(todo) <= 1:
         for i in todo:
             chapters[i] = process_chapter(*tasks[i], timings=timings)
@@ -105,16 +106,30 @@ def run_chapters(files: list[Path], ctx, jobs: int, timings: dict, use_cache: bo
 
         from . import load, stages  # noqa: F401 - imported once here, shared by the forked workers
 
+        # one chapter per task, the longest first (the pool ends together); each result is parsed
+        # here while the workers go on with the rest, and taken in the chapters' order
+        # (the first failure raised is the first chapter's, as before)
+        def size(i: int) -> int:
+            try:
+                return tasks[i][0].stat().st_size
+            except OSError:
+                return 0
+
+        longest_first = sorted(todo, key=size, reverse=True)
         with ProcessPoolExecutor(max_workers=min(jobs, len(todo))) as pool:
-            results = pool.map(_worker, [tasks[i] for i in todo], chunksize=max(1, len(todo) // (jobs * 4)))
-            for i, (chapter, t) in zip(todo, results):
+            futures = {i: pool.submit(_worker, tasks[i]) for i in longest_first}
+            for i in todo:
+                chapter, t = futures[i].result()
                 chapters[i] = chapter
                 if store:
                     store.put(keys[i], chapter)
+                chapter.dom = BeautifulSoup(chapter.dom, "lxml")
+                parsed.add(i)
                 for k, v in t.items():
                     timings[k] = timings.get(k, 0) + v
-    for chapter in chapters:
-        chapter.dom = BeautifulSoup(chapter.dom, "lxml")
+    for i, chapter in enumerate(chapters):
+        if i not in parsed:
+            chapter.dom = BeautifulSoup(chapter.dom, "lxml")
     return chapters
 
 
