@@ -5,6 +5,7 @@ fixed times and order, `mimetype` first and stored: the same sources give the sa
 """
 from __future__ import annotations
 
+import io
 import zipfile
 from pathlib import Path
 
@@ -131,20 +132,19 @@ def write(book: Book, target: Path, cache_dir: Path) -> Path:
     _metadata(eb, book, modified, bool(book.assets), bool(page_list))
 
     with atomic_path(target) as tmp:
-        raw = tmp.with_suffix(".raw")
-        try:
-            epub.write_epub(str(raw), eb, {"mtime": when.replace(tzinfo=None), "epub3_pages": False,
-                                            "play_order": {"enabled": True, "start_from": 1}})
-            repack(raw, tmp, when.timetuple()[:6],
-                   {f"{eb.FOLDER_NAME}/content.opf": lambda opf: accessibility.finish_package(opf, book)})
-        finally:
-            raw.unlink(missing_ok=True)
+        # ebooklib's archive is only read back by repack: kept in memory, and not compressed
+        raw = io.BytesIO()
+        epub.write_epub(raw, eb, {"mtime": when.replace(tzinfo=None), "epub3_pages": False,
+                                  "play_order": {"enabled": True, "start_from": 1}, "compresslevel": 0})
+        repack(raw, tmp, when.timetuple()[:6],
+               {f"{eb.FOLDER_NAME}/content.opf": lambda opf: accessibility.finish_package(opf, book)})
     return target
 
 
-def repack(src: Path, dst: Path, date_time: tuple, edits: dict | None = None) -> None:
+def repack(src, dst: Path, date_time: tuple, edits: dict | None = None) -> None:
     """Rewrite the zip with fixed times and order: mimetype first, stored; the rest deflated.
-    `edits` maps an entry's name to a function of its bytes (the package's xml:lang)."""
+    `edits` maps an entry's name to a function of its bytes (the package's xml:lang).
+    `src` is a path or a file object."""
     edits = edits or {}
     date_time = max(date_time, (1980, 1, 1, 0, 0, 0))
     with zipfile.ZipFile(src) as zin, zipfile.ZipFile(dst, "w") as zout:
