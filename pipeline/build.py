@@ -220,7 +220,7 @@ def build(source_dir: Path, out_dir: Path, formats: tuple[str, ...] = ("epub", "
     if "pdf" in targets:
         t0 = time.perf_counter()
         result.outputs.append(pdf_emit.write(book, targets["pdf"], cache_dir,
-                                             jobs if jobs is not None else (os.cpu_count() or 1)))
+                                             jobs if jobs is not None else (os.cpu_count() or 1), timings))
         timings["emit.pdf"] = time.perf_counter() - t0
     if "epub" in targets:
         t0 = time.perf_counter()

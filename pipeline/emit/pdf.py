@@ -308,7 +308,22 @@ def _furniture(book: Book, pages: list[tuple[str, str, str] | None]) -> str:
     return str(soup)
 
 
-def write(book: Book, target: Path, cache_dir: Path, jobs: int = 1) -> Path:
+class _Clock:
+    """`clock(name)`: the time since the last call, into `timings[name]` (for `--timings`)."""
+
+    def __init__(self, timings: dict | None):
+        import time
+
+        self.timings, self.now, self.last = timings, time.perf_counter, time.perf_counter()
+
+    def __call__(self, name: str) -> None:
+        now = self.now()
+        if self.timings is not None:
+            self.timings[name] = now - self.last
+        self.last = now
+
+
+def write(book: Book, target: Path, cache_dir: Path, jobs: int = 1, timings: dict | None = None) -> Path:
     """Lay the parts out (in parallel, from the cache where unchanged), then the front matter with
     the contents' page numbers, then the running heads and folios; join them into `target`."""
     work = (cache_dir / "pdf").resolve()
@@ -316,16 +331,22 @@ def write(book: Book, target: Path, cache_dir: Path, jobs: int = 1) -> Path:
     when = build_time(book.source_dir, book.config.date)
     g = geometry(book)
     with source_date_epoch(int(when.timestamp())):
+        clock = _Clock(timings)
         prepare_images(book, work, jobs)
+        clock("pdf.images")
         front_soup, main_soups = part_documents(book)
         css = layout.stylesheet(book, "css/print.css") + "\n" + layout.pygments_css() + "\n" + page_css(book)
         roots = [str(work)] + [str(p) for p in layout.search_path(book)]
         options = {"pdf_tags": book.config.pdf.tagged}
         if book.config.pdf.pdf_variant:
             options["pdf_variant"] = book.config.pdf.pdf_variant
-        job = lambda id, soup, extra, passes: PartJob(id, str(soup), css + extra, roots, options, passes)  # noqa: E731
+        def job(id: str, soup, extra: str, passes: int, record: bool = True) -> PartJob:
+            return PartJob(id, str(soup), css + extra, roots, options, passes, record)
+
+        clock("pdf.html")
         main = pdf_parts.lay_out_all(book, [job(i, s, pdf_parts.NO_FURNITURE, book.config.pdf.figure_passes)
-                                            for i, s in main_soups], work / "parts", jobs)
+                                            for i, s in main_soups], work / "parts", jobs, timings)
+        clock("pdf.parts")
         folio_of: dict[str, str] = {}
         borrowed = [stand_ins(s) for _, s in main_soups]
         recto = book.config.pdf.variant != "screen"  # print.css: parts open on a recto in print only
@@ -337,19 +358,29 @@ def write(book: Book, target: Path, cache_dir: Path, jobs: int = 1) -> Path:
                              for a, i in m.anchors.items() if a not in fake})
             return starts, total, main_start
 
-        starts, total, main_start = numbers(0)  # page numbers count from the main matter: no front needed
+        # page numbers count from the main matter, and where a part starts in it does not depend on
+        # the front matter: its contents page and the running heads and folios are laid out together
+        starts, total, main_start = numbers(0)
         for a in front_soup.select("nav.toc a[href]"):
             a["data-page"] = folio_of.get(a["href"][1:], "")
-        front = pdf_parts.lay_out_all(book, [job("front", front_soup, TOC_NUMBERS, 0)], work / "front", 1)[0]
-        starts, total, main_start = numbers(front.pages)
         heads = [running_heads(front_soup, s) for _, s in main_soups]
         furniture: list = [None] * (total - main_start)
         for m, start, (book_title, own) in zip(main, starts, heads):
             for i in range(1, m.pages):  # a part's opening page prints none
                 furniture[start - main_start + i] = (book_title, own, str(start + i - main_start + 1))
-        skip = main_start % 2  # the furniture's first page is a right-hand page, as the book's first
-        laid = pdf_parts.lay_out_all(book, [job("furniture", _furniture(book, [None] * skip + furniture),
-                                                FURNITURE, 0)], work / "furniture", 1)[0]
+
+        def last(skip: int):  # the furniture's first page is a right-hand page, as the book's first
+            return pdf_parts.lay_out_all(book, [
+                job("front", front_soup, TOC_NUMBERS, 0, False),
+                job("furniture", _furniture(book, [None] * skip + furniture), FURNITURE, 0, False)],
+                work / "front", jobs)
+
+        front, laid = last(0)  # the print edition's main matter always opens on a recto
+        starts, total, main_start = numbers(front.pages)
+        skip = main_start % 2
+        if skip:  # a screen edition after an odd number of pages: its first page is a left-hand one
+            front, laid = last(skip)
+        clock("pdf.front")
         assembled = pdf_merge.Book()
         assembled.append(front.pdf, borrowed=stand_ins(front_soup))
         for m, start, fake in zip(main, starts, borrowed):
@@ -357,6 +388,7 @@ def write(book: Book, target: Path, cache_dir: Path, jobs: int = 1) -> Path:
         assembled.overlay(laid.pdf, main_start, skip, [f is not None for f in furniture])
         with atomic_path(target) as tmp:
             book.page_count = assembled.finish(tmp)
+        clock("pdf.join")
     page_starts: list = [None] * (total - main_start)
     for m, start in zip(main, starts):
         page_starts[start - main_start:start - main_start + m.pages] = m.starts

@@ -33,6 +33,7 @@ class PartJob:
     roots: list[str]  # the folders the fetcher may read: the prepared images, then the templates
     options: dict
     figure_passes: int
+    record: bool = True  # record where each page starts and which pages are short (a part of the main matter)
     key: str = ""
 
 
@@ -57,7 +58,7 @@ def part_key(job: PartJob, images: Path) -> str:
 
     h = hashlib.sha256()
     for piece in (cache.pipeline_version(), weasyprint.__version__, job.css, json.dumps(job.options, sort_keys=True),
-                  str(job.figure_passes), os.environ.get("SOURCE_DATE_EPOCH", ""), job.html):
+                  str(job.figure_passes), str(job.record), os.environ.get("SOURCE_DATE_EPOCH", ""), job.html):
         h.update(piece.encode() + b"\0")
     for img in sorted({i.get("src", "") for i in BeautifulSoup(job.html, "lxml").find_all("img")}):
         path = images / img.rsplit("/", 1)[-1]
@@ -108,7 +109,8 @@ def lay_out(job: PartJob, folder: Path) -> LaidOut:
         for name in page.anchors:
             anchors.setdefault(name, i)
     record = LaidOut(job.id, folder / f"{job.key[:40]}.pdf", len(document.pages), anchors,
-                     page_starts(document), [list(x) for x in underfull(document, book)], moved, refused)
+                     page_starts(document) if job.record else [],
+                     [list(x) for x in underfull(document, book)] if job.record else [], moved, refused)
     tmp = record.pdf.with_suffix(f".{os.getpid()}.part")
     document.write_pdf(tmp, **options)
     os.replace(tmp, record.pdf)
@@ -146,7 +148,7 @@ def lay_out_all(book, jobs: list[PartJob], folder: Path, workers: int, timings: 
     results: list[LaidOut | None] = [cached(job, folder) for job in jobs]
     todo = sorted((i for i, r in enumerate(results) if r is None), key=lambda i: -len(jobs[i].html))
     if timings is not None:
-        timings["pdf.parts cached"] = len(jobs) - len(todo)
+        timings["pdf.parts.cache.hits"] = len(jobs) - len(todo)
     _BOOK["book"] = book
     if workers <= 1 or len(todo) <= 1:
         for i in todo:
