@@ -58,3 +58,24 @@ def test_an_image_that_appears_is_picked_up(tmp_path, monkeypatch):
     second = build(book, out, ("epub",), jobs=1)
     figures = {ch.number: ch.figures[0] for ch in second.book.chapters}
     assert not figures[2].missing and figures[1].missing
+
+
+def test_pdf_parallel_cached_and_incremental_builds_equal_a_serial_cold_build(tmp_path, monkeypatch):
+    """The PDF is laid out part by part: whichever parts come from the cache or a pool, the
+    joined book has the bytes of a serial cold build, also after an edit that adds pages."""
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", "1700000000")
+    book = _book(tmp_path)
+    cold = build(book, tmp_path / "serial", ("pdf",), jobs=1).outputs[0].read_bytes()
+    out = tmp_path / "parallel"
+    assert build(book, out, ("pdf",), jobs=2).outputs[0].read_bytes() == cold
+    (out / "book.pdf").unlink()
+    warm = build(book, out, ("pdf",), jobs=2)
+    assert warm.timings["pdf.parts.cache.hits"] == 4 and warm.outputs[0].read_bytes() == cold
+    pages = warm.book.page_count
+    with (book / "chapters" / "2.md").open("a") as f:  # two more pages: the chapters after it move
+        f.write("\n\n".join(f"Paragraph {i} of a longer chapter, with enough words to fill its lines." * 3
+                            for i in range(60)))
+    edited = build(book, out, ("pdf",), jobs=2)
+    assert edited.timings["pdf.parts.cache.hits"] == 3 and edited.book.page_count > pages
+    fresh = build(book, tmp_path / "fresh", ("pdf",), jobs=1)
+    assert edited.outputs[0].read_bytes() == fresh.outputs[0].read_bytes()

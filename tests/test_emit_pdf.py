@@ -87,3 +87,40 @@ def test_only_code_lines_that_can_wrap_carry_the_wrap_marks(default_book):
     _code_lines(soup.pre, soup, columns)
     assert [line["class"] for line in soup.select("span.line")] == [
         ["line"], ["line", "long"], ["line", "long"], ["line"]]
+
+
+def test_screen_edition_after_an_odd_front_matter_keeps_sides_and_folios(tmp_path):
+    """A screen edition runs on: after a five-page front matter its first chapter opens on a
+    left-hand page. That part was laid out as a right-hand page first: its pages are moved to the
+    other side's margins, and the running heads and folios printed over them follow the side."""
+    from pipeline.build import build
+
+    book = tmp_path / "book"
+    (book / "chapters").mkdir(parents=True)
+    (book / "book.toml").write_text('title = "Sides"\nlanguage = "en"\nauthors = ["A"]\n'
+                                    'chapters_glob = "chapters/*.md"\n\n[pdf]\nvariant = "screen"\n')
+    for c in range(8):
+        sections = "".join(f"## Section {c}.{s}\n\n" + "Words to fill a line of the page. " * 40 + "\n\n"
+                           for s in range(7))
+        (book / "chapters" / f"{c}.md").write_text(f"# Chapter {c}\n\n{sections}")
+    result = build(book, tmp_path / "out", ("pdf",), jobs=2)
+    out = subprocess.run(["pdftotext", "-bbox", str(result.outputs[0]), "-"], capture_output=True, text=True).stdout
+    sides = []
+    for i, page in enumerate(out.split("<page ")[1:]):
+        width, height = (float(re.search(rf'{k}="([\d.]+)"', page).group(1)) for k in ("width", "height"))
+        words = [(float(x0), float(y0), text) for x0, y0, text in
+                 re.findall(r'<word xMin="([\d.]+)" yMin="([\d.]+)" [^>]*>([^<]*)<', page)]
+        folio = [(x, t) for x, y, t in words if y > height * 0.9 and t.isdigit()]
+        body = [x for x, y, t in words if height * 0.12 < y < height * 0.85]
+        if folio and body:
+            left = i % 2 == 1
+            sides.append((left, folio[0][0] < width / 2, round(min(body))))
+    assert len(sides) > 20
+    assert all(left == folio_left for left, folio_left, _ in sides), sides
+    margins = {left: {x for l2, _, x in sides if l2 == left} for left in (True, False)}
+    assert len(margins[True]) == 1 and len(margins[False]) == 1 and margins[True] != margins[False], margins
+    assert len(result.book.page_map["pages"]) > 20
+    pdf = pikepdf.open(result.outputs[0])
+    opener = next(p for p in pdf.open_outline().root if p.title == "Chapter 0").destination[0]
+    index = next(i for i, page in enumerate(pdf.pages) if page.objgen == opener.objgen)
+    assert index % 2 == 1  # the case this is about: the first chapter on a left-hand page
