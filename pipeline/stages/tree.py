@@ -87,6 +87,16 @@ def first_child(node) -> Tag | None:
     return None
 
 
+def value_matches(value, pattern) -> bool:
+    """An attribute value (a class list too) matches `pattern` as bs4's `find(attr=pattern)` tests it:
+    any one value, or all of them joined with spaces."""
+    if value is None:
+        return False
+    if isinstance(value, (list, tuple)):
+        return any(pattern.search(v) for v in value) or bool(pattern.search(" ".join(value)))
+    return bool(pattern.search(value))
+
+
 def decomposed(tag) -> bool:
     """`tag.decomposed`, without its cost: bs4 4.12 reads the flag with getattr, which for a live
     Tag falls through to `tag.find("_decomposed")`, a walk of the whole subtree."""

@@ -9,9 +9,11 @@ from __future__ import annotations
 import re
 from urllib.parse import parse_qsl, unquote, urlencode, urlsplit, urlunsplit
 
+from ..tree import ancestor, first, having, tags
 from ._dom import blocks, host, host_is, log, loose_text, remove, text
 
 RULE = "affiliate"
+ADDRESS_BLOCKS = frozenset({"p", "li", "blockquote", "h1", "h2", "h3", "h4", "h5", "h6", "td", "figcaption"})
 NETWORKS = ("pxf.io", "sjv.io", "i115008.net", "linksynergy.com", "shareasale.com", "awin1.com", "amzn.to",
             "anrdoezrs.net", "jdoqocy.com", "tkqlhce.com", "dpbolvw.net", "kqzyfj.com", "avantlink.com",
             "skimresources.com", "go2cloud.org", "prf.hn", "ojrq.net", "evyy.net", "mention-me.com",
@@ -60,7 +62,7 @@ def destination(url: str) -> str | None:
 
 def _link_dominated(node) -> bool:
     """Text that is mostly links: outside them at most a short tag such as "[Course]"."""
-    links = node.find_all("a", href=True)
+    links = having(node, "href", ("a",))
     if not links:
         return False
     outside = text(node)
@@ -83,12 +85,12 @@ def _lead_in(chapter, node) -> None:
 
 def run(chapter, ctx) -> None:
     body = chapter.body
-    for lst in list(body.find_all(["ul", "ol"])):
+    for lst in tags(body, ("ul", "ol")):
         if lst.parent is None:
             continue
         items = lst.find_all("li", recursive=False)
         if items and all(_link_dominated(li) for li in items) and \
-                _affiliate_share([a["href"] for a in lst.find_all("a", href=True)]):
+                _affiliate_share([a["href"] for a in having(lst, "href", ("a",))]):
             _lead_in(chapter, lst)
             remove(chapter, RULE, lst, "affiliate link list removed")
     for pre in list(body.find_all("pre")):
@@ -99,11 +101,11 @@ def run(chapter, ctx) -> None:
                 and _affiliate_share([u for _, u in links]):
             _lead_in(chapter, pre)
             remove(chapter, RULE, pre, "affiliate link list (collapsed into a code block) removed")
-    for a in list(body.find_all("a", href=True)):
+    for a in having(body, "href", ("a",)):
         if a.parent is None or not is_affiliate(a["href"]):
             continue
         holder = a.parent
-        if not text(a) and a.find("img") is not None:  # a banner
+        if not text(a) and first(a, ("img",)) is not None:  # a banner
             while holder.name in ("strong", "em", "b", "i", "span") and holder.parent is not None:
                 holder = holder.parent
             if holder.name in ("p", "figure", "div") and not text(holder):
@@ -111,7 +113,7 @@ def run(chapter, ctx) -> None:
             else:
                 remove(chapter, RULE, a, "affiliate banner image removed", a["href"])
             continue
-        block = a.find_parent(["p", "li", "blockquote", "h1", "h2", "h3", "h4", "h5", "h6", "td", "figcaption"])
+        block = ancestor(a, ADDRESS_BLOCKS)
         if block is not None and block.name == "p" and text(block) == text(a) and text(a).startswith("http"):
             remove(chapter, RULE, block, "bare affiliate address removed", a["href"])
             continue

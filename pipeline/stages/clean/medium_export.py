@@ -6,15 +6,21 @@ from __future__ import annotations
 
 import re
 
+from bs4 import Tag
+
+from ..tree import value_matches
 from ._dom import loose_text, remove, squash, text
 
 RULE = "medium-export"
 WRAPPERS = ("section-content", "section-inner")
+EXPORT_CLASS = re.compile(r"^(graf|section--body|h-entry|p-canonical|e-content)")
 
 
 def _is_medium_export(body) -> bool:
-    return body.find(class_=re.compile(r"^(graf|section--body|h-entry|p-canonical|e-content)")) is not None \
-        or body.find("section", attrs={"data-field": True}) is not None
+    """An element of one of Medium's export classes, or a `<section data-field>`."""
+    return any(isinstance(d, Tag) and (value_matches(d.attrs.get("class"), EXPORT_CLASS)
+                                       or d.name == "section" and d.attrs.get("data-field") is not None)
+               for d in body.descendants)
 
 
 def _same(a: str, b: str) -> bool:
