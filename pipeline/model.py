@@ -9,9 +9,10 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from bs4 import BeautifulSoup
+if TYPE_CHECKING:  # a build with nothing to do never parses HTML: bs4 is imported where it is used
+    from bs4 import BeautifulSoup
 
 
 class PressroomError(Exception):
