@@ -209,10 +209,11 @@ def prepare_images(book: Book, work: Path, jobs: int = 1) -> None:
     tasks = [(a, book.config.images, text_width_in(book), cache, work / "images" / a.file_name)
              for a in book.assets.values()]
     if jobs > 1 and len(tasks) > 8:
+        import multiprocessing
         from concurrent.futures import ProcessPoolExecutor
 
-        with ProcessPoolExecutor(max_workers=jobs) as pool:
-            list(pool.map(_prepare, tasks, chunksize=4))
+        with ProcessPoolExecutor(max_workers=jobs, mp_context=multiprocessing.get_context("spawn")) as pool:
+            list(pool.map(_prepare, tasks, chunksize=4))  # fresh processes: see pdf_parts.lay_out_all()
     else:
         for task in tasks:
             _prepare(task)

@@ -66,10 +66,18 @@ def part_key(job: PartJob, images: Path) -> str:
     return h.hexdigest()
 
 
-_BOOK: dict = {}  # the Book, for the workers (they are forked after it is set)
+def light(book):
+    """What a part's layout reads of the Book (its configuration, the parts' ids), small enough to
+    send to a fresh worker process."""
+    from types import SimpleNamespace
+
+    from ..model import Book
+
+    return Book(config=book.config, source_dir=book.source_dir,
+                chapters=[SimpleNamespace(id=ch.id) for ch in book.chapters])  # type: ignore[misc]
 
 
-def lay_out(job: PartJob, folder: Path) -> LaidOut:
+def lay_out(job: PartJob, folder: Path, book) -> LaidOut:
     """One part through WeasyPrint: its PDF into `folder`, its record beside it."""
     from bs4 import BeautifulSoup
     from weasyprint import CSS, HTML
@@ -82,7 +90,6 @@ def lay_out(job: PartJob, folder: Path) -> LaidOut:
     from .pdf import BOOK_URL, TEMPLATES_URL, BookFetcher
 
     pdf_images.install(folder.parent / "png-streams")
-    book = _BOOK["book"]
     refused: list[str] = []
     fetcher = BookFetcher([Path(r) for r in job.roots], refused)
     font_config = FontConfiguration()
@@ -134,8 +141,7 @@ def cached(job: PartJob, folder: Path) -> LaidOut | None:
 
 
 def _worker(args) -> LaidOut:
-    job, folder = args
-    return lay_out(job, folder)
+    return lay_out(*args)
 
 
 def lay_out_all(book, jobs: list[PartJob], folder: Path, workers: int, timings: dict | None = None) -> list[LaidOut]:
@@ -149,15 +155,19 @@ def lay_out_all(book, jobs: list[PartJob], folder: Path, workers: int, timings: 
     todo = sorted((i for i, r in enumerate(results) if r is None), key=lambda i: -len(jobs[i].html))
     if timings is not None:
         timings["pdf.parts.cache.hits"] = len(jobs) - len(todo)
-    _BOOK["book"] = book
+    small = light(book)
     if workers <= 1 or len(todo) <= 1:
         for i in todo:
-            results[i] = lay_out(jobs[i], folder)
+            results[i] = lay_out(jobs[i], folder, small)
     else:
+        import multiprocessing
         from concurrent.futures import ProcessPoolExecutor
 
-        with ProcessPoolExecutor(max_workers=min(workers, len(todo))) as pool:
-            for i, record in zip(todo, pool.map(_worker, [(jobs[i], folder) for i in todo])):
+        # fresh processes, not forks of this one: a fork would carry every chapter's parsed tree
+        # (and count it again in each worker's memory) for a layout that needs none of it
+        with ProcessPoolExecutor(max_workers=min(workers, len(todo)),
+                                 mp_context=multiprocessing.get_context("spawn")) as pool:
+            for i, record in zip(todo, pool.map(_worker, [(jobs[i], folder, small) for i in todo])):
                 results[i] = record
     keep = {r.pdf.with_suffix(x).name for r in results for x in (".pdf", ".json", ".html")}
     for old in folder.iterdir():  # parts of earlier versions of the book
