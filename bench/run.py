@@ -160,6 +160,7 @@ def median(rows: list[dict]) -> dict:
 
 
 def run_case(name: str, make_cmd, runs: int, results: dict, prepare=None, cwd=ROOT) -> dict:
+    """Run a case `runs` times; its medians into `results[name]`, and a line of the table."""
     rows = []
     for i in range(runs):
         cmd = make_cmd(i)
@@ -187,7 +188,14 @@ def bench_book(book: Path, work: Path, runs: int, results: dict, prefix: str, fu
     run_case(f"{prefix} weasyprint alone (our html)",
              lambda i: [PY, "-c", WEASYPRINT_ALONE, str(book), str(work_html), str(work / f"alone-{i}.pdf")],
              runs, results)
-    # warm: nothing changed, then one chapter edited (in the cold runs' output folders)
+    # warm: every chapter and part from the cache, written again (--force): the same bytes as cold
+    cold_bytes = {fmt: (env_out(fmt, 0) / f"book.{fmt}").read_bytes() for fmt in ("epub", "pdf")}
+    for fmt in ("epub", "pdf"):
+        run_case(f"{prefix} pressroom {fmt} warm cache (--force)",
+                 lambda i, fmt=fmt: pressroom(book, env_out(fmt, 0), fmt) + ["--force"], runs, results)
+        results.setdefault("identical", {})[f"{fmt} warm == cold"] = \
+            (env_out(fmt, 0) / f"book.{fmt}").read_bytes() == cold_bytes[fmt]
+    # nothing changed, then one chapter edited (in the cold runs' output folders)
     run_case(f"{prefix} pressroom epub nothing changed", lambda i: pressroom(book, env_out("epub", 0), "epub"),
              runs, results)
     run_case(f"{prefix} pressroom pdf nothing changed", lambda i: pressroom(book, env_out("pdf", 0), "pdf"),
@@ -202,6 +210,14 @@ def bench_book(book: Path, work: Path, runs: int, results: dict, prefix: str, fu
              runs, results, prepare=edit)
     run_case(f"{prefix} pressroom pdf one chapter edited", lambda i: pressroom(book, env_out("pdf", 0), "pdf"),
              runs, results, prepare=edit)
+    # the incremental outputs against a serial cold build of the edited book
+    serial = work / f"{prefix}-serial"
+    measure(pressroom(book, env_out("epub", 0), "epub"), ROOT)  # the EPUB of the last edit (incremental)
+    measure(pressroom(book, serial, "epub") + ["--jobs", "1"], ROOT)
+    measure(pressroom(book, serial, "pdf") + ["--jobs", "1"], ROOT)
+    for fmt in ("epub", "pdf"):
+        results.setdefault("identical", {})[f"{fmt} parallel incremental == serial cold"] = \
+            (env_out(fmt, 0) / f"book.{fmt}").read_bytes() == (serial / f"book.{fmt}").read_bytes()
 
 
 def ratios(results: dict) -> dict:
@@ -233,6 +249,9 @@ def main() -> None:
         if not args.skip_200:
             book200 = assemble(tmp, 200)
             bench_book(book200, tmp, 1, results, "200", full=False)
+    print("\nbyte-identical outputs")
+    for name, same in results.get("identical", {}).items():
+        print(f"  {name:<48} {'yes' if same else 'NO'}")
     print("\nratios and targets")
     table = ratios(results)
     for name, value in table.items():
