@@ -197,8 +197,8 @@ def _prepare(task) -> None:
     _write_if_changed(target, for_print(asset, opts, width, cache).data)
 
 
-def prepare_images(book: Book, work: Path, jobs: int = 1) -> None:
-    """The cover and every image, prepared for print, under `work/images/`, in a process pool and
+def prepare_images(book: Book, work: Path, workers: pdf_parts.Workers) -> None:
+    """The cover and every image, prepared for print, under `work/images/`, by the `workers` and
     kept in `work/print-cache/` between builds (files rewritten only when their bytes change, so
     the parts' cache keys and WeasyPrint's image cache hold)."""
     (work / "images").mkdir(parents=True, exist_ok=True)
@@ -208,15 +208,7 @@ def prepare_images(book: Book, work: Path, jobs: int = 1) -> None:
     cache.mkdir(exist_ok=True)
     tasks = [(a, book.config.images, text_width_in(book), cache, work / "images" / a.file_name)
              for a in book.assets.values()]
-    if jobs > 1 and len(tasks) > 8:
-        import multiprocessing
-        from concurrent.futures import ProcessPoolExecutor
-
-        with ProcessPoolExecutor(max_workers=jobs, mp_context=multiprocessing.get_context("spawn")) as pool:
-            list(pool.map(_prepare, tasks, chunksize=4))  # fresh processes: see pdf_parts.lay_out_all()
-    else:
-        for task in tasks:
-            _prepare(task)
+    list(workers.map(_prepare, tasks, chunksize=4))
 
 
 def part_documents(book: Book) -> tuple[BeautifulSoup, list[tuple[str, BeautifulSoup]]]:
@@ -331,9 +323,9 @@ def write(book: Book, target: Path, cache_dir: Path, jobs: int = 1, timings: dic
     pdf_images.install(work / "png-streams")
     when = build_time(book.source_dir, book.config.date)
     g = geometry(book)
-    with source_date_epoch(int(when.timestamp())):
+    with source_date_epoch(int(when.timestamp())), pdf_parts.Workers(jobs) as workers:
         clock = _Clock(timings)
-        prepare_images(book, work, jobs)
+        prepare_images(book, work, workers)
         clock("pdf.images")
         front_soup, main_soups = part_documents(book)
         css = layout.stylesheet(book, "css/print.css") + "\n" + layout.pygments_css() + "\n" + page_css(book)
@@ -346,7 +338,7 @@ def write(book: Book, target: Path, cache_dir: Path, jobs: int = 1, timings: dic
 
         clock("pdf.html")
         main = pdf_parts.lay_out_all(book, [job(i, s, pdf_parts.NO_FURNITURE, book.config.pdf.figure_passes)
-                                            for i, s in main_soups], work / "parts", jobs, timings)
+                                            for i, s in main_soups], work / "parts", workers, timings)
         clock("pdf.parts")
         folio_of: dict[str, str] = {}
         borrowed = [stand_ins(s) for _, s in main_soups]
@@ -374,7 +366,7 @@ def write(book: Book, target: Path, cache_dir: Path, jobs: int = 1, timings: dic
             return pdf_parts.lay_out_all(book, [
                 job("front", front_soup, TOC_NUMBERS, 0, False),
                 job("furniture", _furniture(book, [None] * skip + furniture), FURNITURE, 0, False)],
-                work / "front", jobs)
+                work / "front", workers)
 
         front, laid = last(0)  # the print edition's main matter always opens on a recto
         starts, total, main_start = numbers(front.pages)

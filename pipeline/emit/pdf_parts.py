@@ -144,9 +144,35 @@ def _worker(args) -> LaidOut:
     return lay_out(*args)
 
 
-def lay_out_all(book, jobs: list[PartJob], folder: Path, workers: int, timings: dict | None = None) -> list[LaidOut]:
-    """Every part laid out, from the cache where its key is there, else in a process pool of
-    `workers` (the longest parts first); the same files as a serial run, in the same order."""
+class Workers:
+    """A pool of `n` fresh processes (not forks of this one: a fork would carry every chapter's
+    parsed tree, and count it again in each worker's memory, for work that needs none of it),
+    started on first use and shared by the PDF's steps; with n <= 1, or one task, no pool."""
+
+    def __init__(self, n: int):
+        self.n, self._pool = n, None
+
+    def map(self, fn, tasks: list, chunksize: int = 1):
+        if self.n <= 1 or len(tasks) <= 1:
+            return map(fn, tasks)
+        if self._pool is None:
+            import multiprocessing
+            from concurrent.futures import ProcessPoolExecutor
+
+            self._pool = ProcessPoolExecutor(max_workers=self.n, mp_context=multiprocessing.get_context("spawn"))
+        return self._pool.map(fn, tasks, chunksize=chunksize)
+
+    def __enter__(self):
+        return self
+
+    def __exit__(self, *exc):
+        if self._pool is not None:
+            self._pool.shutdown(cancel_futures=True)
+
+
+def lay_out_all(book, jobs: list[PartJob], folder: Path, workers: Workers, timings: dict | None = None) -> list[LaidOut]:
+    """Every part laid out, from the cache where its key is there, else by the `workers` (the
+    longest parts first); the same files as a serial run, in the same order."""
     folder.mkdir(parents=True, exist_ok=True)
     images = Path(jobs[0].roots[0]) / "images" if jobs else folder
     for job in jobs:
@@ -156,19 +182,8 @@ def lay_out_all(book, jobs: list[PartJob], folder: Path, workers: int, timings: 
     if timings is not None:
         timings["pdf.parts.cache.hits"] = len(jobs) - len(todo)
     small = light(book)
-    if workers <= 1 or len(todo) <= 1:
-        for i in todo:
-            results[i] = lay_out(jobs[i], folder, small)
-    else:
-        import multiprocessing
-        from concurrent.futures import ProcessPoolExecutor
-
-        # fresh processes, not forks of this one: a fork would carry every chapter's parsed tree
-        # (and count it again in each worker's memory) for a layout that needs none of it
-        with ProcessPoolExecutor(max_workers=min(workers, len(todo)),
-                                 mp_context=multiprocessing.get_context("spawn")) as pool:
-            for i, record in zip(todo, pool.map(_worker, [(jobs[i], folder, small) for i in todo])):
-                results[i] = record
+    for i, record in zip(todo, workers.map(_worker, [(jobs[i], folder, small) for i in todo])):
+        results[i] = record
     keep = {r.pdf.with_suffix(x).name for r in results for x in (".pdf", ".json", ".html")}
     for old in folder.iterdir():  # parts of earlier versions of the book
         if old.suffix in (".pdf", ".json", ".html") and old.name not in keep:
