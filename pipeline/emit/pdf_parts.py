@@ -159,15 +159,27 @@ class Workers:
             import multiprocessing
             from concurrent.futures import ProcessPoolExecutor
 
-            self._pool = ProcessPoolExecutor(max_workers=self.n, mp_context=multiprocessing.get_context("spawn"))
+            self._pool = ProcessPoolExecutor(max_workers=self.n, mp_context=multiprocessing.get_context("spawn"),
+                                             initializer=_leave_ctrl_c_to_the_build)
         return self._pool.map(fn, tasks, chunksize=chunksize)
 
     def __enter__(self):
         return self
 
-    def __exit__(self, *exc):
-        if self._pool is not None:
-            self._pool.shutdown(cancel_futures=True)
+    def __exit__(self, kind, *exc):
+        if self._pool is None:
+            return
+        if kind is not None:  # interrupted or failed: the workers' results are of no use now
+            for process in list((self._pool._processes or {}).values()):
+                process.terminate()
+        self._pool.shutdown(wait=kind is None, cancel_futures=True)
+
+
+def _leave_ctrl_c_to_the_build() -> None:
+    """In a worker: Ctrl-C (SIGINT to the process group) is the build's to handle; it stops the workers."""
+    import signal
+
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
 
 
 def lay_out_all(book, jobs: list[PartJob], folder: Path, workers: Workers, timings: dict | None = None) -> list[LaidOut]:
