@@ -238,13 +238,15 @@ def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--runs", type=int, default=3)
     ap.add_argument("--skip-200", action="store_true")
+    ap.add_argument("--articles", type=int, default=50, help="the first book's size (50; fewer for a smoke run)")
     args = ap.parse_args()
     results: dict = {}
     with tempfile.TemporaryDirectory(prefix="pressroom-bench-") as tmp:
         tmp = Path(tmp)
         print(f"machine: {os.cpu_count()} cores, pandoc {subprocess.run([pandoc(), '--version'], capture_output=True, text=True).stdout.split()[1]}")
-        book50 = assemble(tmp, 50)
-        print(f"50 articles, {len(list((book50 / 'chapters' / 'img').iterdir()))} image files; medians of {args.runs} runs")
+        book50 = assemble(tmp, args.articles)
+        print(f"{args.articles} articles, {len(list((book50 / 'chapters' / 'img').iterdir()))} image files; "
+              f"medians of {args.runs} runs")
         bench_book(book50, tmp, args.runs, results, "50", full=True)
         if not args.skip_200:
             book200 = assemble(tmp, 200)
