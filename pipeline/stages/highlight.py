@@ -147,7 +147,7 @@ def _spans(dom, tokens) -> list:
     for cls, text in _runs(tokens):
         if cls:
             span = dom.new_tag("span", attrs={"class": cls.split()})
-            span.string = text
+            span.append(NavigableString(text))
             out.append(span)
         else:
             out.append(NavigableString(text))

@@ -15,7 +15,10 @@ from __future__ import annotations
 
 import re
 
-from ._dom import HEADINGS, blocks, is_blank, is_footnotes, is_image_only, remove, split_sentences, text
+from bs4 import Tag
+
+from ..tree import first
+from ._dom import HEADINGS, blocks, has_media, is_blank, is_footnotes, remove, split_sentences, text
 
 RULE = "outro"
 TAIL = 8
@@ -50,15 +53,18 @@ OUTRO_HEADING = re.compile(
 def _shape(block) -> str | list[str]:
     """What block_kind tells without reading the sentences: 'image', 'blank', 'heading' or 'text';
     else the block's sentences, for block_kind to read."""
-    if is_blank(block) or block.name == "hr":
+    if not isinstance(block, Tag):
+        return "blank" if is_blank(block) else "text"
+    words = text(block)  # (is_blank and is_image_only, with the text read once)
+    if not words and not has_media(block) or block.name == "hr":
         return "blank"
-    if is_image_only(block):
+    if block.name == "img" or not words and first(block, ("img",)) is not None:
         return "image"
     if block.name in HEADINGS:
         return "heading"
     if block.name not in ("p", "blockquote", "ul", "ol", "div", "h6"):
         return "text"
-    sentences = split_sentences(text(block))
+    sentences = split_sentences(words)
     return sentences or "blank"
 
 
