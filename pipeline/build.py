@@ -102,24 +102,29 @@ def run_chapters(files: list[Path], ctx, jobs: int, timings: dict, use_cache: bo
             if store:
                 store.put(keys[i], chapters[i])
     else:
-        from concurrent.futures import ProcessPoolExecutor
+        from concurrent.futures import ProcessPoolExecutor, as_completed
 
         from . import load, stages  # noqa: F401 - imported once here, shared by the forked workers
 
         # one chapter per task, the longest first (the pool ends together); each result is parsed
-        # here while the workers go on with the rest, and taken in the chapters' order
-        # (the first failure raised is the first chapter's, as before)
+        # here as it comes, while the workers go on with the rest. When chapters fail, the error
+        # raised is the first chapter's, as with pool.map before.
         def size(i: int) -> int:
             try:
                 return tasks[i][0].stat().st_size
             except OSError:
                 return 0
 
-        longest_first = sorted(todo, key=size, reverse=True)
+        failed: dict[int, Exception] = {}
         with ProcessPoolExecutor(max_workers=min(jobs, len(todo))) as pool:
-            futures = {i: pool.submit(_worker, tasks[i]) for i in longest_first}
-            for i in todo:
-                chapter, t = futures[i].result()
+            futures = {pool.submit(_worker, tasks[i]): i for i in sorted(todo, key=size, reverse=True)}
+            for future in as_completed(futures):
+                i = futures[future]
+                try:
+                    chapter, t = future.result()
+                except Exception as e:  # noqa: BLE001 - raised below, in the chapters' order
+                    failed[i] = e
+                    continue
                 chapters[i] = chapter
                 if store:
                     store.put(keys[i], chapter)
@@ -127,6 +132,8 @@ def run_chapters(files: list[Path], ctx, jobs: int, timings: dict, use_cache: bo
                 parsed.add(i)
                 for k, v in t.items():
                     timings[k] = timings.get(k, 0) + v
+        if failed:
+            raise failed[min(failed)]
     for i, chapter in enumerate(chapters):
         if i not in parsed:
             chapter.dom = BeautifulSoup(chapter.dom, "lxml")
