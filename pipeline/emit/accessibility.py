@@ -34,6 +34,7 @@ XML_LANG = "{http://www.w3.org/XML/1998/namespace}lang"
 def audit(book: Book) -> list[str]:
     """What stands between the chapters and the conformance claim; empty when nothing does."""
     from ..stages.accessibility import AMBIGUOUS_LINK, accessible_name
+    from ..stages.tree import ancestor, tags, with_attr
 
     problems = []
     if not book.config.language:
@@ -41,7 +42,7 @@ def audit(book: Book) -> list[str]:
     for ch in book.chapters:
         body = ch.body
         previous = 1
-        for h in body.find_all(["h1", "h2", "h3", "h4", "h5", "h6"]):
+        for h in tags(body, ("h1", "h2", "h3", "h4", "h5", "h6")):
             level = int(h.name[1])
             if level == 1 or level > previous + 1:
                 problems.append(f"{ch.rel}: heading h{level} after h{previous}")
@@ -52,9 +53,9 @@ def audit(book: Book) -> list[str]:
                 problems.append(f"{ch.rel}: image without alt")
             elif not alt.strip() and img.get("role") not in ("presentation", "none"):
                 problems.append(f"{ch.rel}: image with empty alt not marked decorative")
-            elif img.find_parent("figure") is not None and not alt.strip():
+            elif ancestor(img, ("figure",)) is not None and not alt.strip():
                 problems.append(f"{ch.rel}: figure image without alt text")
-        for node in body.find_all(attrs={"role": "img"}):
+        for node in with_attr(body, "role", "img"):
             if not (node.get("aria-label") or "").strip():
                 problems.append(f"{ch.rel}: role=img without a label")
         for a in body.find_all("a"):
