@@ -137,6 +137,7 @@ def run_chapters(files: list[Path], ctx, jobs: int, timings: dict, use_cache: bo
     for i, chapter in enumerate(chapters):
         if i not in parsed:
             chapter.dom = BeautifulSoup(chapter.dom, "lxml")
+        chapter.input_key = keys[i] if store else ""
     return chapters
 
 

@@ -120,6 +120,7 @@ class Chapter:
     position: int = 0  # 1-based place in the book, numbered or not
     deps: dict[str, Any] = field(default_factory=dict)  # files read besides the article (cache checks)
     cacheable: bool = True  # False when the result depends on something not recorded (network)
+    input_key: str = ""  # the hash of what the chapter stages read (build.run_chapters), "" when not cached
 
     @property
     def body(self):

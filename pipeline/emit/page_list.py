@@ -252,7 +252,8 @@ def _insert_at(block: Tag, chars: int, head: str, span: Tag) -> None:
 
 def layout_key(book: Book) -> str:
     """What the PDF's layout follows from: the pipeline's code, the configuration, the templates
-    (the book's and Pressroom's) and the chapters as the stages left them."""
+    (the book's and Pressroom's) and the chapters as the stages left them (known by what the stages
+    read, where the chapter cache knows it)."""
     import hashlib
 
     from .. import cache, layout
@@ -263,7 +264,10 @@ def layout_key(book: Book) -> str:
         h.update(part.encode() + b"\0")
     for ch in book.chapters:
         h.update(f"{ch.id}\0{ch.title}\0{ch.number}\0{sorted(ch.meta.items())!r}\0".encode())
-        h.update(ch.body.decode_contents().encode())
+        if ch.input_key and ch.cacheable:  # what the stages read (and the files beside it): no serializing
+            h.update(f"{ch.input_key}\0{sorted(ch.deps.items())!r}\0".encode())
+        else:
+            h.update(ch.body.decode_contents().encode())
     return h.hexdigest()
 
 
