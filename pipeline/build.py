@@ -7,8 +7,10 @@ goes into the outputs changed since the last build, it does nothing and says so.
 """
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import os
+import signal
 import re
 import time
 from dataclasses import dataclass, field
@@ -69,6 +71,18 @@ def process_chapter(path: Path, rel: str, number: int, position: int, ctx, timin
     return chapter
 
 
+@contextlib.contextmanager
+def workers_ignore_ctrl_c():
+    """Worker processes started in this block inherit SIGINT blocked (across exec too): Ctrl-C,
+    sent to the whole process group, is the build's to handle, and it stops the workers. Here it
+    is only held back until the block ends."""
+    old = signal.pthread_sigmask(signal.SIG_BLOCK, {signal.SIGINT})
+    try:
+        yield
+    finally:
+        signal.pthread_sigmask(signal.SIG_SETMASK, old)
+
+
 def _worker(task) -> tuple[Chapter, dict]:
     timings: dict = {}
     chapter = process_chapter(*task, timings=timings)
@@ -117,7 +131,8 @@ def run_chapters(files: list[Path], ctx, jobs: int, timings: dict, use_cache: bo
 
         failed: dict[int, Exception] = {}
         with ProcessPoolExecutor(max_workers=min(jobs, len(todo))) as pool:
-            futures = {pool.submit(_worker, tasks[i]): i for i in sorted(todo, key=size, reverse=True)}
+            with workers_ignore_ctrl_c():
+                futures = {pool.submit(_worker, tasks[i]): i for i in sorted(todo, key=size, reverse=True)}
             for future in as_completed(futures):
                 i = futures[future]
                 try:

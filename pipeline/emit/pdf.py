@@ -336,12 +336,16 @@ def write(book: Book, target: Path, cache_dir: Path, jobs: int = 1, timings: dic
         def job(id: str, soup, extra: str, passes: int, record: bool = True) -> PartJob:
             return PartJob(id, str(soup), css + extra, roots, options, passes, record)
 
+        # each part's HTML as a string, and what is needed of its tree: the tree itself is let go
+        borrowed = [stand_ins(s) for _, s in main_soups]
+        heads = [running_heads(front_soup, s) for _, s in main_soups]
+        main_jobs = [job(i, s, pdf_parts.NO_FURNITURE, book.config.pdf.figure_passes) for i, s in main_soups]
+        main_soups = None
         clock("pdf.html")
-        main = pdf_parts.lay_out_all(book, [job(i, s, pdf_parts.NO_FURNITURE, book.config.pdf.figure_passes)
-                                            for i, s in main_soups], work / "parts", workers, timings)
+        main = pdf_parts.lay_out_all(book, main_jobs, work / "parts", workers, timings)
+        main_jobs = None
         clock("pdf.parts")
         folio_of: dict[str, str] = {}
-        borrowed = [stand_ins(s) for _, s in main_soups]
         recto = book.config.pdf.variant != "screen"  # print.css: parts open on a recto in print only
 
         def numbers(front_count: int):
@@ -356,7 +360,6 @@ def write(book: Book, target: Path, cache_dir: Path, jobs: int = 1, timings: dic
         starts, total, main_start = numbers(0)
         for a in front_soup.select("nav.toc a[href]"):
             a["data-page"] = folio_of.get(a["href"][1:], "")
-        heads = [running_heads(front_soup, s) for _, s in main_soups]
         furniture: list = [None] * (total - main_start)
         for m, start, (book_title, own) in zip(main, starts, heads):
             for i in range(1, m.pages):  # a part's opening page prints none
@@ -374,13 +377,12 @@ def write(book: Book, target: Path, cache_dir: Path, jobs: int = 1, timings: dic
         if skip:  # a screen edition after an odd number of pages: its first page is a left-hand one
             front, laid = last(skip)
         clock("pdf.front")
-        assembled = pdf_merge.Book()
-        assembled.append(front.pdf, borrowed=stand_ins(front_soup))
-        for m, start, fake in zip(main, starts, borrowed):
-            assembled.append(m.pdf, start, (g.outer - g.inner) * 72, fake)
-        assembled.overlay(laid.pdf, main_start, skip, [f is not None for f in furniture])
+        workers.close()  # the workers' memory is given back before the join, which needs its own
         with atomic_path(target) as tmp:
-            book.page_count = assembled.finish(tmp)
+            book.page_count = pdf_merge.join_apart(
+                (front.pdf, stand_ins(front_soup)),
+                [(m.pdf, start, (g.outer - g.inner) * 72, fake) for m, start, fake in zip(main, starts, borrowed)],
+                (laid.pdf, main_start, skip, [f is not None for f in furniture]), tmp)
         clock("pdf.join")
     page_starts: list = [None] * (total - main_start)
     for m, start in zip(main, starts):

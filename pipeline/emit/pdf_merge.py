@@ -186,3 +186,31 @@ class Book:
         out.save(target, deterministic_id=True, compress_streams=True,
                  object_stream_mode=pikepdf.ObjectStreamMode.generate)
         return len(out.pages)
+
+
+def join(front: tuple, parts: list[tuple], furniture: tuple, target: Path) -> int:
+    """The book from its front matter `(pdf, borrowed)`, its parts `(pdf, start, shift, borrowed)`
+    and its furniture `(pdf, first page, skip, printed)`; returns the page count."""
+    book = Book()
+    book.append(front[0], borrowed=front[1])
+    for path, start, shift, borrowed in parts:
+        book.append(path, start, shift, borrowed)
+    book.overlay(*furniture)
+    return book.finish(target)
+
+
+def join_apart(front: tuple, parts: list[tuple], furniture: tuple, target: Path) -> int:
+    """`join()` in a fresh process: qpdf holds every part's objects while it joins them (about a
+    gigabyte for 200 articles), and gives them all back when that process ends."""
+    import multiprocessing
+    from concurrent.futures import ProcessPoolExecutor
+
+    from .pdf_parts import _leave_ctrl_c_to_the_build
+
+    from ..build import workers_ignore_ctrl_c
+
+    with ProcessPoolExecutor(max_workers=1, mp_context=multiprocessing.get_context("spawn"),
+                             initializer=_leave_ctrl_c_to_the_build) as pool:
+        with workers_ignore_ctrl_c():
+            future = pool.submit(join, front, parts, furniture, target)
+        return future.result()

@@ -155,16 +155,25 @@ class Workers:
     def map(self, fn, tasks: list, chunksize: int = 1):
         if self.n <= 1 or len(tasks) <= 1:
             return map(fn, tasks)
-        if self._pool is None:
-            import multiprocessing
-            from concurrent.futures import ProcessPoolExecutor
+        from ..build import workers_ignore_ctrl_c
 
-            self._pool = ProcessPoolExecutor(max_workers=self.n, mp_context=multiprocessing.get_context("spawn"),
-                                             initializer=_leave_ctrl_c_to_the_build)
-        return self._pool.map(fn, tasks, chunksize=chunksize)
+        with workers_ignore_ctrl_c():
+            if self._pool is None:
+                import multiprocessing
+                from concurrent.futures import ProcessPoolExecutor
+
+                # a worker is replaced after some parts: WeasyPrint's memory grows with each document
+                self._pool = ProcessPoolExecutor(max_workers=self.n, mp_context=multiprocessing.get_context("spawn"),
+                                                 initializer=_leave_ctrl_c_to_the_build, max_tasks_per_child=12)
+            return self._pool.map(fn, tasks, chunksize=chunksize)
 
     def __enter__(self):
         return self
+
+    def close(self) -> None:
+        if self._pool is not None:
+            self._pool.shutdown()
+            self._pool = None
 
     def __exit__(self, kind, *exc):
         if self._pool is None:
