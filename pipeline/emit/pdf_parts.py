@@ -162,9 +162,8 @@ class Workers:
                 import multiprocessing
                 from concurrent.futures import ProcessPoolExecutor
 
-                # a worker is replaced after some parts: WeasyPrint's memory grows with each document
                 self._pool = ProcessPoolExecutor(max_workers=self.n, mp_context=multiprocessing.get_context("spawn"),
-                                                 initializer=_leave_ctrl_c_to_the_build, max_tasks_per_child=12)
+                                                 initializer=_leave_ctrl_c_to_the_build)
             return self._pool.map(fn, tasks, chunksize=chunksize)
 
     def __enter__(self):
@@ -203,8 +202,15 @@ def lay_out_all(book, jobs: list[PartJob], folder: Path, workers: Workers, timin
     if timings is not None:
         timings["pdf.parts.cache.hits"] = len(jobs) - len(todo)
     small = light(book)
-    for i, record in zip(todo, workers.map(_worker, [(jobs[i], folder, small) for i in todo])):
-        results[i] = record
+    # in rounds of a dozen parts a worker: WeasyPrint's memory grows with each document, and fresh
+    # workers give it back (Python 3.11's max_tasks_per_child can hang the pool: gh-115634)
+    size = max(1, workers.n) * 12
+    for first in range(0, len(todo), size):
+        batch = todo[first:first + size]
+        for i, record in zip(batch, workers.map(_worker, [(jobs[i], folder, small) for i in batch])):
+            results[i] = record
+        if first + size < len(todo):
+            workers.close()
     keep = {r.pdf.with_suffix(x).name for r in results for x in (".pdf", ".json", ".html")}
     for old in folder.iterdir():  # parts of earlier versions of the book
         if old.suffix in (".pdf", ".json", ".html") and old.name not in keep:
