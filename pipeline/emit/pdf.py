@@ -371,10 +371,14 @@ def write(book: Book, target: Path, cache_dir: Path, jobs: int = 1, timings: dic
                 job("furniture", _furniture(book, [None] * skip + furniture), FURNITURE, 0, False)],
                 work / "front", workers)
 
-        front, laid = last(0)  # the print edition's main matter always opens on a recto
+        # the print edition's main matter opens on a recto; a screen edition's after an odd number of
+        # pages opens on a left-hand page: known from the front matter's last layout, else guessed
+        known = None if recto else pdf_parts.peek(job("front", front_soup, TOC_NUMBERS, 0, False), work / "front")
+        guess = known.pages % 2 if known else 0
+        front, laid = last(guess)
         starts, total, main_start = numbers(front.pages)
         skip = main_start % 2
-        if skip:  # a screen edition after an odd number of pages: its first page is a left-hand one
+        if skip != guess:
             front, laid = last(skip)
         clock("pdf.front")
         workers.close()  # the workers' memory is given back before the join, which needs its own

@@ -140,6 +140,12 @@ def cached(job: PartJob, folder: Path) -> LaidOut | None:
         return None
 
 
+def peek(job: PartJob, folder: Path) -> LaidOut | None:
+    """The part's cached layout, if there is one (its key computed as lay_out_all() does)."""
+    job.key = part_key(job, Path(job.roots[0]) / "images")
+    return cached(job, folder)
+
+
 def _worker(args) -> LaidOut:
     return lay_out(*args)
 
