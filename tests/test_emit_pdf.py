@@ -78,7 +78,7 @@ def test_metadata(default_book):
 def test_only_code_lines_that_can_wrap_carry_the_wrap_marks(default_book):
     from bs4 import BeautifulSoup
 
-    from pipeline.emit.pdf import _code_lines, code_columns
+    from pipeline.emit.pdf_html import _code_lines, code_columns
 
     columns = code_columns(default_book[1].book)
     assert 40 < columns < 100

@@ -1,6 +1,7 @@
 """The EPUB's page list: the PDF's printed page numbers mapped into the EPUB.
 
-The page list: `page_map(document)` reads the laid-out PDF (WeasyPrint pages) and records, for each
+The page list: `page_starts(document)` reads each laid-out part of the PDF (WeasyPrint pages) and, with
+`page_map_of()`, records for each
 page, its printed folio and where its first line comes from (a chapter's block and the number of
 characters of that block on earlier pages); `page_list(book)` puts `epub:type="pagebreak"` markers
 at those places in the EPUB's chapters and returns the nav's page-list entries. The PDF never
@@ -119,45 +120,8 @@ def _leaves(box, stack):
         yield from _leaves(child, stack + [box])
 
 
-def _folio_text(page_box) -> str:
-    from weasyprint.formatting_structure import boxes
-
-    for child in page_box.children:
-        if isinstance(child, boxes.MarginBox) and child.at_keyword.startswith("@bottom"):
-            text = "".join(b.text for b in child.descendants() if isinstance(b, boxes.TextBox)).strip()
-            if text:
-                return text
-    return ""
-
-
 def _roman(text: str) -> bool:
     return bool(re.fullmatch(r"[ivxlcdm]+", text))
-
-
-def folios(document, main_start: int | None = None) -> list[str]:
-    """Each page's folio as printed; for a page that prints none (an opener, a blank page), the
-    number the page counter gives it: counted from the nearest printed arabic folio after it (or
-    before it), else, in a book that prints none at all, from 1 on the first page of the main
-    matter (`main_start`), as print.css resets the counter there."""
-    printed = [_folio_text(p._page_box) for p in document.pages]
-    arabic = [int(t) if t.isdigit() else None for t in printed]
-    out = []
-    for i, text in enumerate(printed):
-        if text:
-            out.append(text)
-            continue
-        after = next(((j, arabic[j]) for j in range(i + 1, len(printed)) if arabic[j] is not None), None)
-        before = next(((j, arabic[j]) for j in range(i - 1, -1, -1) if arabic[j] is not None), None)
-        from_after = after[1] - (after[0] - i) if after else 0
-        if after and from_after >= 1 and (not before or from_after > before[1]):
-            out.append(str(from_after))
-        elif before:
-            out.append(str(before[1] + (i - before[0])))
-        elif main_start is not None and i >= main_start:
-            out.append(str(i - main_start + 1))
-        else:
-            out.append("")
-    return out
 
 
 def page_starts(document) -> list[dict | None]:
@@ -201,13 +165,6 @@ def page_map_of(starts: list[dict | None], labels: list[str]) -> dict:
             pages.append({"folio": folio, **first})
         previous = part or previous
     return {"pages": pages}
-
-
-def page_map(document) -> dict:
-    """The page map of one laid-out document of the whole book (its folios read from its pages)."""
-    starts = page_starts(document)
-    main_start = next((i for i, f in enumerate(starts) if f and f["part"] and f["part"] not in FRONT), None)
-    return page_map_of(starts, folios(document, main_start))
 
 
 def _marker(soup, folio: str) -> Tag:

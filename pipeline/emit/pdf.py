@@ -1,31 +1,26 @@
-"""The typeset PDF with WeasyPrint: every part in one HTML document (`pdf/book.html.j2`) with
-`css/print.css`, images prepared for print, and a URL fetcher that fetches nothing but the book's
-own prepared files and stylesheets, so a hostile article or template cannot reach the network or
-the disk. Time stamps (and WeasyPrint's font subsets) follow `build_time()`.
+"""The typeset PDF with WeasyPrint, laid out part by part: the HTML documents come from
+`pdf_html.py`, each part of the main matter is laid out by `pdf_parts.py` (in a pool, cached), then
+the front matter (its contents page needs the page numbers) and the page furniture, and
+`pdf_merge.py` joins them. Images are prepared for print, and a URL fetcher fetches nothing but the
+book's own prepared files and stylesheets, so a hostile article or template cannot reach the
+network or the disk. Time stamps (and WeasyPrint's font subsets) follow `build_time()`.
 
-What CSS alone cannot do here is done on the document tree before layout, or on the layout after:
+What CSS alone cannot do is done before layout (`pdf_html.py`) or on the layout after:
 - page geometry from the trim size: margins in proportion to the page, wider on the outside;
-- code blocks split into one block per source line, so a wrapped line carries a continuation mark;
-- in the `print` variant, each external link's URL as a footnote;
 - Chinese lines justified between characters (`justify.py`: WeasyPrint only stretches spaces,
   which tears a Chinese line apart at its one or two spaces);
 - a figure that would leave a page more than a third empty moves past the next paragraphs, as a
-  float does in a printed book, or shrinks to fit, and the book is laid out again (`pages.py`, at
+  float does in a printed book, or shrinks to fit, and its part is laid out again (`pages.py`, at
   most `[pdf] figure_passes` times).
 """
 from __future__ import annotations
 
 import contextlib
 import os
-import re
-import unicodedata
 from pathlib import Path
 from urllib.parse import unquote, urlparse
 
-from bs4 import BeautifulSoup, NavigableString
-from markupsafe import Markup
-from weasyprint import CSS, HTML
-from weasyprint.text.fonts import FontConfiguration
+from weasyprint import CSS
 from weasyprint.urls import URLFetcher
 
 from .. import layout
@@ -35,10 +30,10 @@ from . import atomic_path, build_time
 from .cover import ink
 from . import pdf_images
 from .justify import JUSTIFY_CJK
-from . import pdf_merge, pdf_parts
+from . import pdf_html, pdf_merge, pdf_parts
 from .page_list import page_map_of
 from .pdf_parts import PartJob
-from .pages import geometry, page_inches, place_figures, text_width_in, underfull  # noqa: F401
+from .pages import geometry, page_inches, text_width_in  # noqa: F401 - page_inches: for the tests
 from .epub import cover_asset
 
 TRIM_SIZES = {"a4": "A4", "a5": "A5", "letter": "letter", "6x9": "6in 9in", "b5": "B5"}
@@ -95,87 +90,6 @@ def page_css(book: Book) -> str:
     return "\n".join(css)
 
 
-# ---------- the document tree before layout ----------
-
-def code_columns(book: Book) -> int:
-    """How many monospace cells a code line surely fits in: the text block less the block's padding
-    and the line's hanging indent, at print.css's code size (0.75rem, cells 0.6 em wide), with a
-    tenth to spare for a block inside a list or quotation."""
-    g = geometry(book)
-    width_pt = g.text_width * 72 - 2 - 0.75 * g.font_pt * (0.8 * 2 + 1.15)
-    return int(width_pt / (0.6 * 0.75 * g.font_pt) * 0.9)
-
-
-def _cells(text: str) -> int:
-    return sum(2 if unicodedata.east_asian_width(c) in "WF" else 1 for c in text)
-
-
-def _code_lines(pre, soup, columns: int) -> None:
-    """One `span.line` per source line (the highlighter's spans cut and reopened at line ends), so
-    print.css can mark the continuation of a wrapped line and keep short blocks whole. Only a line
-    longer than `columns` cells can wrap: it alone gets the class `long` that draws the marks
-    (drawing them costs WeasyPrint as much as the rest of the page)."""
-    code = pre.find("code") or pre
-    lines: list[list] = [[]]
-    for node in list(code.descendants):
-        if not isinstance(node, NavigableString):
-            continue
-        chain = []
-        for parent in node.parents:
-            if parent is code:
-                break
-            chain.append((parent.name, dict(parent.attrs)))
-        for i, piece in enumerate(str(node).split("\n")):
-            if i:
-                lines.append([])
-            if piece:
-                lines[-1].append((piece.expandtabs(4), chain))
-    while lines and not lines[-1]:
-        lines.pop()
-    code.clear()
-    for parts in lines:
-        long = _cells("".join(text for text, _ in parts)) > columns
-        line = soup.new_tag("span", attrs={"class": "line long" if long else "line"})
-        for text, chain in parts:
-            node = NavigableString(text)
-            for name, attrs in chain:
-                wrapper = soup.new_tag(name, attrs=attrs)
-                wrapper.append(node)
-                node = wrapper
-            line.append(node)
-        code.append(line)
-    pre["class"] = list(dict.fromkeys((pre.get("class") or []) + ["lines"]))
-
-
-def _same_url(text: str, href: str) -> bool:
-    strip = lambda s: re.sub(r"^(https?://)?(www\.)?", "", s.strip().lower()).rstrip("/…")  # noqa: E731
-    t, h = strip(text), strip(href)
-    return not t or h.startswith(t) or t.startswith(h)
-
-
-def _url_notes(soup) -> None:
-    """Print variant: an external link's URL as a footnote, where the text does not show it."""
-    for a in soup.select(".chapter-body a[href]"):
-        href = a["href"]
-        if not href.startswith(("http://", "https://")) or a.find_parent(["figcaption", "pre", "aside"]):
-            continue
-        if _same_url(a.get_text(), href):
-            continue
-        note = soup.new_tag("span", attrs={"class": "url-note"})
-        note.string = href
-        a.insert_after(note)
-
-
-def prepare_tree(html: str, book: Book) -> BeautifulSoup:
-    soup = BeautifulSoup(html, "lxml")
-    columns = code_columns(book)
-    for pre in soup.select(".chapter-body pre"):
-        _code_lines(pre, soup, columns)
-    if book.config.pdf.variant == "print":
-        _url_notes(soup)
-    return soup
-
-
 # ---------- layout ----------
 
 @contextlib.contextmanager
@@ -197,69 +111,20 @@ def _prepare(task) -> None:
     _write_if_changed(target, for_print(asset, opts, width, cache).data)
 
 
-def prepare_images(book: Book, work: Path, workers: pdf_parts.Workers) -> None:
+def prepare_images(book: Book, work: Path, workers: pdf_parts.Workers) -> str:
     """The cover and every image, prepared for print, under `work/images/`, by the `workers` and
     kept in `work/print-cache/` between builds (files rewritten only when their bytes change, so
     the parts' cache keys and WeasyPrint's image cache hold)."""
     (work / "images").mkdir(parents=True, exist_ok=True)
     cover = cover_asset(book)
-    _write_if_changed(work / "images" / f"cover.{cover.extension}", cover.data)
+    cover_file = f"cover.{cover.extension}"
+    _write_if_changed(work / "images" / cover_file, cover.data)
     cache = work / "print-cache"
     cache.mkdir(exist_ok=True)
-    tasks = [(a, book.config.images, text_width_in(book), cache, work / "images" / a.file_name)
-             for a in book.assets.values()]
+    width = text_width_in(book)
+    tasks = [(a, book.config.images, width, cache, work / "images" / a.file_name) for a in book.assets.values()]
     list(workers.map(_prepare, tasks, chunksize=4))
-
-
-def part_documents(book: Book) -> tuple[BeautifulSoup, list[tuple[str, BeautifulSoup]]]:
-    """The front matter as one HTML document, and each part of the main matter as its own (the
-    same template, `pdf/book.html.j2`, with one part in it); a link to another document's element
-    gets a stand-in target (`_stand_ins()`)."""
-    layout.strip_source_lines(book)
-    env = layout.environment(book)
-    env.globals["cover_file"] = f"cover.{cover_asset(book).extension}"
-    when = build_time(book.source_dir, book.config.date).strftime("%Y-%m-%dT%H:%M:%SZ")
-    book_html = env.get_template("pdf/book.html.j2")
-    parts = layout.parts(book)
-
-    def document(front, main):
-        html = book_html.render(front=[Markup(layout.render_part(env, p, "pdf")) for p in front],
-                                main=[Markup(layout.render_part(env, p, "pdf")) for p in main],
-                                created=when, modified=when)
-        return prepare_tree(html, book)
-
-    front = document([p for p in parts if p.id in layout.FRONT_MATTER], [])
-    main = [(p.id, document([], [p])) for p in parts if p.id not in layout.FRONT_MATTER]
-    for soup in [front] + [s for _, s in main]:
-        for empty in soup.select("body > .frontmatter, body > .mainmatter"):
-            if not empty.find(True):  # an empty div of another page type would make a page of its own
-                empty.decompose()
-        _stand_ins(soup)
-    return front, main
-
-
-def _stand_ins(soup: BeautifulSoup) -> None:
-    """A link to another part keeps its `#id` (and so its style); WeasyPrint links it to a named
-    destination, so an empty element of that id (`.xref-stand-in`, at the start of the part's first
-    heading) lets WeasyPrint make the link, and pdf_merge.py points the name at the real place."""
-    own = {t["id"] for t in soup.find_all(id=True)}
-    foreign = sorted({a["href"][1:] for a in soup.find_all("a", href=True)
-                      if a["href"].startswith("#") and len(a["href"]) > 1 and a["href"][1:] not in own})
-    host = soup.find(["h1", "h2"]) or soup.body.find(True)
-    for name in reversed(foreign):
-        host.insert(0, soup.new_tag("span", attrs={"class": "xref-stand-in", "id": name}))
-
-
-def stand_ins(soup: BeautifulSoup) -> set[str]:
-    return {t["id"] for t in soup.select(".xref-stand-in[id]")}
-
-
-def running_heads(front: BeautifulSoup, part: BeautifulSoup) -> tuple[str, str]:
-    """The book's title and the part's, as print.css sets them (`string-set`) for the running heads."""
-    title = front.select_one(".titlepage h1")
-    head = part.select_one(".chapter-title[data-running-head]")
-    own = head["data-running-head"] if head else (part.select_one(".mainmatter h1") or part).get_text(" ", strip=True)
-    return (title.get_text(" ", strip=True) if title else ""), own
+    return cover_file
 
 
 def _write_if_changed(path: Path, data: bytes) -> None:
@@ -269,36 +134,14 @@ def _write_if_changed(path: Path, data: bytes) -> None:
         os.replace(tmp, path)
 
 
+def print_css(book: Book) -> str:
+    """The print stylesheet (the book's or Pressroom's), the code colours and the page rules."""
+    return layout.stylesheet(book, "css/print.css") + "\n" + layout.pygments_css() + "\n" + page_css(book)
+
+
 def stylesheets(book: Book, fetcher, font_config=None) -> list[CSS]:
-    css = layout.stylesheet(book, "css/print.css") + "\n" + layout.pygments_css() + "\n" + page_css(book)
-    return [CSS(string=css, url_fetcher=fetcher, base_url=TEMPLATES_URL, font_config=font_config)]
-
-
-TOC_NUMBERS = """nav.toc a[data-page]::after { content: leader(dotted) " " attr(data-page); }"""
-FURNITURE = """
-@page :left { @bottom-left { content: string(folio); } }
-@page :right { @bottom-right { content: string(folio); } }
-@page bare { @top-left { content: none; } @top-right { content: none; }
-             @bottom-left { content: none; } @bottom-right { content: none; } }
-.furniture + .furniture { break-before: page; }
-.furniture.bare { page: bare; }
-"""
-
-
-def _css_string(text: str) -> str:
-    return '"' + " ".join(text.split()).replace("\\", "\\\\").replace('"', '\\"') + '"'
-
-
-def _furniture(book: Book, pages: list[tuple[str, str, str] | None]) -> str:
-    """A document of empty pages that print only their running heads and folio (print.css's own
-    margin boxes, fed by `string-set`): laid over the main matter's pages. None: a bare page."""
-    soup = BeautifulSoup(f'<html lang="{book.config.language}"><body></body></html>', "lxml")
-    for page in pages:
-        div = soup.new_tag("div", attrs={"class": "furniture" if page else "furniture bare"})
-        if page:
-            div["style"] = "string-set: book-title {}, chapter-title {}, folio {}".format(*map(_css_string, page))
-        soup.body.append(div)
-    return str(soup)
+    """`print_css()` as WeasyPrint takes it (`make bench` lays the whole book out with it)."""
+    return [CSS(string=print_css(book), url_fetcher=fetcher, base_url=TEMPLATES_URL, font_config=font_config)]
 
 
 class _Clock:
@@ -325,20 +168,21 @@ def write(book: Book, target: Path, cache_dir: Path, jobs: int = 1, timings: dic
     g = geometry(book)
     with source_date_epoch(int(when.timestamp())), pdf_parts.Workers(jobs) as workers:
         clock = _Clock(timings)
-        prepare_images(book, work, workers)
+        cover_file = prepare_images(book, work, workers)
         clock("pdf.images")
-        front_soup, main_soups = part_documents(book)
-        css = layout.stylesheet(book, "css/print.css") + "\n" + layout.pygments_css() + "\n" + page_css(book)
+        front_soup, main_soups = pdf_html.part_documents(book, cover_file)
+        css = print_css(book)
         roots = [str(work)] + [str(p) for p in layout.search_path(book)]
         options = {"pdf_tags": book.config.pdf.tagged}
         if book.config.pdf.pdf_variant:
             options["pdf_variant"] = book.config.pdf.pdf_variant
         def job(id: str, soup, extra: str, passes: int, record: bool = True) -> PartJob:
-            return PartJob(id, str(soup), css + extra, roots, options, passes, record)
+            images = [] if isinstance(soup, str) else sorted({img.get("src", "") for img in soup.find_all("img")})
+            return PartJob(id, str(soup), css + extra, roots, options, passes, record, images)
 
         # each part's HTML as a string, and what is needed of its tree: the tree itself is let go
-        borrowed = [stand_ins(s) for _, s in main_soups]
-        heads = [running_heads(front_soup, s) for _, s in main_soups]
+        borrowed = [pdf_html.stand_ins(s) for _, s in main_soups]
+        heads = [pdf_html.running_heads(front_soup, s) for _, s in main_soups]
         main_jobs = [job(i, s, pdf_parts.NO_FURNITURE, book.config.pdf.figure_passes) for i, s in main_soups]
         main_soups = None
         clock("pdf.html")
@@ -367,13 +211,13 @@ def write(book: Book, target: Path, cache_dir: Path, jobs: int = 1, timings: dic
 
         def last(skip: int):  # the furniture's first page is a right-hand page, as the book's first
             return pdf_parts.lay_out_all(book, [
-                job("front", front_soup, TOC_NUMBERS, 0, False),
-                job("furniture", _furniture(book, [None] * skip + furniture), FURNITURE, 0, False)],
+                job("front", front_soup, pdf_html.TOC_NUMBERS, 0, False),
+                job("furniture", pdf_html.furniture(book, [None] * skip + furniture), pdf_html.FURNITURE, 0, False)],
                 work / "front", workers)
 
         # the print edition's main matter opens on a recto; a screen edition's after an odd number of
         # pages opens on a left-hand page: known from the front matter's last layout, else guessed
-        known = None if recto else pdf_parts.peek(job("front", front_soup, TOC_NUMBERS, 0, False), work / "front")
+        known = None if recto else pdf_parts.peek(job("front", front_soup, pdf_html.TOC_NUMBERS, 0, False), work / "front")
         guess = known.pages % 2 if known else 0
         front, laid = last(guess)
         starts, total, main_start = numbers(front.pages)
@@ -384,7 +228,7 @@ def write(book: Book, target: Path, cache_dir: Path, jobs: int = 1, timings: dic
         workers.close()  # the workers' memory is given back before the join, which needs its own
         with atomic_path(target) as tmp:
             book.page_count = pdf_merge.join_apart(
-                (front.pdf, stand_ins(front_soup)),
+                (front.pdf, pdf_html.stand_ins(front_soup)),
                 [(m.pdf, start, (g.outer - g.inner) * 72, fake) for m, start, fake in zip(main, starts, borrowed)],
                 (laid.pdf, main_start, skip, [f is not None for f in furniture]), tmp)
         clock("pdf.join")

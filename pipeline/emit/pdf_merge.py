@@ -205,12 +205,9 @@ def join_apart(front: tuple, parts: list[tuple], furniture: tuple, target: Path)
     import multiprocessing
     from concurrent.futures import ProcessPoolExecutor
 
-    from .pdf_parts import _leave_ctrl_c_to_the_build
-
     from ..build import workers_ignore_ctrl_c
 
-    with ProcessPoolExecutor(max_workers=1, mp_context=multiprocessing.get_context("spawn"),
-                             initializer=_leave_ctrl_c_to_the_build) as pool:
+    with ProcessPoolExecutor(max_workers=1, mp_context=multiprocessing.get_context("spawn")) as pool:
         with workers_ignore_ctrl_c():
             future = pool.submit(join, front, parts, furniture, target)
         return future.result()

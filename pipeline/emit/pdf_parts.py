@@ -34,6 +34,7 @@ class PartJob:
     options: dict
     figure_passes: int
     record: bool = True  # record where each page starts and which pages are short (a part of the main matter)
+    images: list[str] = field(default_factory=list)  # the `src` of every image it shows
     key: str = ""
 
 
@@ -52,7 +53,6 @@ class LaidOut:
 def part_key(job: PartJob, images: Path) -> str:
     """What the part's layout follows from, hashed (the images by their bytes)."""
     import weasyprint
-    from bs4 import BeautifulSoup
 
     from .. import cache
 
@@ -60,7 +60,7 @@ def part_key(job: PartJob, images: Path) -> str:
     for piece in (cache.pipeline_version(), weasyprint.__version__, job.css, json.dumps(job.options, sort_keys=True),
                   str(job.figure_passes), str(job.record), os.environ.get("SOURCE_DATE_EPOCH", ""), job.html):
         h.update(piece.encode() + b"\0")
-    for img in sorted({i.get("src", "") for i in BeautifulSoup(job.html, "lxml").find_all("img")}):
+    for img in job.images:
         path = images / img.rsplit("/", 1)[-1]
         h.update(img.encode() + b"\0" + (hashlib.sha256(path.read_bytes()).digest() if path.is_file() else b"-"))
     return h.hexdigest()
@@ -83,7 +83,6 @@ def lay_out(job: PartJob, folder: Path, book) -> LaidOut:
     from weasyprint import CSS, HTML
     from weasyprint.text.fonts import FontConfiguration
 
-    from ..model import Diagnostic  # noqa: F401 - the record is plain data
     from . import pdf_images
     from .page_list import page_starts
     from .pages import place_figures, underfull
@@ -168,8 +167,7 @@ class Workers:
                 import multiprocessing
                 from concurrent.futures import ProcessPoolExecutor
 
-                self._pool = ProcessPoolExecutor(max_workers=self.n, mp_context=multiprocessing.get_context("spawn"),
-                                                 initializer=_leave_ctrl_c_to_the_build)
+                self._pool = ProcessPoolExecutor(max_workers=self.n, mp_context=multiprocessing.get_context("spawn"))
             return self._pool.map(fn, tasks, chunksize=chunksize)
 
     def __enter__(self):
@@ -187,13 +185,6 @@ class Workers:
             for process in list((self._pool._processes or {}).values()):
                 process.terminate()
         self._pool.shutdown(wait=kind is None, cancel_futures=True)
-
-
-def _leave_ctrl_c_to_the_build() -> None:
-    """In a worker: Ctrl-C (SIGINT to the process group) is the build's to handle; it stops the workers."""
-    import signal
-
-    signal.signal(signal.SIGINT, signal.SIG_IGN)
 
 
 def lay_out_all(book, jobs: list[PartJob], folder: Path, workers: Workers, timings: dict | None = None) -> list[LaidOut]:

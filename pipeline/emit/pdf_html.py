@@ -1,0 +1,174 @@
+"""The PDF's HTML: the front matter and each part of the main matter as documents of their own
+(`part_documents()`), prepared for print where CSS cannot do it (`prepare_tree()`: code cut into
+lines, a wrap mark only on lines that can wrap; in the print edition a link's URL as a footnote),
+links between documents given stand-in targets, and the page furniture (running heads and folios)
+as a document of empty pages (`furniture()`). `pdf.py` lays them out and joins them.
+"""
+from __future__ import annotations
+
+import re
+import unicodedata
+
+from bs4 import BeautifulSoup, NavigableString
+from markupsafe import Markup
+
+from .. import layout
+from ..model import Book
+from . import build_time
+from .pages import geometry
+
+def code_columns(book: Book) -> int:
+    """How many monospace cells a code line surely fits in: the text block less the block's padding
+    and the line's hanging indent, at print.css's code size (0.75rem, cells 0.6 em wide), with a
+    tenth to spare for a block inside a list or quotation."""
+    g = geometry(book)
+    width_pt = g.text_width * 72 - 2 - 0.75 * g.font_pt * (0.8 * 2 + 1.15)
+    return int(width_pt / (0.6 * 0.75 * g.font_pt) * 0.9)
+
+
+def _cells(text: str) -> int:
+    return sum(2 if unicodedata.east_asian_width(c) in "WF" else 1 for c in text)
+
+
+def _code_lines(pre, soup, columns: int) -> None:
+    """One `span.line` per source line (the highlighter's spans cut and reopened at line ends), so
+    print.css can mark the continuation of a wrapped line and keep short blocks whole. Only a line
+    longer than `columns` cells can wrap: it alone gets the class `long` that draws the marks
+    (drawing them costs WeasyPrint as much as the rest of the page)."""
+    code = pre.find("code") or pre
+    lines: list[list] = [[]]
+    for node in list(code.descendants):
+        if not isinstance(node, NavigableString):
+            continue
+        chain = []
+        for parent in node.parents:
+            if parent is code:
+                break
+            chain.append((parent.name, dict(parent.attrs)))
+        for i, piece in enumerate(str(node).split("\n")):
+            if i:
+                lines.append([])
+            if piece:
+                lines[-1].append((piece.expandtabs(4), chain))
+    while lines and not lines[-1]:
+        lines.pop()
+    code.clear()
+    for parts in lines:
+        long = _cells("".join(text for text, _ in parts)) > columns
+        line = soup.new_tag("span", attrs={"class": "line long" if long else "line"})
+        for text, chain in parts:
+            node = NavigableString(text)
+            for name, attrs in chain:
+                wrapper = soup.new_tag(name, attrs=attrs)
+                wrapper.append(node)
+                node = wrapper
+            line.append(node)
+        code.append(line)
+    pre["class"] = list(dict.fromkeys((pre.get("class") or []) + ["lines"]))
+
+
+def _same_url(text: str, href: str) -> bool:
+    strip = lambda s: re.sub(r"^(https?://)?(www\.)?", "", s.strip().lower()).rstrip("/…")  # noqa: E731
+    t, h = strip(text), strip(href)
+    return not t or h.startswith(t) or t.startswith(h)
+
+
+def _url_notes(soup) -> None:
+    """Print variant: an external link's URL as a footnote, where the text does not show it."""
+    for a in soup.select(".chapter-body a[href]"):
+        href = a["href"]
+        if not href.startswith(("http://", "https://")) or a.find_parent(["figcaption", "pre", "aside"]):
+            continue
+        if _same_url(a.get_text(), href):
+            continue
+        note = soup.new_tag("span", attrs={"class": "url-note"})
+        note.string = href
+        a.insert_after(note)
+
+
+def prepare_tree(html: str, book: Book) -> BeautifulSoup:
+    soup = BeautifulSoup(html, "lxml")
+    columns = code_columns(book)
+    for pre in soup.select(".chapter-body pre"):
+        _code_lines(pre, soup, columns)
+    if book.config.pdf.variant == "print":
+        _url_notes(soup)
+    return soup
+
+
+def part_documents(book: Book, cover_file: str) -> tuple[BeautifulSoup, list[tuple[str, BeautifulSoup]]]:
+    """The front matter as one HTML document, and each part of the main matter as its own (the
+    same template, `pdf/book.html.j2`, with one part in it); a link to another document's element
+    gets a stand-in target (`_stand_ins()`)."""
+    layout.strip_source_lines(book)
+    env = layout.environment(book)
+    env.globals["cover_file"] = cover_file
+    when = build_time(book.source_dir, book.config.date).strftime("%Y-%m-%dT%H:%M:%SZ")
+    book_html = env.get_template("pdf/book.html.j2")
+    parts = layout.parts(book)
+
+    def document(front, main):
+        html = book_html.render(front=[Markup(layout.render_part(env, p, "pdf")) for p in front],
+                                main=[Markup(layout.render_part(env, p, "pdf")) for p in main],
+                                created=when, modified=when)
+        return prepare_tree(html, book)
+
+    front = document([p for p in parts if p.id in layout.FRONT_MATTER], [])
+    main = [(p.id, document([], [p])) for p in parts if p.id not in layout.FRONT_MATTER]
+    for soup in [front] + [s for _, s in main]:
+        for empty in soup.select("body > .frontmatter, body > .mainmatter"):
+            if not empty.find(True):  # an empty div of another page type would make a page of its own
+                empty.decompose()
+        _stand_ins(soup)
+    return front, main
+
+
+def _stand_ins(soup: BeautifulSoup) -> None:
+    """A link to another part keeps its `#id` (and so its style); WeasyPrint links it to a named
+    destination, so an empty element of that id (`.xref-stand-in`, at the start of the part's first
+    heading) lets WeasyPrint make the link, and pdf_merge.py points the name at the real place."""
+    own = {t["id"] for t in soup.find_all(id=True)}
+    foreign = sorted({a["href"][1:] for a in soup.find_all("a", href=True)
+                      if a["href"].startswith("#") and len(a["href"]) > 1 and a["href"][1:] not in own})
+    host = soup.find(["h1", "h2"]) or soup.body.find(True)
+    for name in reversed(foreign):
+        host.insert(0, soup.new_tag("span", attrs={"class": "xref-stand-in", "id": name}))
+
+
+def stand_ins(soup: BeautifulSoup) -> set[str]:
+    return {t["id"] for t in soup.select(".xref-stand-in[id]")}
+
+
+def running_heads(front: BeautifulSoup, part: BeautifulSoup) -> tuple[str, str]:
+    """The book's title and the part's, as print.css sets them (`string-set`) for the running heads."""
+    title = front.select_one(".titlepage h1")
+    head = part.select_one(".chapter-title[data-running-head]")
+    own = head["data-running-head"] if head else (part.select_one(".mainmatter h1") or part).get_text(" ", strip=True)
+    return (title.get_text(" ", strip=True) if title else ""), own
+
+
+TOC_NUMBERS = """nav.toc a[data-page]::after { content: leader(dotted) " " attr(data-page); }"""
+FURNITURE = """
+@page :left { @bottom-left { content: string(folio); } }
+@page :right { @bottom-right { content: string(folio); } }
+@page bare { @top-left { content: none; } @top-right { content: none; }
+             @bottom-left { content: none; } @bottom-right { content: none; } }
+.furniture + .furniture { break-before: page; }
+.furniture.bare { page: bare; }
+"""
+
+
+def _css_string(text: str) -> str:
+    return '"' + " ".join(text.split()).replace("\\", "\\\\").replace('"', '\\"') + '"'
+
+
+def furniture(book: Book, pages: list[tuple[str, str, str] | None]) -> str:
+    """A document of empty pages that print only their running heads and folio (print.css's own
+    margin boxes, fed by `string-set`): laid over the main matter's pages. None: a bare page."""
+    soup = BeautifulSoup(f'<html lang="{book.config.language}"><body></body></html>', "lxml")
+    for page in pages:
+        div = soup.new_tag("div", attrs={"class": "furniture" if page else "furniture bare"})
+        if page:
+            div["style"] = "string-set: book-title {}, chapter-title {}, folio {}".format(*map(_css_string, page))
+        soup.body.append(div)
+    return str(soup)
