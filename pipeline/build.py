@@ -18,7 +18,7 @@ from pathlib import Path
 
 from . import cache as cachemod
 from .config import BookConfig, load_config
-from .model import Book, Chapter, PressroomError
+from .model import Book, Chapter, PressroomError, StageContext
 
 
 @dataclass
@@ -67,7 +67,9 @@ def process_chapter(path: Path, rel: str, number: int, position: int, ctx, timin
             timings[name] = timings.get(name, 0) + time.perf_counter() - t0
         if chapter.omitted:
             break
-    chapter.dom = str(chapter.dom)  # a string pickles fast and safely; parsed again by the caller
+    from .emit.accessibility import audit_chapter
+
+    chapter.freeze(audit_chapter(chapter))  # its HTML pickles fast; parsed again only where read
     return chapter
 
 
@@ -101,16 +103,13 @@ def _tasks(files: list[Path], ctx) -> list[tuple]:
 def run_chapters(files: list[Path], ctx, jobs: int, timings: dict, use_cache: bool = True) -> list[Chapter]:
     """Every chapter through the stages: from the cache when its inputs are unchanged, else in a
     process pool. Serial, parallel and cached runs give the same chapters."""
-    from bs4 import BeautifulSoup
-
     tasks = _tasks(files, ctx)
     store = cachemod.ChapterCache(ctx.cache_dir) if use_cache else None
     keys = [cachemod.chapter_key(t[0], t[1], t[2], t[3], ctx.config, ctx.strict, ctx.offline) for t in tasks]
     chapters: list[Chapter | None] = [store.get(k) if store else None for k in keys]
     todo = [i for i, ch in enumerate(chapters) if ch is None]
     timings["cache.hits"] = len(tasks) - len(todo)
-    parsed: set[int] = set()
-    if jobs <= 1 or len(todo) <= 1:
+    if jobs <= 1 or not todo:
         for i in todo:
             chapters[i] = process_chapter(*tasks[i], timings=timings)
             if store:
@@ -118,11 +117,10 @@ def run_chapters(files: list[Path], ctx, jobs: int, timings: dict, use_cache: bo
     else:
         from concurrent.futures import ProcessPoolExecutor, as_completed
 
-        from . import load, stages  # noqa: F401 - imported once here, shared by the forked workers
+        # the workers import the stages themselves, while this process imports the emitter
 
-        # one chapter per task, the longest first (the pool ends together); each result is parsed
-        # here as it comes, while the workers go on with the rest. When chapters fail, the error
-        # raised is the first chapter's, as with pool.map before.
+        # one chapter per task, the longest first (the pool ends together). When chapters fail,
+        # the error raised is the first chapter's, as with pool.map before.
         def size(i: int) -> int:
             try:
                 return tasks[i][0].stat().st_size
@@ -133,6 +131,7 @@ def run_chapters(files: list[Path], ctx, jobs: int, timings: dict, use_cache: bo
         with ProcessPoolExecutor(max_workers=min(jobs, len(todo))) as pool:
             with workers_ignore_ctrl_c():
                 futures = {pool.submit(_worker, tasks[i]): i for i in sorted(todo, key=size, reverse=True)}
+            from .emit import epub  # noqa: F401 - every build's emitter, imported while the workers run
             for future in as_completed(futures):
                 i = futures[future]
                 try:
@@ -143,22 +142,16 @@ def run_chapters(files: list[Path], ctx, jobs: int, timings: dict, use_cache: bo
                 chapters[i] = chapter
                 if store:
                     store.put(keys[i], chapter)
-                chapter.dom = BeautifulSoup(chapter.dom, "lxml")
-                parsed.add(i)
                 for k, v in t.items():
                     timings[k] = timings.get(k, 0) + v
         if failed:
             raise failed[min(failed)]
     for i, chapter in enumerate(chapters):
-        if i not in parsed:
-            chapter.dom = BeautifulSoup(chapter.dom, "lxml")
         chapter.input_key = keys[i] if store else ""
     return chapters
 
 
 def _context(config: BookConfig, source_dir: Path, cache_dir: Path, strict: bool, offline: bool):
-    from .stages import StageContext
-
     return StageContext(config=config, source_dir=source_dir.resolve(), cache_dir=cache_dir.resolve(),
                         strict=strict, offline=offline or config.images.offline)
 
@@ -227,8 +220,6 @@ def build(source_dir: Path, out_dir: Path, formats: tuple[str, ...] = ("epub", "
         return BuildResult(book=None, outputs=list(targets.values()), up_to_date=True,
                            notes=notes + state.get("warnings", []) + ["nothing changed since the last build"])
 
-    from .emit import epub as epub_emit  # the PDF's emitter (and WeasyPrint, 0.7 s) only when a PDF is built
-
     timings: dict[str, float] = {}
     book = assemble(config, source_dir, cache_dir, strict, offline, jobs if jobs is not None else (os.cpu_count() or 1),
                     timings)
@@ -247,6 +238,8 @@ def build(source_dir: Path, out_dir: Path, formats: tuple[str, ...] = ("epub", "
                                              jobs if jobs is not None else (os.cpu_count() or 1), timings))
         timings["emit.pdf"] = time.perf_counter() - t0
     if "epub" in targets:
+        from .emit import epub as epub_emit  # imported while the chapter workers ran (run_chapters)
+
         t0 = time.perf_counter()
         result.outputs.insert(0, epub_emit.write(book, targets["epub"], cache_dir))
         timings["emit.epub"] = time.perf_counter() - t0

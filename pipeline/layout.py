@@ -87,9 +87,16 @@ def strings(book: Book) -> dict[str, str]:
     return {}
 
 
-def environment(book: Book) -> jinja2.Environment:
+def environment(book: Book, cache_dir: Path | None = None) -> jinja2.Environment:
+    """The templates' environment; with a `cache_dir`, compiled templates are kept there (by each
+    template's source: Jinja checks it)."""
+    bytecode = None
+    if cache_dir is not None:
+        (Path(cache_dir) / "jinja").mkdir(parents=True, exist_ok=True)
+        bytecode = jinja2.FileSystemBytecodeCache(str(Path(cache_dir) / "jinja"))
     env = jinja2.Environment(
         loader=_BookLoader(book),
+        bytecode_cache=bytecode,
         autoescape=jinja2.select_autoescape(["html", "xhtml", "j2"], default_for_string=True, default=True),
         trim_blocks=True,
         lstrip_blocks=True,
@@ -187,8 +194,11 @@ def parts(book: Book) -> list[Part]:
 
 
 def strip_source_lines(book: Book) -> None:
-    """`data-src-line` served the diagnostics; the published book does not carry it."""
+    """`data-src-line` served the diagnostics; the published book does not carry it (a frozen
+    chapter, `Chapter.freeze`, has none left)."""
     for ch in book.chapters:
+        if ch.dom is None:
+            continue
         for tag in ch.body.find_all(attrs={"data-src-line": True}):
             del tag["data-src-line"]
 
@@ -212,6 +222,6 @@ def render_part(env: jinja2.Environment, part: Part, edition: str) -> str:
         edition=edition,
         chapter=chapter,
         chapter_label=chapter_label(env.globals["book"], chapter) if chapter else "",
-        body=Markup(chapter.body.decode_contents()) if chapter else "",
+        body=Markup(chapter.body_html) if chapter else "",
         credits=env.globals["book"].credits,
     )

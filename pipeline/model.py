@@ -3,7 +3,9 @@
 A `Chapter` carries its DOM (a BeautifulSoup document whose `<body>` holds the chapter's content;
 block elements carry `data-src-line`, the 1-based line in the source file), its metadata, the
 figures and credits found in it, the assets (images) it uses, and the diagnostics the stages
-logged. A `Book` is the configuration plus the chapters, after the chapter stages.
+logged. Once its stages ran, a chapter is `freeze()`d: the body is kept as its published HTML
+(`html`, without the source lines) and parsed again only when something reads `dom` or `body`;
+an EPUB of cached chapters never parses them. A `Book` is the configuration plus the chapters, after the chapter stages.
 """
 from __future__ import annotations
 
@@ -109,7 +111,7 @@ class Chapter:
     source_path: Path  # absolute path of the article
     rel: str  # the path as the user sees it, relative to the book folder
     number: int  # the chapter's number as printed (0: unnumbered, such as a preface)
-    dom: BeautifulSoup
+    dom: BeautifulSoup | None  # None while frozen: parsed from `html` when read (`body`)
     meta: dict[str, Any] = field(default_factory=dict)  # title, subtitle, original_url, author, date
     figures: list[Figure] = field(default_factory=list)
     assets: dict[str, Asset] = field(default_factory=dict)
@@ -121,10 +123,31 @@ class Chapter:
     deps: dict[str, Any] = field(default_factory=dict)  # files read besides the article (cache checks)
     cacheable: bool = True  # False when the result depends on something not recorded (network)
     input_key: str = ""  # the hash of what the chapter stages read (build.run_chapters), "" when not cached
+    html: str = ""  # the body's published HTML, set by freeze()
+    problems: list[str] | None = None  # what the accessibility audit found, taken at freeze()
 
     @property
     def body(self):
+        if self.dom is None:
+            from bs4 import BeautifulSoup
+
+            self.dom = BeautifulSoup(f"<html><body>{self.html}</body></html>", "lxml")
         return self.dom.body
+
+    @property
+    def body_html(self) -> str:
+        """The body's contents as published: from the tree when it is parsed (and may have
+        changed), else the frozen HTML."""
+        return self.html if self.dom is None else self.body.decode_contents()
+
+    def freeze(self, problems: list[str] | None = None) -> None:
+        """After the chapter stages: the source lines go (they served the diagnostics), the body
+        becomes its HTML, which pickles fast and safely, and the tree is let go."""
+        for tag in self.body.find_all(attrs={"data-src-line": True}):
+            del tag["data-src-line"]
+        self.problems = problems
+        self.html = self.body.decode_contents()
+        self.dom = None
 
     @property
     def id(self) -> str:
@@ -177,3 +200,14 @@ class Book:
         for ch in self.chapters:
             out.update(ch.assets)
         return out
+
+
+@dataclass(frozen=True)
+class StageContext:
+    """What every chapter stage may read besides its chapter (here, not in `pipeline.stages`, so
+    that a build can make one before it imports the stages)."""
+    config: Any  # BookConfig
+    source_dir: Path  # the book's folder; no input may leave it
+    cache_dir: Path  # build/.cache: fetched images, stage outputs
+    strict: bool = False  # warnings that lose content become errors
+    offline: bool = False  # remote images only from the cache

@@ -33,41 +33,46 @@ XML_LANG = "{http://www.w3.org/XML/1998/namespace}lang"
 # ------------------------------------------------------------------ metadata and conformance
 def audit(book: Book) -> list[str]:
     """What stands between the chapters and the conformance claim; empty when nothing does."""
+    problems = [] if book.config.language else ["the book has no language"]
+    for ch in book.chapters:
+        problems += audit_chapter(ch) if ch.problems is None or ch.dom is not None else ch.problems
+    return problems
+
+
+def audit_chapter(ch) -> list[str]:
+    """audit() for one chapter: run on its tree when its stages are done (`Chapter.freeze`)."""
     from ..stages.accessibility import AMBIGUOUS_LINK, accessible_name
     from ..stages.tree import ancestor, tags, with_attr
 
-    problems = []
-    if not book.config.language:
-        problems.append("the book has no language")
-    for ch in book.chapters:
-        body = ch.body
-        previous = 1
-        for h in tags(body, ("h1", "h2", "h3", "h4", "h5", "h6")):
-            level = int(h.name[1])
-            if level == 1 or level > previous + 1:
-                problems.append(f"{ch.rel}: heading h{level} after h{previous}")
-            previous = level
-        for img in body.find_all("img"):
-            alt = img.get("alt")
-            if alt is None:
-                problems.append(f"{ch.rel}: image without alt")
-            elif not alt.strip() and img.get("role") not in ("presentation", "none"):
-                problems.append(f"{ch.rel}: image with empty alt not marked decorative")
-            elif ancestor(img, ("figure",)) is not None and not alt.strip():
-                problems.append(f"{ch.rel}: figure image without alt text")
-        for node in with_attr(body, "role", "img"):
-            if not (node.get("aria-label") or "").strip():
-                problems.append(f"{ch.rel}: role=img without a label")
-        for a in body.find_all("a"):
-            name = accessible_name(a)
-            if not name:
-                problems.append(f"{ch.rel}: link without a name")
-            elif AMBIGUOUS_LINK.match(name):
-                problems.append(f"{ch.rel}: ambiguous link text '{name}'")
-        for table in body.find_all("table"):
-            for th in table.find_all("th"):
-                if not th.get("scope") and not th.get("id"):
-                    problems.append(f"{ch.rel}: table header cell without scope")
+    problems: list[str] = []
+    body = ch.body
+    previous = 1
+    for h in tags(body, ("h1", "h2", "h3", "h4", "h5", "h6")):
+        level = int(h.name[1])
+        if level == 1 or level > previous + 1:
+            problems.append(f"{ch.rel}: heading h{level} after h{previous}")
+        previous = level
+    for img in body.find_all("img"):
+        alt = img.get("alt")
+        if alt is None:
+            problems.append(f"{ch.rel}: image without alt")
+        elif not alt.strip() and img.get("role") not in ("presentation", "none"):
+            problems.append(f"{ch.rel}: image with empty alt not marked decorative")
+        elif ancestor(img, ("figure",)) is not None and not alt.strip():
+            problems.append(f"{ch.rel}: figure image without alt text")
+    for node in with_attr(body, "role", "img"):
+        if not (node.get("aria-label") or "").strip():
+            problems.append(f"{ch.rel}: role=img without a label")
+    for a in body.find_all("a"):
+        name = accessible_name(a)
+        if not name:
+            problems.append(f"{ch.rel}: link without a name")
+        elif AMBIGUOUS_LINK.match(name):
+            problems.append(f"{ch.rel}: ambiguous link text '{name}'")
+    for table in body.find_all("table"):
+        for th in table.find_all("th"):
+            if not th.get("scope") and not th.get("id"):
+                problems.append(f"{ch.rel}: table header cell without scope")
     return problems
 
 

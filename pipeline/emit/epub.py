@@ -5,6 +5,7 @@ fixed times and order, `mimetype` first and stored: the same sources give the sa
 """
 from __future__ import annotations
 
+import hashlib
 import io
 import zipfile
 from pathlib import Path
@@ -32,7 +33,9 @@ class Page(epub.EpubItem):
         self.properties = properties or []
 
 
-def cover_asset(book: Book) -> Asset:
+def cover_asset(book: Book, cache_dir: Path | None = None) -> Asset:
+    """The cover image: the book's own, or our typographic cover drawn for it (kept in the cache,
+    by what it is drawn from)."""
     cfg = book.config
     if cfg.cover:
         path = (book.source_dir / cfg.cover).resolve()
@@ -43,7 +46,22 @@ def cover_asset(book: Book) -> Asset:
         if ext not in MEDIA_TYPES:
             raise PressroomError(f"cover image must be PNG, JPEG, GIF, WebP or SVG: {cfg.cover}", "book.toml")
         return Asset("cover", data, MEDIA_TYPES[ext])
-    return Asset("cover", draw_cover(cfg.title, cfg.subtitle, list(cfg.authors), cfg.accent), "image/png")
+    drawn = None
+    if cache_dir is not None:
+        from ..cache import pipeline_version
+
+        what = repr((pipeline_version(), cfg.title, cfg.subtitle, list(cfg.authors), cfg.accent)).encode()
+        drawn = Path(cache_dir) / "cover" / f"{hashlib.sha256(what).hexdigest()[:32]}.png"
+        if drawn.is_file():
+            return Asset("cover", drawn.read_bytes(), "image/png")
+    data = draw_cover(cfg.title, cfg.subtitle, list(cfg.authors), cfg.accent)
+    if drawn is not None:
+        drawn.parent.mkdir(parents=True, exist_ok=True)
+        for old in drawn.parent.glob("*.png"):
+            old.unlink(missing_ok=True)
+        with atomic_path(drawn) as tmp:
+            tmp.write_bytes(data)
+    return Asset("cover", data, "image/png")
 
 
 def well_formed(xhtml: str, name: str) -> bytes:
@@ -80,13 +98,13 @@ def _metadata(eb: epub.EpubBook, book: Book, modified: str, has_images: bool, pa
 def write(book: Book, target: Path, cache_dir: Path) -> Path:
     cfg = book.config
     layout.strip_source_lines(book)
-    env = layout.environment(book)
+    env = layout.environment(book, cache_dir)
     when = build_time(book.source_dir, cfg.date)
     modified = when.strftime("%Y-%m-%dT%H:%M:%SZ")
     eb = epub.EpubBook()
     eb.FOLDER_NAME = "EPUB"
 
-    cover = cover_asset(book)
+    cover = cover_asset(book, cache_dir)
     cover_name = f"cover.{cover.extension}"
     env.globals["cover_file"] = cover_name
     eb.add_item(epub.EpubCover(file_name=f"images/{cover_name}"))
@@ -164,4 +182,4 @@ def repack(src, dst: Path, date_time: tuple, edits: dict | None = None) -> None:
             else:
                 info.compress_type = zipfile.ZIP_DEFLATED
                 data = edits[name](zin.read(name)) if name in edits else zin.read(name)
-                zout.writestr(info, data, compress_type=zipfile.ZIP_DEFLATED, compresslevel=9)
+                zout.writestr(info, data, compress_type=zipfile.ZIP_DEFLATED, compresslevel=6)

@@ -224,7 +224,7 @@ def layout_key(book: Book) -> str:
         if ch.input_key and ch.cacheable:  # what the stages read (and the files beside it): no serializing
             h.update(f"{ch.input_key}\0{sorted(ch.deps.items())!r}\0".encode())
         else:
-            h.update(ch.body.decode_contents().encode())
+            h.update(ch.body_html.encode())
     return h.hexdigest()
 
 

@@ -116,7 +116,7 @@ def prepare_images(book: Book, work: Path, workers: pdf_parts.Workers) -> str:
     kept in `work/print-cache/` between builds (files rewritten only when their bytes change, so
     the parts' cache keys and WeasyPrint's image cache hold)."""
     (work / "images").mkdir(parents=True, exist_ok=True)
-    cover = cover_asset(book)
+    cover = cover_asset(book, work.parent)  # work is the cache's pdf/ folder
     cover_file = f"cover.{cover.extension}"
     _write_if_changed(work / "images" / cover_file, cover.data)
     cache = work / "print-cache"
@@ -170,7 +170,7 @@ def write(book: Book, target: Path, cache_dir: Path, jobs: int = 1, timings: dic
         clock = _Clock(timings)
         cover_file = prepare_images(book, work, workers)
         clock("pdf.images")
-        front_soup, main_soups = pdf_html.part_documents(book, cover_file)
+        front_soup, main_soups = pdf_html.part_documents(book, cover_file, cache_dir)
         css = print_css(book)
         roots = [str(work)] + [str(p) for p in layout.search_path(book)]
         options = {"pdf_tags": book.config.pdf.tagged}

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from pathlib import Path
 
 from bs4 import BeautifulSoup, NavigableString
 from markupsafe import Markup
@@ -96,12 +97,12 @@ def prepare_tree(html: str, book: Book) -> BeautifulSoup:
     return soup
 
 
-def part_documents(book: Book, cover_file: str) -> tuple[BeautifulSoup, list[tuple[str, BeautifulSoup]]]:
+def part_documents(book: Book, cover_file: str, cache_dir: Path | None = None) -> tuple[BeautifulSoup, list[tuple[str, BeautifulSoup]]]:
     """The front matter as one HTML document, and each part of the main matter as its own (the
     same template, `pdf/book.html.j2`, with one part in it); a link to another document's element
     gets a stand-in target (`_stand_ins()`)."""
     layout.strip_source_lines(book)
-    env = layout.environment(book)
+    env = layout.environment(book, cache_dir)
     env.globals["cover_file"] = cover_file
     when = build_time(book.source_dir, book.config.date).strftime("%Y-%m-%dT%H:%M:%SZ")
     book_html = env.get_template("pdf/book.html.j2")

@@ -6,20 +6,10 @@ parallel and be cached by content hash. Adding a stage is one module and one lin
 """
 from __future__ import annotations
 
-from dataclasses import dataclass
-from pathlib import Path
-
-from ..config import BookConfig
+from ..model import StageContext
 from . import accessibility, clean, credits, highlight, images, structure, typography
 
-
-@dataclass(frozen=True)
-class StageContext:
-    config: BookConfig
-    source_dir: Path  # the book's folder; no input may leave it
-    cache_dir: Path  # build/.cache: fetched images, stage outputs
-    strict: bool = False  # warnings that lose content become errors
-    offline: bool = False  # remote images only from the cache
+__all__ = ["CHAPTER_STAGES", "StageContext"]
 
 
 CHAPTER_STAGES = [
