@@ -124,3 +124,43 @@ def test_screen_edition_after_an_odd_front_matter_keeps_sides_and_folios(tmp_pat
     opener = next(p for p in pdf.open_outline().root if p.title == "Chapter 0").destination[0]
     index = next(i for i, page in enumerate(pdf.pages) if page.objgen == opener.objgen)
     assert index % 2 == 1  # the case this is about: the first chapter on a left-hand page
+
+
+def _leader_boxes(page):
+    found = []
+
+    def walk(box):
+        if getattr(box, "is_leader", False):
+            found.append(box)
+        for child in getattr(box, "children", ()):
+            walk(child)
+
+    walk(page._page_box)
+    return found
+
+
+def test_dot_leaders_are_one_run_of_dots_reaching_the_page_number():
+    """pdf_leaders: WeasyPrint's one box per dot becomes one box of dots, filling the same gap."""
+    from weasyprint import HTML
+
+    from pipeline.emit import pdf_leaders
+
+    html = ("<style>a::after { content: leader(dotted) ' ' attr(data-page); }</style>"
+            "<p style='width: 300px'><a data-page='17'>第一章 开始</a></p>"
+            "<p style='width: 300px'><a data-page='3'>A title long enough to wrap onto a second line of the "
+            "entry here</a></p>")
+    before = [[(b.position_x, b.width, b.text) for b in box.children]
+              for box in _leader_boxes(HTML(string=html).render().pages[0])]
+    assert pdf_leaders.install()
+    try:
+        after = _leader_boxes(HTML(string=html).render().pages[0])
+    finally:
+        pdf_leaders.uninstall()
+    assert len(before) == len(after) == 2
+    for dots, box in zip(before, after):
+        assert len(dots) > 10 and len(box.children) == 1
+        run = box.children[0]
+        assert set(run.text) == {"."} and len(run.text) == len(dots)
+        start = min(x for x, _, _ in dots)
+        end = max(x + w for x, w, _ in dots)
+        assert abs(run.position_x - start) < 0.01 and abs(run.position_x + run.width - end) < 0.01

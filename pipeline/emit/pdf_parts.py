@@ -83,12 +83,13 @@ def lay_out(job: PartJob, folder: Path, book) -> LaidOut:
     from weasyprint import CSS, HTML
     from weasyprint.text.fonts import FontConfiguration
 
-    from . import pdf_images
+    from . import pdf_images, pdf_leaders
     from .page_list import page_starts
     from .pages import place_figures, underfull
     from .pdf import BOOK_URL, TEMPLATES_URL, BookFetcher
 
     pdf_images.install(folder.parent / "png-streams")
+    pdf_leaders.install()
     refused: list[str] = []
     fetcher = BookFetcher([Path(r) for r in job.roots], refused)
     font_config = FontConfiguration()
