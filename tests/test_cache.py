@@ -70,12 +70,29 @@ def test_pdf_parallel_cached_and_incremental_builds_equal_a_serial_cold_build(tm
     assert build(book, out, ("pdf",), jobs=2).outputs[0].read_bytes() == cold
     (out / "book.pdf").unlink()
     warm = build(book, out, ("pdf",), jobs=2)
-    assert warm.timings["pdf.parts.cache.hits"] == 4 and warm.outputs[0].read_bytes() == cold
+    # the four chapters, and the front matter laid out for its page count (a screen edition)
+    assert warm.timings["pdf.parts.cache.hits"] == 5 and warm.outputs[0].read_bytes() == cold
     pages = warm.book.page_count
     with (book / "chapters" / "2.md").open("a") as f:  # two more pages: the chapters after it move
         f.write("\n\n".join(f"Paragraph {i} of a longer chapter, with enough words to fill its lines." * 3
                             for i in range(60)))
     edited = build(book, out, ("pdf",), jobs=2)
-    assert edited.timings["pdf.parts.cache.hits"] == 3 and edited.book.page_count > pages
+    assert edited.timings["pdf.parts.cache.hits"] == 4 and edited.book.page_count > pages
     fresh = build(book, tmp_path / "fresh", ("pdf",), jobs=1)
     assert edited.outputs[0].read_bytes() == fresh.outputs[0].read_bytes()
+
+
+def test_a_font_gone_from_the_cache_lays_its_parts_out_again(tmp_path, monkeypatch):
+    """The parts' PDFs name the font files kept in the cache (pdf_fonts); without them the parts
+    are laid out again, and the book is the same."""
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", "1700000000")
+    book = _book(tmp_path)
+    out = tmp_path / "out"
+    first = build(book, out, ("pdf",), jobs=1).outputs[0].read_bytes()
+    fonts = list((out / ".cache" / "pdf" / "fonts").iterdir())
+    assert fonts
+    for f in fonts:
+        f.unlink()
+    again = build(book, out, ("pdf",), jobs=1, force=True)
+    assert again.timings["pdf.parts.cache.hits"] == 0
+    assert again.outputs[0].read_bytes() == first

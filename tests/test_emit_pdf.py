@@ -149,13 +149,15 @@ def test_dot_leaders_are_one_run_of_dots_reaching_the_page_number():
             "<p style='width: 300px'><a data-page='17'>第一章 开始</a></p>"
             "<p style='width: 300px'><a data-page='3'>A title long enough to wrap onto a second line of the "
             "entry here</a></p>")
+    was_installed = pdf_leaders.uninstall()  # a build in this process may have installed it
     before = [[(b.position_x, b.width, b.text) for b in box.children]
               for box in _leader_boxes(HTML(string=html).render().pages[0])]
     assert pdf_leaders.install()
     try:
         after = _leader_boxes(HTML(string=html).render().pages[0])
     finally:
-        pdf_leaders.uninstall()
+        if not was_installed:
+            pdf_leaders.uninstall()
     assert len(before) == len(after) == 2
     for dots, box in zip(before, after):
         assert len(dots) > 10 and len(box.children) == 1
@@ -164,3 +166,37 @@ def test_dot_leaders_are_one_run_of_dots_reaching_the_page_number():
         start = min(x for x, _, _ in dots)
         end = max(x + w for x, w, _ in dots)
         assert abs(run.position_x - start) < 0.01 and abs(run.position_x + run.width - end) < 0.01
+
+
+def test_each_font_face_is_embedded_once_for_every_part(default_book):
+    """pdf_fonts: the parts' descriptors of one face point at one subset, a real font holding
+    every glyph any part shows; no part's note is left in the book."""
+    from io import BytesIO
+
+    from fontTools.ttLib import TTFont
+
+    from pipeline.emit.pdf_fonts import MARK
+
+    pdf = pikepdf.open(_pdf(default_book))
+    files: dict[str, set] = {}
+    used: dict[tuple, set] = {}
+    for page in pdf.pages:
+        for font in page.obj.Resources.get("/Font", {}).values():
+            for sub in font.get("/DescendantFonts", []):
+                desc = sub.FontDescriptor
+                stream = desc.get("/FontFile3") or desc.get("/FontFile2")
+                name = str(desc.FontName).split("+", 1)[1]
+                files.setdefault(name, set()).add(stream.objgen)
+                w = list(sub.get("/W", []))
+                gids = used.setdefault(stream.objgen, set())
+                for i in range(0, len(w), 2):
+                    gids.update(range(int(w[i]), int(w[i]) + len(w[i + 1])))
+    assert len(files) >= 4 and all(len(streams) == 1 for name, streams in files.items() if "Emoji" not in name), files
+    parts_sharing = 0
+    for objgen, gids in used.items():
+        data = pdf.get_object(objgen).read_bytes()
+        assert MARK not in data
+        font = TTFont(BytesIO(data))
+        assert max(gids) < font["maxp"].numGlyphs
+        parts_sharing += 1
+    assert parts_sharing == sum(len(s) for s in files.values())

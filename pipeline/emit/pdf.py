@@ -185,12 +185,20 @@ def write(book: Book, target: Path, cache_dir: Path, jobs: int = 1, timings: dic
         heads = [pdf_html.running_heads(front_soup, s) for _, s in main_soups]
         main_jobs = [job(i, s, pdf_parts.NO_FURNITURE, book.config.pdf.figure_passes) for i, s in main_soups]
         main_soups = None
+        recto = book.config.pdf.variant != "screen"  # print.css: parts open on a recto in print only
+        if not recto:
+            # a screen edition's main matter opens on the side its front matter leaves: the front
+            # matter is laid out once among the parts, with stand-in page numbers, for its page
+            # count (cached like a part), so that the furniture is laid out once, for that side
+            for a in front_soup.select("nav.toc a[href]"):
+                a["data-page"] = "000"
+            main_jobs.append(job("front-count", front_soup, pdf_html.TOC_NUMBERS, 0, False))
         clock("pdf.html")
         main = pdf_parts.lay_out_all(book, main_jobs, work / "parts", workers, timings)
+        counted = None if recto else main.pop()
         main_jobs = None
         clock("pdf.parts")
         folio_of: dict[str, str] = {}
-        recto = book.config.pdf.variant != "screen"  # print.css: parts open on a recto in print only
 
         def numbers(front_count: int):
             starts, total, main_start = pdf_merge.plan(front_count, [m.pages for m in main], recto)
@@ -216,9 +224,9 @@ def write(book: Book, target: Path, cache_dir: Path, jobs: int = 1, timings: dic
                 work / "front", workers)
 
         # the print edition's main matter opens on a recto; a screen edition's after an odd number of
-        # pages opens on a left-hand page: known from the front matter's last layout, else guessed
-        known = None if recto else pdf_parts.peek(job("front", front_soup, pdf_html.TOC_NUMBERS, 0, False), work / "front")
-        guess = known.pages % 2 if known else 0
+        # pages opens on a left-hand page (known from the count above; laid out again in the rare
+        # case that the real page numbers change the front matter's length)
+        guess = counted.pages % 2 if counted else 0
         front, laid = last(guess)
         starts, total, main_start = numbers(front.pages)
         skip = main_start % 2
@@ -230,7 +238,7 @@ def write(book: Book, target: Path, cache_dir: Path, jobs: int = 1, timings: dic
             book.page_count = pdf_merge.join_apart(
                 (front.pdf, pdf_html.stand_ins(front_soup)),
                 [(m.pdf, start, (g.outer - g.inner) * 72, fake) for m, start, fake in zip(main, starts, borrowed)],
-                (laid.pdf, main_start, skip, [f is not None for f in furniture]), tmp)
+                (laid.pdf, main_start, skip, [f is not None for f in furniture]), tmp, work / "fonts")
         clock("pdf.join")
     page_starts: list = [None] * (total - main_start)
     for m, start in zip(main, starts):

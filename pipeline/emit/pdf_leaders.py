@@ -57,10 +57,12 @@ def install() -> bool:
     return True
 
 
-def uninstall() -> None:
-    """WeasyPrint's own leaders again (for a comparison)."""
+def uninstall() -> bool:
+    """WeasyPrint's own leaders again (for a comparison); True if the patch was installed."""
     from weasyprint.layout import inline
 
-    if _state["original"] is not None:
-        inline.handle_leader = _state["original"]
-        _state["original"] = None
+    if _state["original"] is None:
+        return False
+    inline.handle_leader = _state["original"]
+    _state["original"] = None
+    return True

@@ -16,6 +16,8 @@ from pathlib import Path
 import pikepdf
 from pikepdf import Array, Dictionary, Name, String
 
+from . import pdf_fonts
+
 
 CATALOG_KEPT = ("/Lang", "/ViewerPreferences", "/MarkInfo", "/Metadata", "/OutputIntents", "/PageMode")
 
@@ -65,7 +67,8 @@ def _move(out: pikepdf.Pdf, page: pikepdf.Page, dx: float) -> None:
 class Book:
     """The PDF being assembled: parts appended in order, then `finish()`."""
 
-    def __init__(self):
+    def __init__(self, fonts: Path | None = None):
+        self.fonts = fonts  # where the parts' noted fonts are kept (pdf_fonts)
         self.out = pikepdf.new()
         self.root_doc = self.out.make_indirect(Dictionary(Type=Name.StructElem, S=Name.Document, K=Array()))
         self.nums: list = []
@@ -182,16 +185,19 @@ class Book:
                                                 ParentTreeNextKey=self.struct_offset))
             self.root_doc.P = tree
             out.Root.StructTreeRoot = tree
+        if self.fonts is not None:
+            pdf_fonts.share(out, self.fonts)
         self._outline()
         out.save(target, deterministic_id=True, compress_streams=True,
                  object_stream_mode=pikepdf.ObjectStreamMode.generate)
         return len(out.pages)
 
 
-def join(front: tuple, parts: list[tuple], furniture: tuple, target: Path) -> int:
+def join(front: tuple, parts: list[tuple], furniture: tuple, target: Path, fonts: Path | None = None) -> int:
     """The book from its front matter `(pdf, borrowed)`, its parts `(pdf, start, shift, borrowed)`
-    and its furniture `(pdf, first page, skip, printed)`; returns the page count."""
-    book = Book()
+    and its furniture `(pdf, first page, skip, printed)`, each font subset once from `fonts`;
+    returns the page count."""
+    book = Book(fonts)
     book.append(front[0], borrowed=front[1])
     for path, start, shift, borrowed in parts:
         book.append(path, start, shift, borrowed)
@@ -199,7 +205,7 @@ def join(front: tuple, parts: list[tuple], furniture: tuple, target: Path) -> in
     return book.finish(target)
 
 
-def join_apart(front: tuple, parts: list[tuple], furniture: tuple, target: Path) -> int:
+def join_apart(front: tuple, parts: list[tuple], furniture: tuple, target: Path, fonts: Path | None = None) -> int:
     """`join()` in a fresh process: qpdf holds every part's objects while it joins them (about a
     gigabyte for 200 articles), and gives them all back when that process ends."""
     import multiprocessing
@@ -209,5 +215,5 @@ def join_apart(front: tuple, parts: list[tuple], furniture: tuple, target: Path)
 
     with ProcessPoolExecutor(max_workers=1, mp_context=multiprocessing.get_context("spawn")) as pool:
         with workers_ignore_ctrl_c():
-            future = pool.submit(join, front, parts, furniture, target)
+            future = pool.submit(join, front, parts, furniture, target, fonts)
         return future.result()

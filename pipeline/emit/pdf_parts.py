@@ -48,6 +48,7 @@ class LaidOut:
     short: list = field(default_factory=list)  # (page index, fill)
     moved: list = field(default_factory=list)
     refused: list = field(default_factory=list)
+    fonts: list = field(default_factory=list)  # the font files its font streams name (pdf_fonts)
 
 
 def part_key(job: PartJob, images: Path) -> str:
@@ -83,13 +84,17 @@ def lay_out(job: PartJob, folder: Path, book) -> LaidOut:
     from weasyprint import CSS, HTML
     from weasyprint.text.fonts import FontConfiguration
 
-    from . import pdf_images, pdf_leaders
+    from . import pdf_fonts, pdf_images, pdf_leaders
     from .page_list import page_starts
     from .pages import place_figures, underfull
     from .pdf import BOOK_URL, TEMPLATES_URL, BookFetcher
 
     pdf_images.install(folder.parent / "png-streams")
     pdf_leaders.install()
+    if job.options.get("pdf_variant"):  # PDF/A and PDF/UA variants: each part's own subsets (CIDSet)
+        pdf_fonts.uninstall()
+    else:
+        pdf_fonts.install(folder.parent / "fonts")
     refused: list[str] = []
     fetcher = BookFetcher([Path(r) for r in job.roots], refused)
     font_config = FontConfiguration()
@@ -119,7 +124,9 @@ def lay_out(job: PartJob, folder: Path, book) -> LaidOut:
                      page_starts(document) if job.record else [],
                      [list(x) for x in underfull(document, book)] if job.record else [], moved, refused)
     tmp = record.pdf.with_suffix(f".{os.getpid()}.part")
-    document.write_pdf(tmp, **options)
+    with pdf_fonts.noting() as fonts:
+        document.write_pdf(tmp, **options)
+    record.fonts = sorted(fonts)
     os.replace(tmp, record.pdf)
     record.pdf.with_suffix(".html").write_text(html, encoding="utf-8")  # for `make bench` and for reading
     meta = {k: v for k, v in record.__dict__.items() if k != "pdf"}
@@ -135,15 +142,12 @@ def cached(job: PartJob, folder: Path) -> LaidOut | None:
         return None
     try:
         data = json.loads(meta.read_text(encoding="utf-8"))
-        return LaidOut(pdf=pdf, **data)
+        record = LaidOut(pdf=pdf, **data)
     except (OSError, ValueError, TypeError):
         return None
-
-
-def peek(job: PartJob, folder: Path) -> LaidOut | None:
-    """The part's cached layout, if there is one (its key computed as lay_out_all() does)."""
-    job.key = part_key(job, Path(job.roots[0]) / "images")
-    return cached(job, folder)
+    if not all((folder.parent / "fonts" / key).is_file() for key in record.fonts):
+        return None  # a font file it names has gone from the cache: laid out again
+    return record
 
 
 def _worker(args) -> LaidOut:

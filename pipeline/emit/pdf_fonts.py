@@ -1,0 +1,239 @@
+"""One subset of each font for the whole book. WeasyPrint 70 subsets every font of every document
+it writes (HarfBuzz, keeping glyph ids: `Font._harfbuzz_subset`). A book laid out part by part
+would carry one subset per font per part: seven CJK faces times 60-90 ms each for every part, and
+fifty copies of each font in the file and in the join's memory.
+
+`install(folder)` (in the layout workers) makes a font's subsetting a note instead: the font file
+is kept once in `folder` by its hash, and the PDF's font stream holds a marker with the glyphs the
+document used. `share(pdf)` (in the join) subsets each font once, for the glyphs of every part,
+and points every part's font descriptor at that one stream. Glyph ids are kept by the subset, so
+the parts' text and widths need no change. Fonts WeasyPrint changes further (variable fonts,
+colour glyphs) and PDF/A's character sets (`CIDSet`, per part) keep WeasyPrint's own subsetting.
+Only WeasyPrint 70 is patched; with any other version nothing changes.
+"""
+from __future__ import annotations
+
+import contextlib
+import hashlib
+import json
+import os
+import tempfile
+from pathlib import Path
+
+MARK = b"\0pressroom-font\0"
+_state: dict = {"folder": None, "original": None, "known": {}, "noted": None}
+
+
+@contextlib.contextmanager
+def noting():
+    """The keys of the font files noted while the block writes a PDF."""
+    _state["noted"] = noted = set()
+    try:
+        yield noted
+    finally:
+        _state["noted"] = None
+
+
+def _key(data: bytes) -> str:
+    """The font file's hash (a collection's faces share it); the whole file is read once per file
+    and process."""
+    probe = (len(data), hashlib.blake2b(data[:1 << 16], digest_size=16).digest())
+    known = _state["known"]
+    if probe not in known:
+        known[probe] = hashlib.sha256(data).hexdigest()[:32]
+    return known[probe]
+
+
+def _keep(folder: Path, key: str, data: bytes) -> None:
+    target = folder / key
+    if target.is_file() and target.stat().st_size == len(data):
+        return
+    folder.mkdir(parents=True, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(dir=folder, prefix=".tmp-")
+    with os.fdopen(fd, "wb") as f:
+        f.write(data)
+    os.replace(tmp, target)
+
+
+def _noted(font, to_unicode, hinting) -> None:
+    """Font.subset, patched: the glyphs used, noted in place of the font's bytes."""
+    if not to_unicode:
+        return
+    if "fvar" in font.tables or font.png or font.svg or font.colr or getattr(font, "bitmap", False):
+        return _state["original"](font, to_unicode, hinting)
+    key = _key(font.file_content)
+    _keep(_state["folder"], key, font.file_content)
+    if _state["noted"] is not None:
+        _state["noted"].add(key)
+    note = {"key": key, "index": font.index, "gids": sorted(to_unicode), "hinting": bool(hinting),
+            "missing": bool(font.missing)}
+    # WeasyPrint reads the font's type from its first four bytes: those of the subset it would
+    # have made (a face of a collection, `ttcf`, becomes a font of its own)
+    kind = b"OTTO" if {t.strip() for t in font.tables} & {"CFF", "CFF2"} else b"\0\1\0\0"
+    font.file_content = kind + MARK + json.dumps(note, separators=(",", ":")).encode()
+
+
+def install(folder: Path) -> bool:
+    try:
+        import weasyprint
+        from weasyprint.pdf import fonts
+    except ImportError:
+        return False
+    if not weasyprint.__version__.startswith("70.") or not hasattr(fonts.Font, "_harfbuzz_subset"):
+        return False
+    from weasyprint.text.ffi import harfbuzz, harfbuzz_subset
+
+    if not harfbuzz_subset or not harfbuzz.hb_version_atleast(4, 1, 0):
+        return False  # WeasyPrint falls back to fontTools: left as it is
+    _state["folder"] = Path(folder)
+    if _state["original"] is None:
+        _state["original"] = fonts.Font.subset
+        fonts.Font.subset = _noted
+    return True
+
+
+def uninstall() -> None:
+    from weasyprint.pdf import fonts
+
+    if _state["original"] is not None:
+        fonts.Font.subset = _state["original"]
+        _state["original"] = None
+
+
+# ------------------------------------------------------------------ in the join
+_HB = """
+typedef struct hb_blob_t hb_blob_t;
+typedef struct hb_face_t hb_face_t;
+typedef struct hb_set_t hb_set_t;
+typedef struct hb_subset_input_t hb_subset_input_t;
+typedef uint32_t hb_codepoint_t;
+hb_blob_t *hb_blob_create(const char *data, unsigned int length, int mode, void *user_data, void *destroy);
+void hb_blob_destroy(hb_blob_t *blob);
+const char *hb_blob_get_data(hb_blob_t *blob, unsigned int *length);
+hb_face_t *hb_face_create(hb_blob_t *blob, unsigned int index);
+void hb_face_destroy(hb_face_t *face);
+hb_blob_t *hb_face_reference_blob(hb_face_t *face);
+void hb_set_add_sorted_array(hb_set_t *set, const hb_codepoint_t *sorted_codepoints, unsigned int num_codepoints);
+void hb_set_add(hb_set_t *set, hb_codepoint_t codepoint);
+hb_subset_input_t *hb_subset_input_create_or_fail(void);
+void hb_subset_input_destroy(hb_subset_input_t *input);
+hb_set_t *hb_subset_input_glyph_set(hb_subset_input_t *input);
+hb_set_t *hb_subset_input_set(hb_subset_input_t *input, int set_type);
+void hb_subset_input_set_flags(hb_subset_input_t *input, unsigned int value);
+hb_face_t *hb_subset_or_fail(hb_face_t *source, const hb_subset_input_t *input);
+"""
+NO_HINTING, RETAIN_GIDS, DESUBROUTINIZE, PASSTHROUGH, NOTDEF_OUTLINE = 0x1, 0x2, 0x4, 0x20, 0x40  # hb_subset_flags_t
+DROP_TABLE_TAG = 3  # hb_subset_sets_t
+DUPLICATE = 0  # hb_memory_mode_t: HarfBuzz copies the bytes
+DROPPED = (b"BASE", b"DSIG", b"EBDT", b"EBLC", b"EBSC", b"GPOS", b"GSUB", b"JSTF", b"LTSH", b"PCLT", b"SVG ")
+
+
+def _libraries():
+    from cffi import FFI
+
+    ffi = FFI()
+    ffi.cdef(_HB)
+    from weasyprint.text.ffi import _dlopen
+
+    hb = _dlopen(ffi, "harfbuzz", "harfbuzz-0.0", "libharfbuzz-0",
+                 "libharfbuzz.so.0", "libharfbuzz.0.dylib", "libharfbuzz-0.dll")
+    hb_subset = _dlopen(ffi, "harfbuzz-subset", "harfbuzz-subset-0.0", "libharfbuzz-subset-0",
+                        "libharfbuzz-subset.so.0", "libharfbuzz-subset.0.dylib", "libharfbuzz-subset-0.dll")
+    return ffi, hb, hb_subset
+
+
+def subset(data: bytes, index: int, gids: list[int], hinting: bool, missing: bool) -> bytes:
+    """The font for these glyphs, as WeasyPrint's `Font._harfbuzz_subset` makes it: glyph ids
+    kept, then the empty glyphs after the last one used dropped."""
+    ffi, hb, hbs = _libraries()
+    blob = ffi.gc(hb.hb_blob_create(data, len(data), DUPLICATE, ffi.NULL, ffi.NULL), hb.hb_blob_destroy)
+    face = ffi.gc(hb.hb_face_create(blob, index), hb.hb_face_destroy)
+
+    def run(source, glyphs, flags, drop: bool):
+        spec = ffi.gc(hbs.hb_subset_input_create_or_fail(), hbs.hb_subset_input_destroy)
+        array = ffi.new(f"hb_codepoint_t[{len(glyphs)}]", glyphs)
+        hb.hb_set_add_sorted_array(hbs.hb_subset_input_glyph_set(spec), array, len(glyphs))
+        hbs.hb_subset_input_set_flags(spec, flags)
+        if drop:
+            tags = sorted(int.from_bytes(t, "big") for t in DROPPED)
+            hb.hb_set_add_sorted_array(hbs.hb_subset_input_set(spec, DROP_TABLE_TAG),
+                                       ffi.new(f"hb_codepoint_t[{len(tags)}]", tags), len(tags))
+        result = hbs.hb_subset_or_fail(source, spec)
+        if result == ffi.NULL:
+            raise RuntimeError("HarfBuzz could not subset a font")
+        return ffi.gc(result, hb.hb_face_destroy)
+
+    notdef = NOTDEF_OUTLINE if missing else 0
+    first = run(face, sorted(gids), RETAIN_GIDS | PASSTHROUGH | DESUBROUTINIZE | notdef, True)
+    second = run(first, list(range(max(gids) + 1)),
+                 PASSTHROUGH | DESUBROUTINIZE | notdef | (0 if hinting else NO_HINTING), False)
+    out = ffi.gc(hb.hb_face_reference_blob(second), hb.hb_blob_destroy)
+    length = ffi.new("unsigned int *")
+    pointer = hb.hb_blob_get_data(out, length)
+    return bytes(ffi.buffer(pointer, length[0]))
+
+
+def _descriptors(pdf):
+    """Every font descriptor the pages use, through their resources and form XObjects."""
+    import pikepdf
+
+    seen: set = set()
+    found = []
+
+    def resources(res):
+        if not isinstance(res, pikepdf.Dictionary):
+            return
+        for font in res.get("/Font", pikepdf.Dictionary()).values():
+            for sub in font.get("/DescendantFonts", pikepdf.Array()):
+                desc = sub.get("/FontDescriptor")
+                if desc is not None and desc.objgen not in seen:
+                    seen.add(desc.objgen)
+                    found.append(desc)
+        for xobj in res.get("/XObject", pikepdf.Dictionary()).values():
+            if xobj.objgen in seen:
+                continue
+            seen.add(xobj.objgen)
+            if xobj.get("/Subtype") == "/Form":
+                resources(xobj.get("/Resources"))
+
+    for page in pdf.pages:
+        res = page.obj.get("/Resources")
+        if res is not None and (res.objgen == (0, 0) or res.objgen not in seen):
+            if res.objgen != (0, 0):
+                seen.add(res.objgen)
+            resources(res)
+    return found
+
+
+def share(pdf, folder: Path) -> None:
+    """Each noted font subset once, for the glyphs of every part, into `pdf`."""
+    import pikepdf
+
+    notes: dict[str, dict] = {}
+    users: dict[str, list] = {}
+    for desc in _descriptors(pdf):
+        for file_key in ("/FontFile2", "/FontFile3"):
+            stream = desc.get(file_key)
+            if stream is None:
+                continue
+            data = stream.read_bytes()
+            if data[4:4 + len(MARK)] != MARK:
+                continue
+            note = json.loads(data[4 + len(MARK):])
+            face = (note["key"], note["index"], note["hinting"])
+            seen = notes.setdefault(face, {**note, "gids": set(), "type": data[:4]})
+            seen["gids"].update(note["gids"])
+            seen["missing"] = seen["missing"] or note["missing"]
+            users.setdefault(face, []).append((desc, file_key))
+    for face in sorted(notes):
+        note = notes[face]
+        key = note["key"]
+        try:
+            original = (Path(folder) / key).read_bytes()
+        except OSError:
+            raise RuntimeError(f"font {key} is missing from the cache; build again with --force") from None
+        data = subset(original, note["index"], sorted(note["gids"]), note["hinting"], note["missing"])
+        extra = {"Subtype": pikepdf.Name.OpenType} if note["type"] == b"OTTO" else {"Length1": len(data)}
+        shared = pdf.make_indirect(pikepdf.Stream(pdf, data, **extra))
+        for desc, file_key in users[face]:
+            desc[file_key] = shared
