@@ -141,7 +141,8 @@ def whole_html(work: Path) -> Path:
     records = [json.loads(p.read_text(encoding="utf-8")) | {"html": p.with_suffix(".html")}
                for p in (work / "parts").glob("*.json")]
     records.sort(key=lambda r: (r["id"] == "credits", r["id"]))
-    book = read(next((work / "front").glob("*.html")))
+    front = [p for p in (work / "front").glob("*.html") if 'class="furniture' not in p.read_text(encoding="utf-8")]
+    book = read(front[0])  # the front matter (the other documents there are the furniture's)
     main = book.new_tag("div", attrs={"class": "mainmatter"})
     book.body.append(main)
     for r in records:

@@ -159,6 +159,9 @@ class _Clock:
         self.last = now
 
 
+FURNITURE_PAGES = 64  # even: each furniture document starts on a right-hand page
+
+
 def write(book: Book, target: Path, cache_dir: Path, jobs: int = 1, timings: dict | None = None) -> Path:
     """Lay the parts out (in parallel, from the cache where unchanged), then the front matter with
     the contents' page numbers, then the running heads and folios; join them into `target`."""
@@ -217,11 +220,19 @@ def write(book: Book, target: Path, cache_dir: Path, jobs: int = 1, timings: dic
             for i in range(1, m.pages):  # a part's opening page prints none
                 furniture[start - main_start + i] = (book_title, own, str(start + i - main_start + 1))
 
-        def last(skip: int):  # the furniture's first page is a right-hand page, as the book's first
-            return pdf_parts.lay_out_all(book, [
-                job("front", front_soup, pdf_html.TOC_NUMBERS, 0, False),
-                job("furniture", pdf_html.furniture(book, [None] * skip + furniture), pdf_html.FURNITURE, 0, False)],
-                work / "front", workers)
+        def last(skip: int):
+            """The front matter, and the furniture in documents of FURNITURE_PAGES pages (laid out
+            side by side, cached each): each document's first page is a right-hand page, as the
+            book's first, so the furniture of a main matter opening on a left-hand page (`skip`)
+            starts with a bare page."""
+            pages = [None] * skip + furniture
+            chunks = [pages[i:i + FURNITURE_PAGES] for i in range(0, len(pages), FURNITURE_PAGES)]
+            laid = pdf_parts.lay_out_all(book, [job("front", front_soup, pdf_html.TOC_NUMBERS, 0, False)] + [
+                job(f"furniture-{n}", pdf_html.furniture(book, chunk), pdf_html.FURNITURE, 0, False)
+                for n, chunk in enumerate(chunks)], work / "front", workers)
+            # each document's pages from the main matter's first page on: (pdf, offset, printed)
+            return laid[0], [(f.pdf, n * FURNITURE_PAGES - skip, [p is not None for p in chunk])
+                             for n, (f, chunk) in enumerate(zip(laid[1:], chunks))]
 
         # the print edition's main matter opens on a recto; a screen edition's after an odd number of
         # pages opens on a left-hand page (known from the count above; laid out again in the rare
@@ -238,7 +249,7 @@ def write(book: Book, target: Path, cache_dir: Path, jobs: int = 1, timings: dic
             book.page_count = pdf_merge.join_apart(
                 (front.pdf, pdf_html.stand_ins(front_soup)),
                 [(m.pdf, start, (g.outer - g.inner) * 72, fake) for m, start, fake in zip(main, starts, borrowed)],
-                (laid.pdf, main_start, skip, [f is not None for f in furniture]), tmp, work / "fonts")
+                [(pdf, main_start + offset, printed) for pdf, offset, printed in laid], tmp, work / "fonts")
         clock("pdf.join")
     page_starts: list = [None] * (total - main_start)
     for m, start in zip(main, starts):

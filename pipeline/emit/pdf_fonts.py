@@ -6,7 +6,8 @@ fifty copies of each font in the file and in the join's memory.
 `install(folder)` (in the layout workers) makes a font's subsetting a note instead: the font file
 is kept once in `folder` by its hash, and the PDF's font stream holds a marker with the glyphs the
 document used. `share(pdf)` (in the join) subsets each font once, for the glyphs of every part,
-and points every part's font descriptor at that one stream. Glyph ids are kept by the subset, so
+and points every part's font descriptor at that one stream (a subset is kept in `font-subsets/`
+beside `folder`, by its glyphs, for the next build). Glyph ids are kept by the subset, so
 the parts' text and widths need no change. Fonts WeasyPrint changes further (variable fonts,
 colour glyphs) and PDF/A's character sets (`CIDSet`, per part) keep WeasyPrint's own subsetting.
 Only WeasyPrint 70 is patched; with any other version nothing changes.
@@ -225,15 +226,26 @@ def share(pdf, folder: Path) -> None:
             seen["gids"].update(note["gids"])
             seen["missing"] = seen["missing"] or note["missing"]
             users.setdefault(face, []).append((desc, file_key))
+    made_now = set()
     for face in sorted(notes):
         note = notes[face]
         key = note["key"]
-        try:
-            original = (Path(folder) / key).read_bytes()
-        except OSError:
-            raise RuntimeError(f"font {key} is missing from the cache; build again with --force") from None
-        data = subset(original, note["index"], sorted(note["gids"]), note["hinting"], note["missing"])
+        if not (Path(folder) / key).is_file():  # pdf_parts.cached() lays such a part out again
+            raise RuntimeError(f"font {key} is missing from the cache; build again with --force")
+        gids = sorted(note["gids"])
+        made = hashlib.sha256(json.dumps([key, note["index"], note["hinting"], note["missing"], gids]).encode())
+        kept = Path(folder).parent / "font-subsets" / made.hexdigest()[:32]  # the same glyphs as the last build
+        made_now.add(kept.name)
+        if kept.is_file():
+            data = kept.read_bytes()
+        else:
+            data = subset((Path(folder) / key).read_bytes(), note["index"], gids, note["hinting"], note["missing"])
+            _keep(kept.parent, kept.name, data)
         extra = {"Subtype": pikepdf.Name.OpenType} if note["type"] == b"OTTO" else {"Length1": len(data)}
         shared = pdf.make_indirect(pikepdf.Stream(pdf, data, **extra))
         for desc, file_key in users[face]:
             desc[file_key] = shared
+    if (Path(folder).parent / "font-subsets").is_dir():
+        for old in (Path(folder).parent / "font-subsets").iterdir():  # subsets for earlier versions of the book
+            if old.name not in made_now:
+                old.unlink(missing_ok=True)

@@ -136,8 +136,8 @@ class Book:
             index, location = pages[dest[0].objgen] + base, list(dest)[1:]
         return (str(item.title), index, location, item.is_closed, [self._item(c, pages, base) for c in item.children])
 
-    def overlay(self, path: Path, first_page: int, skip: int, printed: list[bool]) -> None:
-        """Page `skip + i` of `path` (a document of running heads and folios) over the book's page
+    def overlay(self, path: Path, first_page: int, printed: list[bool]) -> None:
+        """Page `i` of `path` (a document of running heads and folios) over the book's page
         `first_page + i`, where it prints anything."""
         furniture = pikepdf.open(path)
         self.sources.append(furniture)
@@ -145,7 +145,7 @@ class Book:
             if not show:
                 continue
             page = self.out.pages[first_page + i]
-            form = self.out.copy_foreign(furniture.pages[skip + i].as_form_xobject())
+            form = self.out.copy_foreign(furniture.pages[i].as_form_xobject())
             name = Name(f"/PressroomFurniture{first_page + i}")  # named by the page: the same bytes every build
             page.add_resource(form, Name.XObject, name, replace_existing=True)
             # the page's own drawing leaves its coordinates flipped (WeasyPrint): saved and restored around it
@@ -193,19 +193,20 @@ class Book:
         return len(out.pages)
 
 
-def join(front: tuple, parts: list[tuple], furniture: tuple, target: Path, fonts: Path | None = None) -> int:
+def join(front: tuple, parts: list[tuple], furniture: list[tuple], target: Path, fonts: Path | None = None) -> int:
     """The book from its front matter `(pdf, borrowed)`, its parts `(pdf, start, shift, borrowed)`
-    and its furniture `(pdf, first page, skip, printed)`, each font subset once from `fonts`;
+    and its furniture `[(pdf, first page, printed)]`, each font subset once from `fonts`;
     returns the page count."""
     book = Book(fonts)
     book.append(front[0], borrowed=front[1])
     for path, start, shift, borrowed in parts:
         book.append(path, start, shift, borrowed)
-    book.overlay(*furniture)
+    for piece in furniture:
+        book.overlay(*piece)
     return book.finish(target)
 
 
-def join_apart(front: tuple, parts: list[tuple], furniture: tuple, target: Path, fonts: Path | None = None) -> int:
+def join_apart(front: tuple, parts: list[tuple], furniture: list[tuple], target: Path, fonts: Path | None = None) -> int:
     """`join()` in a fresh process: qpdf holds every part's objects while it joins them (about a
     gigabyte for 200 articles), and gives them all back when that process ends."""
     import multiprocessing
