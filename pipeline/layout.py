@@ -69,6 +69,9 @@ class _BookLoader(jinja2.FileSystemLoader):
         return super().get_source(environment, template)
 
 
+_TABLES: dict[tuple, dict] = {}  # strings.toml by path and modification, read once per process
+
+
 def strings(book: Book) -> dict[str, str]:
     """The book's words in its language, from `strings.toml` (overridable like any template)."""
     lang = book.config.language.lower()
@@ -76,10 +79,14 @@ def strings(book: Book) -> dict[str, str]:
         f = folder / "strings.toml"
         if f.exists():
             _inside(f, folder, book)
-            try:
-                table = tomllib.loads(f.read_text(encoding="utf-8"))
-            except (tomllib.TOMLDecodeError, UnicodeDecodeError) as e:
-                raise PressroomError(f"invalid TOML ({e})", str(f)) from None
+            stat = f.stat()
+            seen = (str(f), stat.st_mtime_ns, stat.st_size)
+            if seen not in _TABLES:
+                try:
+                    _TABLES[seen] = tomllib.loads(f.read_text(encoding="utf-8"))
+                except (tomllib.TOMLDecodeError, UnicodeDecodeError) as e:
+                    raise PressroomError(f"invalid TOML ({e})", str(f)) from None
+            table = _TABLES[seen]
             base = dict(table.get("en", {}))
             for key in (lang.split("-")[0], lang):
                 base.update(table.get(key, {}))

@@ -15,7 +15,6 @@ from lxml import etree
 from markupsafe import Markup
 
 from .. import layout
-from ..images.prepare import for_epub
 from ..model import Asset, Book, PressroomError
 from . import accessibility, atomic_path, build_time
 from .page_list import page_list as print_page_list
@@ -114,10 +113,9 @@ def write(book: Book, target: Path, cache_dir: Path) -> Path:
     css = accessibility.legible_css(layout.local_css(layout.stylesheet(book, "css/epub.css"), book, "css/epub.css")
                                     + "\n" + layout.pygments_css())
     eb.add_item(epub.EpubItem(uid="css", file_name="css/epub.css", media_type="text/css", content=css.encode()))
-    for key, asset in sorted(book.assets.items()):
-        ready = for_epub(asset, cfg.images)
+    for key, asset in sorted(book.assets.items()):  # prepared for the EPUB by the images stage
         eb.add_item(epub.EpubItem(uid=f"img-{asset.key[:16]}", file_name=f"images/{asset.file_name}",
-                                  media_type=ready.media_type, content=ready.data))
+                                  media_type=asset.media_type, content=asset.data))
 
     all_parts = layout.parts(book)
     page_list = print_page_list(book, cache_dir) if cfg.epub.page_list else []

@@ -12,10 +12,13 @@ from __future__ import annotations
 
 import re
 
-from bs4 import NavigableString, Tag
+from typing import TYPE_CHECKING
 
 from ..layout import FRONT_MATTER as FRONT
 from ..model import Book
+
+if TYPE_CHECKING:  # bs4 is imported where a tree is read: an EPUB without a page list needs none
+    from bs4 import NavigableString, Tag
 
 PART_CLASSES = ("chapter", "credits") + FRONT
 SKIPPED_CLASSES = ("url-note",)  # print-only additions (a link's URL as a footnote)
@@ -70,6 +73,8 @@ def _pdf_keys(body) -> dict:
 
 
 def epub_keys(body: Tag) -> list[tuple[tuple, Tag]]:
+    from bs4 import Tag
+
     blocks = [c for c in body.children if isinstance(c, Tag)]
     return list(zip(_keys(blocks, lambda t: t.name, lambda t: t.get("id"), _epub_text), blocks))
 
@@ -168,17 +173,23 @@ def page_map_of(starts: list[dict | None], labels: list[str]) -> dict:
 
 
 def _marker(soup, folio: str) -> Tag:
+    from bs4 import Tag
+
     return Tag(name="span", attrs={"epub:type": "pagebreak", "role": "doc-pagebreak", "id": f"page{folio}",
                                    "aria-label": folio})
 
 
 def _text_nodes(block: Tag) -> list[NavigableString]:
+    from bs4 import NavigableString
+
     return [n for n in block.descendants if type(n) is NavigableString]
 
 
 def _insert_at(block: Tag, chars: int, head: str, span: Tag) -> None:
     """Put `span` before the block's character number `chars` (spaces not counted), moved to the
     nearest place where the page's first characters (`head`) start."""
+    from bs4 import NavigableString
+
     text = _squeeze(_epub_text(block))
     if head:
         found = [m.start() for m in re.finditer(re.escape(head), text)]
