@@ -67,7 +67,7 @@ def _move(out: pikepdf.Pdf, page: pikepdf.Page, dx: float) -> None:
 class Book:
     """The PDF being assembled: parts appended in order, then `finish()`."""
 
-    def __init__(self, fonts: Path | None = None):
+    def __init__(self, fonts: Path):
         self.fonts = fonts  # where the parts' noted fonts are kept (pdf_fonts)
         self.out = pikepdf.new()
         self.root_doc = self.out.make_indirect(Dictionary(Type=Name.StructElem, S=Name.Document, K=Array()))
@@ -185,15 +185,14 @@ class Book:
                                                 ParentTreeNextKey=self.struct_offset))
             self.root_doc.P = tree
             out.Root.StructTreeRoot = tree
-        if self.fonts is not None:
-            pdf_fonts.share(out, self.fonts)
+        pdf_fonts.share(out, self.fonts)
         self._outline()
         out.save(target, deterministic_id=True, compress_streams=True,
                  object_stream_mode=pikepdf.ObjectStreamMode.generate)
         return len(out.pages)
 
 
-def join(front: tuple, parts: list[tuple], furniture: list[tuple], target: Path, fonts: Path | None = None) -> int:
+def join(front: tuple, parts: list[tuple], furniture: list[tuple], target: Path, fonts: Path) -> int:
     """The book from its front matter `(pdf, borrowed)`, its parts `(pdf, start, shift, borrowed)`
     and its furniture `[(pdf, first page, printed)]`, each font subset once from `fonts`;
     returns the page count."""
@@ -206,7 +205,7 @@ def join(front: tuple, parts: list[tuple], furniture: list[tuple], target: Path,
     return book.finish(target)
 
 
-def join_apart(front: tuple, parts: list[tuple], furniture: list[tuple], target: Path, fonts: Path | None = None) -> int:
+def join_apart(front: tuple, parts: list[tuple], furniture: list[tuple], target: Path, fonts: Path) -> int:
     """`join()` in a fresh process: qpdf holds every part's objects while it joins them (about a
     gigabyte for 200 articles), and gives them all back when that process ends."""
     import multiprocessing
