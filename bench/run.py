@@ -147,6 +147,8 @@ def whole_html(work: Path) -> Path:
     book.body.append(main)
     for r in records:
         part = read(r["html"]).select_one(".mainmatter")
+        if part is None:  # the screen edition's front matter laid out for its page count
+            continue
         for child in list(part.children):
             main.append(child.extract())
     for a in book.select("nav.toc a[data-page]"):
