@@ -141,12 +141,10 @@ class Chapter:
         return self.html if self.dom is None else self.body.decode_contents()
 
     def freeze(self, problems: list[str] | None = None) -> None:
-        """After the chapter stages: the source lines go (they served the diagnostics), the body
-        becomes its HTML, which pickles fast and safely, and the tree is let go."""
-        for tag in self.body.find_all(attrs={"data-src-line": True}):
-            del tag["data-src-line"]
+        """After the chapter stages: the body becomes its HTML without the source lines (they
+        served the diagnostics), which pickles fast and safely, and the tree is let go."""
         self.problems = problems
-        self.html = self.body.decode_contents()
+        self.html = self.body.decode_contents(formatter=_published())
         self.dom = None
 
     @property
@@ -211,3 +209,14 @@ class StageContext:
     cache_dir: Path  # build/.cache: fetched images, stage outputs
     strict: bool = False  # warnings that lose content become errors
     offline: bool = False  # remote images only from the cache
+
+
+def _published():
+    """bs4's "minimal" formatter (what `decode_contents()` uses), leaving `data-src-line` out."""
+    from bs4.formatter import EntitySubstitution, HTMLFormatter
+
+    class Published(HTMLFormatter):
+        def attributes(self, tag):
+            return [(k, v) for k, v in super().attributes(tag) if k != "data-src-line"]
+
+    return Published(entity_substitution=EntitySubstitution.substitute_xml)
