@@ -11,7 +11,6 @@ import re
 import sys
 import tempfile
 import unicodedata
-from collections import defaultdict
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))

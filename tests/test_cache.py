@@ -2,8 +2,6 @@
 only its chapter; an image that appears is picked up; nothing changed means nothing done."""
 from __future__ import annotations
 
-import shutil
-
 from PIL import Image
 
 from pipeline.build import build

@@ -2,10 +2,8 @@
 and a failed build never replaces what is in build/."""
 from __future__ import annotations
 
-import shutil
-
 import pytest
-from conftest import ROOT, pressroom
+from conftest import pressroom
 
 
 def _book(tmp_path, toml: str | None, chapters: dict[str, bytes | str]):

@@ -40,7 +40,7 @@ def para(i: int, n: int = 5) -> str:
 
 def chapter_one() -> str:
     rows = "\n".join(f"| 特征 {i} | {i * 7 % 100} | 说明文字第 {i} 行 |" for i in range(1, 61))
-    body = [f"# 第一篇：数据与基础设施\n\n> 原文：<https://example.com/articles/one>\n",
+    body = ["# 第一篇：数据与基础设施\n\n> 原文：<https://example.com/articles/one>\n",
             para(0), para(1), "## 数据从哪里来\n", para(2),
             "更多细节见[这篇关于数据管道的文章](https://example.org/data-pipelines/guide)，以及"
             "[另一篇文章](https://example.net/posts/infrastructure-notes)。\n", para(3),

@@ -1,8 +1,6 @@
 """The structure stage: chapter-unique ids, outline, notes, figure references, valid URLs."""
 from __future__ import annotations
 
-from pathlib import Path
-
 from PIL import Image
 
 from pipeline.build import process_chapter
