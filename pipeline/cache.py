@@ -72,7 +72,8 @@ def stat_of(path: str) -> list[int] | None:
     return [st.st_size, st.st_mtime_ns]
 
 
-def _write_atomic(path: Path, data: bytes) -> None:
+def write_atomic(path: Path, data: bytes) -> None:
+    """`data` into `path` whole or not at all (a temporary file beside it, renamed)."""
     path.parent.mkdir(parents=True, exist_ok=True)
     fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=".tmp-")
     try:
@@ -106,7 +107,7 @@ class ChapterCache:
         if not chapter.cacheable:
             return
         chapter.deps = {dep: stat_of(dep) for dep in chapter.deps}
-        _write_atomic(self.root / key[:2] / f"{key}.pickle", pickle.dumps(chapter, protocol=pickle.HIGHEST_PROTOCOL))
+        write_atomic(self.root / key[:2] / f"{key}.pickle", pickle.dumps(chapter, protocol=pickle.HIGHEST_PROTOCOL))
 
 
 def read_state(cache_dir: Path) -> dict:
@@ -117,7 +118,7 @@ def read_state(cache_dir: Path) -> dict:
 
 
 def write_state(cache_dir: Path, state: dict) -> None:
-    _write_atomic(Path(cache_dir) / "state.json", json.dumps(state, indent=1, sort_keys=True).encode())
+    write_atomic(Path(cache_dir) / "state.json", json.dumps(state, indent=1, sort_keys=True).encode())
 
 
 def output_stamp(path: Path) -> list[int] | None:

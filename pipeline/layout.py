@@ -200,16 +200,6 @@ def parts(book: Book) -> list[Part]:
     return out
 
 
-def strip_source_lines(book: Book) -> None:
-    """`data-src-line` served the diagnostics; the published book does not carry it (a frozen
-    chapter, `Chapter.freeze`, has none left)."""
-    for ch in book.chapters:
-        if ch.dom is None:
-            continue
-        for tag in ch.body.find_all(attrs={"data-src-line": True}):
-            del tag["data-src-line"]
-
-
 def link_to_epub(part_id: str, fragment: str = "") -> str:
     """A link to an element of another part: its page in the EPUB, …"""
     return f"{part_id}.xhtml" + (f"#{fragment}" if fragment else "")

@@ -5,10 +5,12 @@ block elements carry `data-src-line`, the 1-based line in the source file), its 
 figures and credits found in it, the assets (images) it uses, and the diagnostics the stages
 logged. Once its stages ran, a chapter is `freeze()`d: the body is kept as its published HTML
 (`html`, without the source lines) and parsed again only when something reads `dom` or `body`;
-an EPUB of cached chapters never parses them. A `Book` is the configuration plus the chapters, after the chapter stages.
+an EPUB of cached chapters never parses them. A `Book` is the configuration plus the chapters,
+after the chapter stages.
 """
 from __future__ import annotations
 
+import functools
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -211,6 +213,7 @@ class StageContext:
     offline: bool = False  # remote images only from the cache
 
 
+@functools.cache
 def _published():
     """bs4's "minimal" formatter (what `decode_contents()` uses), leaving `data-src-line` out."""
     from bs4.formatter import EntitySubstitution, HTMLFormatter

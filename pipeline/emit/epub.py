@@ -96,7 +96,6 @@ def _metadata(eb: epub.EpubBook, book: Book, modified: str, has_images: bool, pa
 
 def write(book: Book, target: Path, cache_dir: Path) -> Path:
     cfg = book.config
-    layout.strip_source_lines(book)
     env = layout.environment(book, cache_dir)
     when = build_time(book.source_dir, cfg.date)
     modified = when.strftime("%Y-%m-%dT%H:%M:%SZ")

@@ -30,7 +30,7 @@ from . import atomic_path, build_time
 from .cover import ink
 from . import pdf_images
 from .justify import JUSTIFY_CJK
-from . import pdf_html, pdf_merge, pdf_parts
+from . import pdf_fonts, pdf_html, pdf_merge, pdf_parts
 from .page_list import page_map_of
 from .pdf_parts import PartJob
 from .pages import geometry, page_inches, text_width_in  # noqa: F401 - page_inches: for the tests
@@ -249,7 +249,7 @@ def write(book: Book, target: Path, cache_dir: Path, jobs: int = 1, timings: dic
             book.page_count = pdf_merge.join_apart(
                 (front.pdf, pdf_html.stand_ins(front_soup)),
                 [(m.pdf, start, (g.outer - g.inner) * 72, fake) for m, start, fake in zip(main, starts, borrowed)],
-                [(pdf, main_start + offset, printed) for pdf, offset, printed in laid], tmp, work / "fonts")
+                [(pdf, main_start + offset, printed) for pdf, offset, printed in laid], tmp, pdf_fonts.folder_of(work))
         clock("pdf.join")
     page_starts: list = [None] * (total - main_start)
     for m, start in zip(main, starts):

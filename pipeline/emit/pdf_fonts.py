@@ -17,11 +17,16 @@ from __future__ import annotations
 import contextlib
 import hashlib
 import json
-import os
-import tempfile
 from pathlib import Path
 
+from ..cache import write_atomic
+
 MARK = b"\0pressroom-font\0"
+
+
+def folder_of(work: Path) -> Path:
+    """Where the font files are kept, in the PDF's cache folder `work` (its subsets beside it)."""
+    return Path(work) / "fonts"
 _state: dict = {"folder": None, "original": None, "known": {}, "noted": None}
 
 
@@ -45,15 +50,9 @@ def _key(data: bytes) -> str:
     return known[probe]
 
 
-def _keep(folder: Path, key: str, data: bytes) -> None:
-    target = folder / key
-    if target.is_file() and target.stat().st_size == len(data):
-        return
-    folder.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(dir=folder, prefix=".tmp-")
-    with os.fdopen(fd, "wb") as f:
-        f.write(data)
-    os.replace(tmp, target)
+def _keep(path: Path, data: bytes) -> None:
+    if not (path.is_file() and path.stat().st_size == len(data)):
+        write_atomic(path, data)
 
 
 def _noted(font, to_unicode, hinting) -> None:
@@ -63,7 +62,7 @@ def _noted(font, to_unicode, hinting) -> None:
     if "fvar" in font.tables or font.png or font.svg or font.colr or getattr(font, "bitmap", False):
         return _state["original"](font, to_unicode, hinting)
     key = _key(font.file_content)
-    _keep(_state["folder"], key, font.file_content)
+    _keep(_state["folder"] / key, font.file_content)
     if _state["noted"] is not None:
         _state["noted"].add(key)
     note = {"key": key, "index": font.index, "gids": sorted(to_unicode), "hinting": bool(hinting),
@@ -240,7 +239,7 @@ def share(pdf, folder: Path) -> None:
             data = kept.read_bytes()
         else:
             data = subset((Path(folder) / key).read_bytes(), note["index"], gids, note["hinting"], note["missing"])
-            _keep(kept.parent, kept.name, data)
+            _keep(kept, data)
         extra = {"Subtype": pikepdf.Name.OpenType} if note["type"] == b"OTTO" else {"Length1": len(data)}
         shared = pdf.make_indirect(pikepdf.Stream(pdf, data, **extra))
         for desc, file_key in users[face]:

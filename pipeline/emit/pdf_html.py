@@ -101,7 +101,6 @@ def part_documents(book: Book, cover_file: str, cache_dir: Path | None = None) -
     """The front matter as one HTML document, and each part of the main matter as its own (the
     same template, `pdf/book.html.j2`, with one part in it); a link to another document's element
     gets a stand-in target (`_stand_ins()`)."""
-    layout.strip_source_lines(book)
     env = layout.environment(book, cache_dir)
     env.globals["cover_file"] = cover_file
     when = build_time(book.source_dir, book.config.date).strftime("%Y-%m-%dT%H:%M:%SZ")

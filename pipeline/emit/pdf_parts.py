@@ -94,7 +94,7 @@ def lay_out(job: PartJob, folder: Path, book) -> LaidOut:
     if job.options.get("pdf_variant"):  # PDF/A and PDF/UA variants: each part's own subsets (CIDSet)
         pdf_fonts.uninstall()
     else:
-        pdf_fonts.install(folder.parent / "fonts")
+        pdf_fonts.install(pdf_fonts.folder_of(folder.parent))
     refused: list[str] = []
     fetcher = BookFetcher([Path(r) for r in job.roots], refused)
     font_config = FontConfiguration()
@@ -145,7 +145,9 @@ def cached(job: PartJob, folder: Path) -> LaidOut | None:
         record = LaidOut(pdf=pdf, **data)
     except (OSError, ValueError, TypeError):
         return None
-    if not all((folder.parent / "fonts" / key).is_file() for key in record.fonts):
+    from . import pdf_fonts
+
+    if not all((pdf_fonts.folder_of(folder.parent) / key).is_file() for key in record.fonts):
         return None  # a font file it names has gone from the cache: laid out again
     return record
 

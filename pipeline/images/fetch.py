@@ -12,15 +12,14 @@ from __future__ import annotations
 import hashlib
 import http.client
 import ipaddress
-import os
 import socket
 import ssl
-import tempfile
 import threading
 import time
 from pathlib import Path
 from urllib.parse import urljoin, urlsplit
 
+from ..cache import write_atomic
 from .resolve import ImageNotFound
 
 USER_AGENT = "Pressroom/0.1 (+book build; images)"
@@ -29,14 +28,6 @@ USER_AGENT = "Pressroom/0.1 (+book build; images)"
 def _cache_paths(cache_dir: Path, url: str) -> tuple[Path, Path]:
     root = Path(cache_dir) / "remote"
     return root / "urls" / hashlib.sha256(url.encode("utf-8")).hexdigest(), root / "objects"
-
-
-def _write_atomic(path: Path, data: bytes) -> None:
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=".tmp-")
-    with os.fdopen(fd, "wb") as f:
-        f.write(data)
-    os.replace(tmp, path)
 
 
 def cached(url: str, cache_dir: Path) -> bytes | None:
@@ -59,8 +50,8 @@ def fetch(url: str, opts, cache_dir: Path, offline: bool = False) -> bytes:
     data = download(url, opts)
     key = hashlib.sha256(data).hexdigest()
     index, objects = _cache_paths(cache_dir, url)
-    _write_atomic(objects / key, data)
-    _write_atomic(index, key.encode())
+    write_atomic(objects / key, data)
+    write_atomic(index, key.encode())
     return data
 
 
