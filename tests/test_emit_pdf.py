@@ -200,3 +200,39 @@ def test_each_font_face_is_embedded_once_for_every_part(default_book):
         assert max(gids) < font["maxp"].numGlyphs
         parts_sharing += 1
     assert parts_sharing == sum(len(s) for s in files.values())
+
+
+def test_png_data_a_pdf_can_hold_is_embedded_as_it_is_with_the_same_pixels(tmp_path):
+    """pdf_images: a palette, grey or RGB PNG goes into the PDF with its own compressed data (no
+    decoding, no encoding) and shows the same pixels; a PNG with transparency still gets its mask."""
+    from io import BytesIO
+
+    from PIL import Image
+    from weasyprint import HTML
+
+    from pipeline.emit import pdf_images
+
+    rgb = Image.effect_mandelbrot((61, 37), (-2, -1.2, 1, 1.2), 60).convert("RGB")
+    rgb.putpixel((0, 0), (255, 0, 0))
+    images = {"palette4.png": rgb.quantize(12).convert("P"), "palette8.png": rgb.quantize(200),
+              "grey1.png": rgb.convert("1"), "grey.png": rgb.convert("L"), "rgb.png": rgb,
+              "alpha.png": rgb.convert("RGBA")}
+    for name, im in images.items():
+        im.save(tmp_path / name, bits=4) if name == "palette4.png" else im.save(tmp_path / name)
+    assert pdf_images.raw_png((tmp_path / "palette4.png").read_bytes())[0] == 4
+    assert pdf_images.install(tmp_path / "streams")
+    html = "".join(f'<img src="{n}" style="width: {im.width}px">' for n, im in images.items())
+    pdf = pikepdf.open(BytesIO(HTML(string=html, base_url=str(tmp_path) + "/").write_pdf()))
+    shown: dict[str, list] = {}
+    for obj in pdf.pages[0].Resources.XObject.values():
+        space = obj.ColorSpace[0] if isinstance(obj.ColorSpace, pikepdf.Array) else obj.ColorSpace
+        shown.setdefault(str(space) + ("+mask" if "/SMask" in obj else ""), []).append(
+            pikepdf.PdfImage(obj).as_pil_image())
+    assert {k: len(v) for k, v in shown.items()} == {"/Indexed": 2, "/DeviceGray": 2, "/DeviceRGB": 1,
+                                                     "/DeviceRGB+mask": 1}
+    pixels = lambda im, mode: im.convert(mode).tobytes()  # noqa: E731
+    assert sorted(pixels(im, "RGB") for im in shown["/Indexed"]) == sorted(
+        pixels(images[n], "RGB") for n in ("palette4.png", "palette8.png"))
+    assert sorted(pixels(im, "L") for im in shown["/DeviceGray"]) == sorted(
+        pixels(images[n], "L") for n in ("grey1.png", "grey.png"))
+    assert pixels(shown["/DeviceRGB"][0], "RGB") == pixels(shown["/DeviceRGB+mask"][0], "RGB") == pixels(rgb, "RGB")

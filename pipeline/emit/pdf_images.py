@@ -1,13 +1,20 @@
 """Images prepared once for the PDF: WeasyPrint 70 decodes and re-encodes every PNG it embeds
-(zlib level 6, in `RasterImage._get_png_data`), which is most of a small book's PDF time and is
-done again on every build. `install(folder)` makes that step fast (zlib level 1: the image data is
-the same, the file a little larger) and keeps its result on disk by the hash of the pixels, so a
-rebuild reuses it. Only WeasyPrint 70 is patched; with any other version nothing changes.
+(a palette PNG even twice: to RGB at zlib level 6 when it loads it, then again in
+`RasterImage._get_png_data`), which is most of a small book's PDF time and is done again on every
+build. `install(folder)` patches two things:
+- a PNG whose compressed data a PDF can hold as it is (8-bit grey or RGB, or a palette, not
+  interlaced, no transparency: what `images/prepare.py` writes for print) is embedded as it is,
+  its IDAT chunks under the same PNG predictor, a palette as an `/Indexed` colour space
+  (`RawPNG`): no decoding, no encoding, the same pixels;
+- any other PNG is encoded fast (zlib level 1: the image data is the same, the file a little
+  larger) and its result kept on disk by the hash of the pixels, so a rebuild reuses it.
+Only WeasyPrint 70 is patched; with any other version nothing changes.
 """
 from __future__ import annotations
 
 import hashlib
 import io
+import math
 import os
 import struct
 import tempfile
@@ -52,14 +59,84 @@ def png_stream(pillow_image) -> bytes:
     return data
 
 
+def raw_png(data: bytes | None) -> tuple[int, int, bytes, bytes] | None:
+    """(bit depth, colour type, palette, IDAT data) of a PNG that a PDF image can hold as it is: not
+    interlaced, grey (any depth up to 8) or RGB (8-bit) or a palette, and no transparency; else None."""
+    if not data or data[:8] != b"\x89PNG\r\n\x1a\n" or data[12:16] != b"IHDR":
+        return None
+    depth, kind, interlace = data[24], data[25], data[28]
+    if interlace or not ((kind == 0 and depth <= 8) or (kind == 2 and depth == 8) or (kind == 3 and depth <= 8)):
+        return None
+    palette, idat, pos = b"", [], 8
+    while pos + 8 <= len(data):
+        length, name = struct.unpack("!I4s", data[pos:pos + 8])
+        if name == b"tRNS":
+            return None
+        if name == b"PLTE":
+            palette = data[pos + 8:pos + 8 + length]
+        elif name == b"IDAT":
+            idat.append(data[pos + 8:pos + 8 + length])
+        elif name == b"IEND":
+            break
+        pos += 12 + length
+    if not idat or (kind == 3 and (not palette or len(palette) % 3)):
+        return None
+    return depth, kind, palette, b"".join(idat)
+
+
+def _raw_image_class(RasterImage, rotate, pydyf):
+    class RawPNG(RasterImage):
+        """A PNG embedded with its own compressed data (see `raw_png()`); any other image, or any
+        option that changes the pixels (`dpi`, `optimize_images`, a rotation), as WeasyPrint does."""
+
+        def __init__(self, pillow_image, image_id, image_data, filename=None, cache=None,
+                     orientation="none", options=None):
+            from weasyprint import DEFAULT_OPTIONS
+
+            options = DEFAULT_OPTIONS if options is None else options
+            raw = None if options["dpi"] or options["optimize_images"] else raw_png(image_data)
+            if raw is None or rotate(pillow_image, orientation) is not pillow_image:
+                super().__init__(pillow_image, image_id, image_data, filename, cache, orientation, options)
+                self._raw = None
+                return
+            self._raw = raw
+            self.id, self._cache = image_id, {} if cache is None else cache
+            self._jpeg_quality, self._dpi, self.optimize = options["jpeg_quality"], None, False
+            self.width, self.height = pillow_image.width, pillow_image.height
+            self.ratio = (self.width / self.height) if self.height != 0 else math.inf
+            self.format, self.invert_colors = "PNG", False
+            self.mode = {0: "L", 2: "RGB", 3: "P"}[raw[1]]
+            self.image_data = self.cache_image_data(raw[3], slot="stream")
+
+        def get_x_object(self, interpolate, dpi_ratio):
+            if self._raw is None:
+                return super().get_x_object(interpolate, dpi_ratio)
+            depth, kind, palette, _ = self._raw
+            colors = 3 if kind == 2 else 1
+            space = (pydyf.Array(["/Indexed", "/DeviceRGB", len(palette) // 3 - 1, f"<{palette.hex()}>"])
+                     if kind == 3 else "/DeviceRGB" if kind == 2 else "/DeviceGray")
+            return pydyf.Stream([self.image_data], pydyf.Dictionary({
+                "Type": "/XObject", "Subtype": "/Image", "Width": self.width, "Height": self.height,
+                "ColorSpace": space, "BitsPerComponent": depth,
+                "Interpolate": "true" if interpolate else "false", "Filter": "/FlateDecode",
+                "DecodeParms": pydyf.Dictionary({"Predictor": 15, "Columns": self.width, "Colors": colors,
+                                                 "BitsPerComponent": depth})}))
+
+    RawPNG.pressroom = True
+    return RawPNG
+
+
 def install(folder: Path | None) -> bool:
     try:
+        import pydyf
         import weasyprint
-        from weasyprint.images import RasterImage
+        from weasyprint import images
     except ImportError:
         return False
-    if not weasyprint.__version__.startswith("70.") or not hasattr(RasterImage, "_get_png_data"):
+    if not weasyprint.__version__.startswith("70.") or not hasattr(images.RasterImage, "_get_png_data"):
         return False
     _state["folder"] = Path(folder) if folder else None
-    RasterImage._get_png_data = staticmethod(png_stream)
+    images.RasterImage._get_png_data = staticmethod(png_stream)
+    if not getattr(images.RasterImage, "pressroom", False):
+        images.RasterImage = _raw_image_class(images.RasterImage, images.rotate_pillow_image, pydyf)
     return True
