@@ -111,10 +111,11 @@ def _prepare(task) -> None:
     _write_if_changed(target, for_print(asset, opts, width, cache).data)
 
 
-def prepare_images(book: Book, work: Path, workers: pdf_parts.Workers) -> str:
+def prepare_images(book: Book, work: Path, workers: pdf_parts.Workers):
     """The cover and every image, prepared for print, under `work/images/`, by the `workers` and
     kept in `work/print-cache/` between builds (files rewritten only when their bytes change, so
-    the parts' cache keys and WeasyPrint's image cache hold)."""
+    the parts' cache keys and WeasyPrint's image cache hold). Returns the cover's file name and
+    the images' results, to be waited for (the workers prepare them while the caller goes on)."""
     (work / "images").mkdir(parents=True, exist_ok=True)
     cover = cover_asset(book, work.parent)  # work is the cache's pdf/ folder
     cover_file = f"cover.{cover.extension}"
@@ -123,8 +124,7 @@ def prepare_images(book: Book, work: Path, workers: pdf_parts.Workers) -> str:
     cache.mkdir(exist_ok=True)
     width = text_width_in(book)
     tasks = [(a, book.config.images, width, cache, work / "images" / a.file_name) for a in book.assets.values()]
-    list(workers.map(_prepare, tasks, chunksize=4))
-    return cover_file
+    return cover_file, workers.map(_prepare, tasks, chunksize=4)
 
 
 def _write_if_changed(path: Path, data: bytes) -> None:
@@ -171,9 +171,10 @@ def write(book: Book, target: Path, cache_dir: Path, jobs: int = 1, timings: dic
     g = geometry(book)
     with source_date_epoch(int(when.timestamp())), pdf_parts.Workers(jobs) as workers:
         clock = _Clock(timings)
-        cover_file = prepare_images(book, work, workers)
-        clock("pdf.images")
-        front_soup, main_soups = pdf_html.part_documents(book, cover_file, cache_dir)
+        cover_file, prepared = prepare_images(book, work, workers)
+        front_soup, main_soups = pdf_html.part_documents(book, cover_file, cache_dir)  # meanwhile
+        list(prepared)
+        clock("pdf.images+documents")
         css = print_css(book)
         roots = [str(work)] + [str(p) for p in layout.search_path(book)]
         options = {"pdf_tags": book.config.pdf.tagged}
@@ -196,7 +197,7 @@ def write(book: Book, target: Path, cache_dir: Path, jobs: int = 1, timings: dic
             for a in front_soup.select("nav.toc a[href]"):
                 a["data-page"] = "000"
             main_jobs.append(job("front-count", front_soup, pdf_html.TOC_NUMBERS, 0, False))
-        clock("pdf.html")
+        clock("pdf.jobs")
         main = pdf_parts.lay_out_all(book, main_jobs, work / "parts", workers, timings)
         counted = None if recto else main.pop()
         main_jobs = None
