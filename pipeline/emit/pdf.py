@@ -172,9 +172,9 @@ def write(book: Book, target: Path, cache_dir: Path, jobs: int = 1, timings: dic
     with source_date_epoch(int(when.timestamp())), pdf_parts.Workers(jobs) as workers:
         clock = _Clock(timings)
         cover_file, prepared = prepare_images(book, work, workers)
-        front_soup, main_soups = pdf_html.part_documents(book, cover_file, cache_dir)  # meanwhile
-        list(prepared)
-        clock("pdf.images+documents")
+        front_soup, ids, documents = pdf_html.part_documents(book, cover_file, cache_dir)
+        list(prepared)  # a part's cache key reads the images it shows
+        clock("pdf.images")
         css = print_css(book)
         roots = [str(work)] + [str(p) for p in layout.search_path(book)]
         options = {"pdf_tags": book.config.pdf.tagged}
@@ -184,23 +184,26 @@ def write(book: Book, target: Path, cache_dir: Path, jobs: int = 1, timings: dic
             images = [] if isinstance(soup, str) else sorted({img.get("src", "") for img in soup.find_all("img")})
             return PartJob(id, str(soup), css + extra, roots, options, passes, record, images)
 
-        # each part's HTML as a string, and what is needed of its tree: the tree itself is let go
-        borrowed = [pdf_html.stand_ins(s) for _, s in main_soups]
-        heads = [pdf_html.running_heads(front_soup, s) for _, s in main_soups]
-        main_jobs = [job(i, s, pdf_parts.NO_FURNITURE, book.config.pdf.figure_passes) for i, s in main_soups]
-        main_soups = None
         recto = book.config.pdf.variant != "screen"  # print.css: parts open on a recto in print only
-        if not recto:
-            # a screen edition's main matter opens on the side its front matter leaves: the front
-            # matter is laid out once among the parts, with stand-in page numbers, for its page
-            # count (cached like a part), so that the furniture is laid out once, for that side
-            for a in front_soup.select("nav.toc a[href]"):
-                a["data-page"] = "000"
-            main_jobs.append(job("front-count", front_soup, pdf_html.TOC_NUMBERS, 0, False))
-        clock("pdf.jobs")
-        main = pdf_parts.lay_out_all(book, main_jobs, work / "parts", workers, timings)
+        borrowed: list = [None] * len(ids)
+        heads: list = [None] * len(ids)
+
+        def main_jobs():
+            """Each part's job as its document is made (the layout starts on the first while the
+            next is made), keeping what is needed of its tree: the tree itself is let go."""
+            if not recto:
+                # a screen edition's main matter opens on the side its front matter leaves: the
+                # front matter is laid out once among the parts, with stand-in page numbers, for
+                # its page count (cached like a part), so that the furniture is laid out once
+                for a in front_soup.select("nav.toc a[href]"):
+                    a["data-page"] = "000"
+                yield len(ids), job("front-count", front_soup, pdf_html.TOC_NUMBERS, 0, False)
+            for i, soup in documents:
+                borrowed[i], heads[i] = pdf_html.stand_ins(soup), pdf_html.running_heads(front_soup, soup)
+                yield i, job(ids[i], soup, pdf_parts.NO_FURNITURE, book.config.pdf.figure_passes)
+
+        main = pdf_parts.lay_out_all(book, main_jobs(), len(ids) + (not recto), work / "parts", workers, timings)
         counted = None if recto else main.pop()
-        main_jobs = None
         clock("pdf.parts")
         folio_of: dict[str, str] = {}
 
@@ -228,9 +231,9 @@ def write(book: Book, target: Path, cache_dir: Path, jobs: int = 1, timings: dic
             starts with a bare page."""
             pages = [None] * skip + furniture
             chunks = [pages[i:i + FURNITURE_PAGES] for i in range(0, len(pages), FURNITURE_PAGES)]
-            laid = pdf_parts.lay_out_all(book, [job("front", front_soup, pdf_html.TOC_NUMBERS, 0, False)] + [
+            laid = pdf_parts.lay_out_all(book, enumerate([job("front", front_soup, pdf_html.TOC_NUMBERS, 0, False)] + [
                 job(f"furniture-{n}", pdf_html.furniture(book, chunk), pdf_html.FURNITURE, 0, False)
-                for n, chunk in enumerate(chunks)], work / "front", workers)
+                for n, chunk in enumerate(chunks)]), 1 + len(chunks), work / "front", workers)
             # each document's pages from the main matter's first page on: (pdf, offset, printed)
             return laid[0], [(f.pdf, n * FURNITURE_PAGES - skip, [p is not None for p in chunk])
                              for n, (f, chunk) in enumerate(zip(laid[1:], chunks))]

@@ -15,6 +15,7 @@ Only WeasyPrint 70 is patched; with any other version nothing changes.
 from __future__ import annotations
 
 import contextlib
+import functools
 import hashlib
 import json
 from pathlib import Path
@@ -128,7 +129,18 @@ DUPLICATE = 0  # hb_memory_mode_t: HarfBuzz copies the bytes
 DROPPED = (b"BASE", b"DSIG", b"EBDT", b"EBLC", b"EBSC", b"GPOS", b"GSUB", b"JSTF", b"LTSH", b"PCLT", b"SVG ")
 
 
-def _libraries():
+def preload() -> None:
+    """`libraries()` now, where WeasyPrint found HarfBuzz's subsetter (else no part noted a font)."""
+    from weasyprint.text.ffi import harfbuzz_subset
+
+    if harfbuzz_subset:
+        libraries()
+
+
+@functools.cache
+def libraries():
+    """HarfBuzz through cffi, loaded once. Loading looks the libraries up with `ldconfig -p` in a
+    child process: the join loads them before it opens the parts, while a fork is still small."""
     from cffi import FFI
 
     ffi = FFI()
@@ -145,7 +157,7 @@ def _libraries():
 def subset(data: bytes, index: int, gids: list[int], hinting: bool, missing: bool) -> bytes:
     """The font for these glyphs, as WeasyPrint's `Font._harfbuzz_subset` makes it: glyph ids
     kept, then the empty glyphs after the last one used dropped."""
-    ffi, hb, hbs = _libraries()
+    ffi, hb, hbs = libraries()
     blob = ffi.gc(hb.hb_blob_create(data, len(data), DUPLICATE, ffi.NULL, ffi.NULL), hb.hb_blob_destroy)
     face = ffi.gc(hb.hb_face_create(blob, index), hb.hb_face_destroy)
 

@@ -97,10 +97,12 @@ def prepare_tree(html: str, book: Book) -> BeautifulSoup:
     return soup
 
 
-def part_documents(book: Book, cover_file: str, cache_dir: Path | None = None) -> tuple[BeautifulSoup, list[tuple[str, BeautifulSoup]]]:
-    """The front matter as one HTML document, and each part of the main matter as its own (the
-    same template, `pdf/book.html.j2`, with one part in it); a link to another document's element
-    gets a stand-in target (`_stand_ins()`)."""
+def part_documents(book: Book, cover_file: str, cache_dir: Path | None = None):
+    """The front matter as one HTML document, the ids of the main matter's parts in reading order,
+    and those parts' own documents (the same template, `pdf/book.html.j2`, with one part in it) as
+    `(index, document)`, made one at a time as they are taken, the longest first (so the layout
+    can start on them while the rest are made); a link to another document's element gets a
+    stand-in target (`_stand_ins()`)."""
     env = layout.environment(book, cache_dir)
     env.globals["cover_file"] = cover_file
     when = build_time(book.source_dir, book.config.date).strftime("%Y-%m-%dT%H:%M:%SZ")
@@ -111,16 +113,24 @@ def part_documents(book: Book, cover_file: str, cache_dir: Path | None = None) -
         html = book_html.render(front=[Markup(layout.render_part(env, p, "pdf")) for p in front],
                                 main=[Markup(layout.render_part(env, p, "pdf")) for p in main],
                                 created=when, modified=when)
-        return prepare_tree(html, book)
-
-    front = document([p for p in parts if p.id in layout.FRONT_MATTER], [])
-    main = [(p.id, document([], [p])) for p in parts if p.id not in layout.FRONT_MATTER]
-    for soup in [front] + [s for _, s in main]:
+        soup = prepare_tree(html, book)
         for empty in soup.select("body > .frontmatter, body > .mainmatter"):
             if not empty.find(True):  # an empty div of another page type would make a page of its own
                 empty.decompose()
         _stand_ins(soup)
-    return front, main
+        return soup
+
+    main = [p for p in parts if p.id not in layout.FRONT_MATTER]
+
+    def size(i: int) -> int:
+        chapter = main[i].chapter  # a frozen chapter's HTML; the credits, some 200 characters a line
+        return len(chapter.html) if chapter is not None else 200 * len(book.credits)
+
+    def documents():
+        for i in sorted(range(len(main)), key=lambda i: (-size(i), i)):
+            yield i, document([], [main[i]])
+
+    return document([p for p in parts if p.id in layout.FRONT_MATTER], []), [p.id for p in main], documents()
 
 
 def _stand_ins(soup: BeautifulSoup) -> None:

@@ -196,6 +196,7 @@ def join(front: tuple, parts: list[tuple], furniture: list[tuple], target: Path,
     """The book from its front matter `(pdf, borrowed)`, its parts `(pdf, start, shift, borrowed)`
     and its furniture `[(pdf, first page, printed)]`, each font subset once from `fonts`;
     returns the page count."""
+    pdf_fonts.preload()  # before the parts fill this process
     book = Book(fonts)
     book.append(front[0], borrowed=front[1])
     for path, start, shift, borrowed in parts:

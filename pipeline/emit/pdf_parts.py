@@ -172,9 +172,9 @@ class Workers:
     def __init__(self, n: int):
         self.n, self._pool = n, None
 
-    def map(self, fn, tasks: list, chunksize: int = 1):
-        if self.n <= 1 or len(tasks) <= 1:
-            return map(fn, tasks)
+    def _call(self, method: str, *args, **kwargs):
+        """A method of the pool, started on first use (its workers, started as tasks come, ignore
+        Ctrl-C: the build stops them)."""
         from ..build import workers_ignore_ctrl_c
 
         with workers_ignore_ctrl_c():
@@ -183,7 +183,22 @@ class Workers:
                 from concurrent.futures import ProcessPoolExecutor
 
                 self._pool = ProcessPoolExecutor(max_workers=self.n, mp_context=multiprocessing.get_context("spawn"))
-            return self._pool.map(fn, tasks, chunksize=chunksize)
+            return getattr(self._pool, method)(*args, **kwargs)
+
+    def map(self, fn, tasks: list, chunksize: int = 1):
+        if self.n <= 1 or len(tasks) <= 1:
+            return map(fn, tasks)
+        return self._call("map", fn, tasks, chunksize=chunksize)
+
+    def submit(self, fn, task):
+        """`fn(task)` in a worker; its `.result()` (with n <= 1, done here and now)."""
+        if self.n <= 1:
+            from concurrent.futures import Future
+
+            done: Future = Future()
+            done.set_result(fn(task))
+            return done
+        return self._call("submit", fn, task)
 
     def __enter__(self):
         return self
@@ -202,26 +217,26 @@ class Workers:
         self._pool.shutdown(wait=kind is None, cancel_futures=True)
 
 
-def lay_out_all(book, jobs: list[PartJob], folder: Path, workers: Workers, timings: dict | None = None) -> list[LaidOut]:
-    """Every part laid out, from the cache where its key is there, else by the `workers` (the
-    longest parts first); the same files as a serial run, in the same order."""
+def lay_out_all(book, jobs, count: int, folder: Path, workers: Workers, timings: dict | None = None) -> list[LaidOut]:
+    """Every part laid out, from the cache where its key is there, else by the `workers`, each as
+    soon as `jobs` gives it (`(index, job)` pairs, in any order: the longest first balance the
+    workers best); the same files as a serial run, in the order of the indexes."""
     folder.mkdir(parents=True, exist_ok=True)
-    images = Path(jobs[0].roots[0]) / "images" if jobs else folder
-    for job in jobs:
+    images = folder
+    results: list = [None] * count
+    small, hits = light(book), 0
+    for i, job in jobs:
+        if images is folder:
+            images = Path(job.roots[0]) / "images"
         job.key = part_key(job, images)
-    results: list[LaidOut | None] = [cached(job, folder) for job in jobs]
-    todo = sorted((i for i, r in enumerate(results) if r is None), key=lambda i: -len(jobs[i].html))
+        record = cached(job, folder)
+        hits += record is not None
+        results[i] = record or workers.submit(_worker, (job, folder, small))
+    results = [r if isinstance(r, LaidOut) else r.result() for r in results]
     if timings is not None:
-        timings["pdf.parts.cache.hits"] = len(jobs) - len(todo)
-    small = light(book)
-    # one pool for every part: a worker's memory is that of the largest part it laid out (the
-    # first, as the longest go first), not growing with each one (measured on 60 parts of the
-    # 200-article book: 533 MiB after the 6th, 534 after the 60th), and a fresh worker costs a
-    # second of CPU to start
-    for i, record in zip(todo, workers.map(_worker, [(jobs[i], folder, small) for i in todo])):
-        results[i] = record
+        timings["pdf.parts.cache.hits"] = hits
     keep = {r.pdf.with_suffix(x).name for r in results for x in (".pdf", ".json", ".html")}
     for old in folder.iterdir():  # parts of earlier versions of the book
         if old.suffix in (".pdf", ".json", ".html") and old.name not in keep:
             old.unlink(missing_ok=True)
-    return results  # type: ignore[return-value]
+    return results
