@@ -187,8 +187,8 @@ def assemble(config: BookConfig, source_dir: Path, cache_dir: Path, strict: bool
 
 
 def _book_key(config: BookConfig, source_dir: Path, formats, strict: bool, offline: bool, state: dict) -> str | None:
-    """What goes into the outputs, hashed; None when a recorded dependency changed."""
-    from . import layout
+    """What goes into the outputs, hashed; None when a recorded dependency changed. (Without
+    importing the layout: its Jinja is imported while a changed chapter's stages run.)"""
     from .emit import build_time
 
     for dep, stat in state.get("deps", {}).items():
@@ -197,7 +197,7 @@ def _book_key(config: BookConfig, source_dir: Path, formats, strict: bool, offli
     h = hashlib.sha256()
     for part in (cachemod.pipeline_version(), repr(cachemod._config_for_stages(config)), ",".join(formats),
                  str(strict), str(offline), build_time(source_dir, config.date).isoformat(),
-                 cachemod.tree_hash([p for p in (source_dir / config.templates, layout.TEMPLATES)])):
+                 cachemod.tree_hash([p for p in (source_dir / config.templates, cachemod.TEMPLATES)])):
         h.update(part.encode())
         h.update(b"\0")
     for path in config.chapter_files():

@@ -20,6 +20,7 @@ import tempfile
 from pathlib import Path
 
 PIPELINE_DIR = Path(__file__).resolve().parent
+TEMPLATES = PIPELINE_DIR.parent / "templates"  # Pressroom's own templates (layout.py reads them)
 FORMAT = 1  # bump when the pickled Chapter changes shape
 
 

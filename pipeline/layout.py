@@ -15,9 +15,9 @@ import jinja2
 from markupsafe import Markup
 from pygments.formatters import HtmlFormatter
 
+from .cache import TEMPLATES
 from .model import Book, Chapter, PressroomError
 
-TEMPLATES = Path(__file__).resolve().parent.parent / "templates"
 FRONT_MATTER = ("cover", "titlepage", "copyright", "toc")
 
 

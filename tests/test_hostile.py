@@ -407,6 +407,9 @@ def test_template_override_epub_css_remote_urls_are_dropped(tmp_path, server):
     run = run_build(book, tmp_path / "out", "--format", "epub")
     assert run.returncode == 0
     assert base not in epub_text(tmp_path / "out")
+    assert "@import dropped" in run.stderr
+    again = run_build(book, tmp_path / "out", "--format", "epub", "--force")  # the stylesheet from the cache
+    assert again.returncode == 0 and "@import dropped" in again.stderr and base not in epub_text(tmp_path / "out")
 
 
 def test_control_characters_in_book_toml(tmp_path):
