@@ -140,9 +140,11 @@ def write(book: Book, target: Path, cache_dir: Path) -> Path:
 
     css = stylesheet(book, cache_dir)
     eb.add_item(epub.EpubItem(uid="css", file_name="css/epub.css", media_type="text/css", content=css.encode()))
+    images = {}  # their bytes go straight into the final archive (repack), not through ebooklib's
     for key, asset in sorted(book.assets.items()):  # prepared for the EPUB by the images stage
         eb.add_item(epub.EpubItem(uid=f"img-{asset.key[:16]}", file_name=f"images/{asset.file_name}",
-                                  media_type=asset.media_type, content=asset.data))
+                                  media_type=asset.media_type, content=b""))
+        images[f"{eb.FOLDER_NAME}/images/{asset.file_name}"] = asset.data
 
     all_parts = layout.parts(book)
     page_list = print_page_list(book, cache_dir) if cfg.epub.page_list else []
@@ -180,15 +182,16 @@ def write(book: Book, target: Path, cache_dir: Path) -> Path:
         epub.write_epub(raw, eb, {"mtime": when.replace(tzinfo=None), "epub3_pages": False,
                                   "play_order": {"enabled": True, "start_from": 1}, "compresslevel": 0})
         repack(raw, tmp, when.timetuple()[:6],
-               {f"{eb.FOLDER_NAME}/content.opf": lambda opf: accessibility.finish_package(opf, book)})
+               {f"{eb.FOLDER_NAME}/content.opf": lambda opf: accessibility.finish_package(opf, book)}, images)
     return target
 
 
-def repack(src, dst: Path, date_time: tuple, edits: dict | None = None) -> None:
+def repack(src, dst: Path, date_time: tuple, edits: dict | None = None, contents: dict | None = None) -> None:
     """Rewrite the zip with fixed times and order: mimetype first, stored; the rest deflated.
-    `edits` maps an entry's name to a function of its bytes (the package's xml:lang).
-    `src` is a path or a file object."""
-    edits = edits or {}
+    `edits` maps an entry's name to a function of its bytes (the package's xml:lang), `contents`
+    to the bytes it holds instead of the ones in `src` (the images). `src` is a path or a file
+    object."""
+    edits, contents = edits or {}, contents or {}
     date_time = max(date_time, (1980, 1, 1, 0, 0, 0))
     with zipfile.ZipFile(src) as zin, zipfile.ZipFile(dst, "w") as zout:
         names = zin.namelist()
@@ -198,13 +201,14 @@ def repack(src, dst: Path, date_time: tuple, edits: dict | None = None) -> None:
             info = zipfile.ZipInfo(name, date_time=date_time)
             info.external_attr = 0o644 << 16
             info.create_system = 3
+            data = contents[name] if name in contents else zin.read(name)
             if name == "mimetype":
                 info.compress_type = zipfile.ZIP_STORED
                 zout.writestr(info, b"application/epub+zip")
             elif name.lower().endswith((".png", ".jpg", ".jpeg", ".gif", ".webp")):
                 info.compress_type = zipfile.ZIP_STORED  # already compressed: deflating gains nothing
-                zout.writestr(info, zin.read(name))
+                zout.writestr(info, data)
             else:
                 info.compress_type = zipfile.ZIP_DEFLATED
-                data = edits[name](zin.read(name)) if name in edits else zin.read(name)
+                data = edits[name](data) if name in edits else data
                 zout.writestr(info, data, compress_type=zipfile.ZIP_DEFLATED, compresslevel=6)
