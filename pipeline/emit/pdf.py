@@ -169,7 +169,7 @@ def write(book: Book, target: Path, cache_dir: Path, jobs: int = 1, timings: dic
     pdf_images.install(work / "png-streams")
     when = build_time(book.source_dir, book.config.date)
     g = geometry(book)
-    with source_date_epoch(int(when.timestamp())), pdf_parts.Workers(jobs) as workers:
+    with source_date_epoch(int(when.timestamp())), pdf_parts.Workers(jobs) as workers, pdf_merge.Joiner() as joiner:
         clock = _Clock(timings)
         cover_file, prepared = prepare_images(book, work, workers)
         front_soup, ids, documents = pdf_html.part_documents(book, cover_file, cache_dir)
@@ -242,6 +242,7 @@ def write(book: Book, target: Path, cache_dir: Path, jobs: int = 1, timings: dic
         # pages opens on a left-hand page (known from the count above; laid out again in the rare
         # case that the real page numbers change the front matter's length)
         guess = counted.pages % 2 if counted else 0
+        joiner.start()
         front, laid = last(guess)
         starts, total, main_start = numbers(front.pages)
         skip = main_start % 2
@@ -250,7 +251,7 @@ def write(book: Book, target: Path, cache_dir: Path, jobs: int = 1, timings: dic
         clock("pdf.front")
         workers.close()  # the workers' memory is given back before the join, which needs its own
         with atomic_path(target) as tmp:
-            book.page_count = pdf_merge.join_apart(
+            book.page_count = joiner.join(
                 (front.pdf, pdf_html.stand_ins(front_soup)),
                 [(m.pdf, start, (g.outer - g.inner) * 72, fake) for m, start, fake in zip(main, starts, borrowed)],
                 [(pdf, main_start + offset, printed) for pdf, offset, printed in laid], tmp, pdf_fonts.folder_of(work))

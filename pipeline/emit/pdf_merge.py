@@ -206,15 +206,42 @@ def join(front: tuple, parts: list[tuple], furniture: list[tuple], target: Path,
     return book.finish(target)
 
 
-def join_apart(front: tuple, parts: list[tuple], furniture: list[tuple], target: Path, fonts: Path) -> int:
+def _ready() -> None:
+    """What the join imports and loads, done ahead (`Joiner`)."""
+    pdf_fonts.preload()
+
+
+class Joiner:
     """`join()` in a fresh process: qpdf holds every part's objects while it joins them (about a
-    gigabyte for 200 articles), and gives them all back when that process ends."""
-    import multiprocessing
-    from concurrent.futures import ProcessPoolExecutor
+    gigabyte for 200 articles), and gives them all back when that process ends. The process is
+    started, and its imports done, while the front matter is laid out (`start()`), so the join
+    waits for neither."""
 
-    from ..build import workers_ignore_ctrl_c
+    def __init__(self):
+        self._pool = None
 
-    with ProcessPoolExecutor(max_workers=1, mp_context=multiprocessing.get_context("spawn")) as pool:
-        with workers_ignore_ctrl_c():
-            future = pool.submit(join, front, parts, furniture, target, fonts)
-        return future.result()
+    def start(self) -> None:
+        import multiprocessing
+        from concurrent.futures import ProcessPoolExecutor
+
+        from ..build import workers_ignore_ctrl_c
+
+        if self._pool is None:
+            with workers_ignore_ctrl_c():
+                self._pool = ProcessPoolExecutor(max_workers=1, mp_context=multiprocessing.get_context("spawn"))
+                self._pool.submit(_ready)
+
+    def join(self, front: tuple, parts: list[tuple], furniture: list[tuple], target: Path, fonts: Path) -> int:
+        self.start()
+        return self._pool.submit(join, front, parts, furniture, target, fonts).result()
+
+    def __enter__(self):
+        return self
+
+    def __exit__(self, kind, *exc):
+        if self._pool is not None:
+            if kind is not None:
+                for process in list((self._pool._processes or {}).values()):
+                    process.terminate()
+            self._pool.shutdown(wait=kind is None, cancel_futures=True)
+            self._pool = None
