@@ -35,6 +35,14 @@ def plan(front_pages: int, main_pages: list[int], recto: bool) -> tuple[list[int
     return starts, n, main_start
 
 
+def _copy_all(out: pikepdf.Pdf, src: pikepdf.Pdf, objs: list) -> list:
+    """`_copy()` of many objects of `src` at once: qpdf copies them, held in one array, in one
+    call (the array itself, referenced from nowhere, is not written)."""
+    if not objs:
+        return []
+    return list(out.copy_foreign(src.make_indirect(Array(objs))))
+
+
 def _copy(out: pikepdf.Pdf, obj):
     """`obj` of another PDF in `out`: indirect objects once (pikepdf remembers what it copied from
     each PDF, so a structure element and its page stay one object), direct containers walked."""
@@ -110,8 +118,8 @@ class Book:
                     copied.P = self.root_doc
                     self.root_doc.K.append(copied)
             nums = list(sroot.ParentTree.get("/Nums", Array()))
-            for key, value in zip(nums[0::2], nums[1::2]):
-                self.nums += [int(key) + offset, _copy(out, value)]
+            for key, value in zip(nums[0::2], _copy_all(out, src, nums[1::2])):
+                self.nums += [int(key) + offset, value]
                 top = max(top, int(key) + 1)
             for page in out.pages[base:]:
                 if "/StructParents" in page.obj:
@@ -121,9 +129,9 @@ class Book:
                         annot.StructParent = int(annot.StructParent) + offset
             self.struct_offset += top
         names = src.Root.get("/Names", Dictionary()).get("/Dests", Dictionary()).get("/Names", Array())
-        for name, dest in zip(list(names)[0::2], list(names)[1::2]):
-            if str(name) not in borrowed:
-                self.dests[str(name)] = _copy(out, dest)
+        names = [(str(name), dest) for name, dest in zip(list(names)[0::2], list(names)[1::2]) if str(name) not in borrowed]
+        for (name, _), dest in zip(names, _copy_all(out, src, [dest for _, dest in names])):
+            self.dests[name] = dest
         pages = {p.objgen: i for i, p in enumerate(src.pages)}
         with src.open_outline() as outline:
             self.outline += [self._item(x, pages, base) for x in outline.root]
