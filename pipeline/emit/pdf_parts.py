@@ -116,6 +116,8 @@ def lay_out(job: PartJob, folder: Path, book) -> LaidOut:
     html = job.html
     document, moved = render(html), []
     for _ in range(job.figure_passes):
+        if not underfull(document, book):  # no page to fill: no tree to parse
+            break
         soup = BeautifulSoup(html, "lxml")
         changed = place_figures(document, book, soup)
         if not changed:
