@@ -69,3 +69,20 @@ def test_code_text_never_changes(text, cls):
     ch = run(f"<pre><code{attr}>{escape(text)}</code></pre>")
     want = BeautifulSoup(f"<pre><code>{escape(text)}</code></pre>", "lxml").get_text()
     assert ch.body.find("pre").get_text() == want
+
+
+def test_a_block_highlighted_before_comes_from_the_cache_with_its_log(tmp_path, monkeypatch):
+    """The second time, no lexer runs: the same spans, the same data-lang, the same guess logged."""
+    ctx = StageContext(BookConfig(title="t", language="zh-CN"), Path("."), tmp_path)
+    html = ("<pre><code>import numpy as np\nx = np.arange(10)\nprint(x.mean())\n</code></pre>"
+            '<pre><code class="language-py">pip install pandas\n</code></pre>')
+
+    def once():
+        ch = Chapter(Path("in.html"), "in.html", 1, BeautifulSoup(f"<html><body>{html}</body></html>", "lxml"))
+        highlight.run(ch, ctx)
+        return ch.body.decode_contents(), [(d.rule, d.message, d.line) for d in ch.diagnostics]
+
+    first = once()
+    assert "hl" in first[0] and [r for r, _, _ in first[1]] == ["highlight.guess", "highlight.corrected"]
+    monkeypatch.setattr(highlight, "highlighted", lambda *a: (_ for _ in ()).throw(AssertionError("not cached")))
+    assert once() == first

@@ -10,19 +10,22 @@ too. Highlighting is class-based (`.hl .k`, …); the CSS comes from
 The spans are made from Pygments' tokens directly, as its HtmlFormatter(nowrap=True) would write
 them (one span per run of a token class within a line, newlines outside spans): writing its HTML
 and parsing it back cost more than everything else in this stage.
+
+Each block's spans (and what was logged) are kept in the cache by its text, its fence and the
+pipeline's version: a lexer compiles its rules the first time a process uses it (a tenth of a
+second for Python's), and an edit to a chapter's prose then needs no lexer, nor Pygments.
 """
 from __future__ import annotations
 
 import ast
 import functools
+import hashlib
 import json
 import re
 import textwrap
+from pathlib import Path
 
 from bs4 import NavigableString
-from pygments.lexers import get_lexer_by_name, guess_lexer
-from pygments.token import STANDARD_TYPES
-from pygments.util import ClassNotFound
 
 MAX_CODE = 200_000  # characters; longer blocks stay plain
 PYTHON = {"py", "python", "python3", "py3"}
@@ -63,27 +66,30 @@ def _really(text: str) -> str | None:
         return None
 
 
-def _lexer(code_tag, text: str, chapter):
-    for cls in code_tag.get("class", []) or []:
+def _lexer(classes: list[str], text: str, log):
+    """The lexer for a block, or None; `log(rule, message)` records a correction or a guess."""
+    from pygments.lexers import get_lexer_by_name, guess_lexer
+    from pygments.util import ClassNotFound
+
+    for cls in classes:
         if cls.startswith("language-"):
             name = cls[len("language-"):]
             if name.lower() in PYTHON and not _is_python(text):
                 other = _really(text)
                 if other:
-                    chapter.log("info", "highlight.corrected",
-                                f"code fenced as '{name}' is {other}: highlighted as {other}", code_tag)
+                    log("highlight.corrected", f"code fenced as '{name}' is {other}: highlighted as {other}")
                     return get_lexer_by_name(other)
             try:
                 return get_lexer_by_name(name)
             except ClassNotFound:
-                chapter.log("info", "highlight.unknown", f"unknown code language '{name}', not highlighted", code_tag)
+                log("highlight.unknown", f"unknown code language '{name}', not highlighted")
                 return None
     if len(text) < 40:
         return None
     python_like = re.search(r"^\s*(def|class|import|from|for|if|while|with|return|print)\b|\w+\s*=[^=]|\w\(", text, re.M)
     other = "python" if python_like and _is_python(text) else _really(text)
     if other:
-        chapter.log("info", "highlight.guess", f"code language guessed: {other}", code_tag)
+        log("highlight.guess", f"code language guessed: {other}")
         return get_lexer_by_name(other)
     try:
         lexer = guess_lexer(text)
@@ -91,13 +97,15 @@ def _lexer(code_tag, text: str, chapter):
         return None
     if lexer.name in ("Text only", "Text output") or getattr(lexer, "analyse_text", None) is None:
         return None
-    chapter.log("info", "highlight.guess", f"code language guessed: {lexer.name}", code_tag)
+    log("highlight.guess", f"code language guessed: {lexer.name}")
     return lexer
 
 
 def _css_class(ttype) -> str:
     """HtmlFormatter's class for a token type (`_get_ttype_class`): its own, or its nearest
     standard ancestor's plus the rest of its name."""
+    from pygments.token import STANDARD_TYPES
+
     name = STANDARD_TYPES.get(ttype)
     if name:
         return name
@@ -113,6 +121,8 @@ def _css_class(ttype) -> str:
 def _css_classes(ttype) -> str:
     """HtmlFormatter's `_get_css_classes` (class prefix ""): the classes of the type and of each
     ancestor up to a standard type, outermost first."""
+    from pygments.token import STANDARD_TYPES
+
     cls, t = _css_class(ttype), ttype
     while t not in STANDARD_TYPES:
         t = t.parent
@@ -142,9 +152,9 @@ def _runs(tokens) -> list[tuple[str, str]]:
     return [(c, t) for c, t in runs]
 
 
-def _spans(dom, tokens) -> list:
+def _spans(dom, runs) -> list:
     out = []
-    for cls, text in _runs(tokens):
+    for cls, text in runs:
         if cls:
             span = dom.new_tag("span", attrs={"class": cls.split()})
             span.append(NavigableString(text))
@@ -154,27 +164,55 @@ def _spans(dom, tokens) -> list:
     return out
 
 
+def highlighted(classes: list[str], text: str) -> dict:
+    """A block's highlighting: `runs` ((classes, text), None to leave it plain), `lang` (its
+    `data-lang`) and `log` ((rule, message) of each correction or guess)."""
+    log: list = []
+    lexer = _lexer(classes, text, lambda rule, message: log.append((rule, message)))
+    if lexer is None:
+        return {"runs": None, "lang": "", "log": log}
+    lexer.stripnl = lexer.ensurenl = False  # the author's newlines, no more, no fewer
+    runs = _runs(lexer.get_tokens(text))
+    if not text.endswith("\n") and runs and runs[-1][0] == "" and runs[-1][1].endswith("\n"):
+        runs[-1:] = [("", runs[-1][1][:-1])] if len(runs[-1][1]) > 1 else []  # some lexers end every text with a newline
+    if "".join(t for _, t in runs) != text:  # never change the author's code
+        runs = None
+    return {"runs": runs, "lang": lexer.aliases[0] if lexer.aliases else lexer.name, "log": log}
+
+
+def _kept(cache_dir: Path, classes: list[str], text: str) -> dict:
+    """`highlighted()`, from the cache when the block was highlighted before."""
+    from ..cache import pipeline_version, write_atomic
+
+    key = hashlib.sha256(json.dumps([pipeline_version(), classes, text]).encode()).hexdigest()
+    path = Path(cache_dir) / "highlight" / key[:2] / f"{key}.json"
+    try:
+        return json.loads(path.read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        pass
+    result = highlighted(classes, text)
+    try:
+        write_atomic(path, json.dumps(result, ensure_ascii=False).encode())
+    except OSError:
+        pass  # a cache that cannot be written is only slower
+    return result
+
+
 def run(chapter, ctx) -> None:
     for pre in chapter.body.find_all("pre"):
         code = pre.find("code") or pre
         text = code.get_text()
         if not text.strip() or len(text) > MAX_CODE:
             continue
-        lexer = _lexer(code, text, chapter)
-        if lexer is None:
+        classes = [c for c in code.get("class", []) or [] if c.startswith("language-")]
+        result = _kept(ctx.cache_dir, classes, text)
+        for rule, message in result["log"]:
+            chapter.log("info", rule, message, code)
+        if result["runs"] is None:
             continue
-        lexer.stripnl = lexer.ensurenl = False  # the author's newlines, no more, no fewer
-        pieces = _spans(chapter.dom, lexer.get_tokens(text))
-        if not text.endswith("\n") and pieces and isinstance(pieces[-1], NavigableString) \
-                and pieces[-1].endswith("\n"):  # some lexers end every text with a newline
-            pieces[-1:] = [NavigableString(pieces[-1][:-1])] if len(pieces[-1]) > 1 else []
         code.clear()
-        for piece in pieces:
+        for piece in _spans(chapter.dom, result["runs"]):
             code.append(piece)
-        if code.get_text() != text:  # never change the author's code
-            code.clear()
-            code.string = text
-            continue
         pre["class"] = list(dict.fromkeys((pre.get("class") or []) + ["hl"]))
         if code is not pre:
-            code["data-lang"] = lexer.aliases[0] if lexer.aliases else lexer.name
+            code["data-lang"] = result["lang"]

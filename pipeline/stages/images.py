@@ -14,7 +14,6 @@ from pathlib import Path
 from bs4 import NavigableString
 
 from ..images.check import ImageRejected, check
-from ..images.fetch import fetch
 from ..images.figure import caption_text, image_only, informative_alt, is_caption, next_block
 from ..images.prepare import for_epub
 from ..images.resolve import ImageNotFound, normalize_src, resolve
@@ -147,6 +146,8 @@ def _load(chapter, ctx, src: str):
         elif source.kind == "data":
             data = source.data
         else:
+            from ..images.fetch import fetch  # http.client and ssl: imported only for a remote image
+
             data = fetch(source.url, opts, Path(ctx.cache_dir), offline=ctx.offline or opts.offline)
         asset = check(data, opts.max_pixels)
         return for_epub(asset, opts, cache_dir=Path(ctx.cache_dir) / "images"), ""
