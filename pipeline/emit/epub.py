@@ -47,7 +47,7 @@ def cover_asset(book: Book, cache_dir: Path | None = None) -> Asset:
         return Asset("cover", data, MEDIA_TYPES[ext])
     drawn = None
     if cache_dir is not None:
-        from ..cache import pipeline_version
+        from ..cache import pipeline_version, write_atomic
 
         what = repr((pipeline_version(), cfg.title, cfg.subtitle, list(cfg.authors), cfg.accent)).encode()
         drawn = Path(cache_dir) / "cover" / f"{hashlib.sha256(what).hexdigest()[:32]}.png"
@@ -55,11 +55,9 @@ def cover_asset(book: Book, cache_dir: Path | None = None) -> Asset:
             return Asset("cover", drawn.read_bytes(), "image/png")
     data = draw_cover(cfg.title, cfg.subtitle, list(cfg.authors), cfg.accent)
     if drawn is not None:
-        drawn.parent.mkdir(parents=True, exist_ok=True)
-        for old in drawn.parent.glob("*.png"):
+        for old in drawn.parent.glob("*.png"):  # covers drawn for an earlier title or version
             old.unlink(missing_ok=True)
-        with atomic_path(drawn) as tmp:
-            tmp.write_bytes(data)
+        write_atomic(drawn, data)
     return Asset("cover", data, "image/png")
 
 

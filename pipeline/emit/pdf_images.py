@@ -15,10 +15,10 @@ from __future__ import annotations
 import hashlib
 import io
 import math
-import os
 import struct
-import tempfile
 from pathlib import Path
+
+from ..cache import write_atomic
 
 _state: dict = {"folder": None}
 
@@ -50,12 +50,7 @@ def png_stream(pillow_image) -> bytes:
     pillow_image.save(buf, format="PNG", compress_level=1)
     data = _idat(buf.getvalue())
     if key is not None:
-        target = folder / key[:2] / key
-        target.parent.mkdir(parents=True, exist_ok=True)
-        fd, tmp = tempfile.mkstemp(dir=target.parent, prefix=".tmp-")
-        with os.fdopen(fd, "wb") as f:
-            f.write(data)
-        os.replace(tmp, target)
+        write_atomic(folder / key[:2] / key, data)
     return data
 
 

@@ -214,7 +214,7 @@ def join(front: tuple, parts: list[tuple], furniture: list[tuple], target: Path,
     return book.finish(target)
 
 
-def _ready() -> None:
+def _ready(_) -> None:
     """What the join imports and loads, done ahead (`Joiner`)."""
     pdf_fonts.preload()
 
@@ -226,30 +226,24 @@ class Joiner:
     waits for neither."""
 
     def __init__(self):
-        self._pool = None
+        from .pdf_parts import Workers
+
+        self._process, self._started = Workers(1, apart=True), False
 
     def start(self) -> None:
-        import multiprocessing
-        from concurrent.futures import ProcessPoolExecutor
-
-        from ..build import workers_ignore_ctrl_c
-
-        if self._pool is None:
-            with workers_ignore_ctrl_c():
-                self._pool = ProcessPoolExecutor(max_workers=1, mp_context=multiprocessing.get_context("spawn"))
-                self._pool.submit(_ready)
+        if not self._started:
+            self._started = True
+            self._process.submit(_ready, None)
 
     def join(self, front: tuple, parts: list[tuple], furniture: list[tuple], target: Path, fonts: Path) -> int:
-        self.start()
-        return self._pool.submit(join, front, parts, furniture, target, fonts).result()
+        return self._process.submit(_join, (front, parts, furniture, target, fonts)).result()
 
     def __enter__(self):
         return self
 
     def __exit__(self, kind, *exc):
-        if self._pool is not None:
-            if kind is not None:
-                for process in list((self._pool._processes or {}).values()):
-                    process.terminate()
-            self._pool.shutdown(wait=kind is None, cancel_futures=True)
-            self._pool = None
+        self._process.__exit__(kind, *exc)
+
+
+def _join(args) -> int:
+    return join(*args)

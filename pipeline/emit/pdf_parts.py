@@ -13,6 +13,7 @@ starts (for the EPUB's page list), short pages and moved figures (diagnostics).
 """
 from __future__ import annotations
 
+import functools
 import hashlib
 import json
 import os
@@ -78,19 +79,30 @@ def light(book):
                 chapters=[SimpleNamespace(id=ch.id) for ch in book.chapters])  # type: ignore[misc]
 
 
-_STYLE: dict = {}  # the stylesheets last parsed in this process, and their font configuration
+@functools.lru_cache(maxsize=1)
+def _stylesheet(css: str, roots: tuple[str, ...]):
+    """The part's stylesheets parsed, with their font configuration and the URLs they were refused,
+    once per process for all its parts (parsing takes a tenth of a short part's time)."""
+    from weasyprint import CSS
+    from weasyprint.text.fonts import FontConfiguration
+
+    from .pdf import TEMPLATES_URL, BookFetcher
+
+    font_config, refused = FontConfiguration(), []
+    parsed = CSS(string=css, url_fetcher=BookFetcher([Path(r) for r in roots], refused), base_url=TEMPLATES_URL,
+                 font_config=font_config)
+    return font_config, parsed, refused
 
 
 def lay_out(job: PartJob, folder: Path, book) -> LaidOut:
     """One part through WeasyPrint: its PDF into `folder`, its record beside it."""
     from bs4 import BeautifulSoup
-    from weasyprint import CSS, HTML
-    from weasyprint.text.fonts import FontConfiguration
+    from weasyprint import HTML
 
     from . import pdf_fonts, pdf_images, pdf_leaders
     from .page_list import page_starts
     from .pages import place_figures, underfull
-    from .pdf import BOOK_URL, TEMPLATES_URL, BookFetcher
+    from .pdf import BOOK_URL, BookFetcher
 
     pdf_images.install(folder.parent / "png-streams")
     pdf_leaders.install()
@@ -100,13 +112,7 @@ def lay_out(job: PartJob, folder: Path, book) -> LaidOut:
         pdf_fonts.install(pdf_fonts.folder_of(folder.parent))
     refused: list[str] = []
     fetcher = BookFetcher([Path(r) for r in job.roots], refused)
-    key = (job.css, tuple(job.roots))
-    if _STYLE.get("key") != key:  # parsing the stylesheets takes a tenth of a short part's time
-        font_config, css_refused = FontConfiguration(), []
-        css = CSS(string=job.css, url_fetcher=BookFetcher([Path(r) for r in job.roots], css_refused),
-                  base_url=TEMPLATES_URL, font_config=font_config)
-        _STYLE.update(key=key, value=(font_config, css, css_refused))
-    font_config, css, css_refused = _STYLE["value"]
+    font_config, css, css_refused = _stylesheet(job.css, tuple(job.roots))
     refused += css_refused
     options = {**job.options, "cache": {}, "stylesheets": [css]}
 
@@ -169,10 +175,11 @@ def _worker(args) -> LaidOut:
 class Workers:
     """A pool of `n` fresh processes (not forks of this one: a fork would carry every chapter's
     parsed tree, and count it again in each worker's memory, for work that needs none of it),
-    started on first use and shared by the PDF's steps; with n <= 1, or one task, no pool."""
+    started on first use and shared by the PDF's steps; with n <= 1, or one task, no pool, unless
+    `apart` (the work is done in a process of its own even then: the join)."""
 
-    def __init__(self, n: int):
-        self.n, self._pool = n, None
+    def __init__(self, n: int, apart: bool = False):
+        self.n, self.apart, self._pool = n, apart, None
 
     def _call(self, method: str, *args, **kwargs):
         """A method of the pool, started on first use (its workers, started as tasks come, ignore
@@ -188,13 +195,13 @@ class Workers:
             return getattr(self._pool, method)(*args, **kwargs)
 
     def map(self, fn, tasks: list, chunksize: int = 1):
-        if self.n <= 1 or len(tasks) <= 1:
+        if not self.apart and (self.n <= 1 or len(tasks) <= 1):
             return map(fn, tasks)
         return self._call("map", fn, tasks, chunksize=chunksize)
 
     def submit(self, fn, task):
         """`fn(task)` in a worker; its `.result()` (with n <= 1, done here and now)."""
-        if self.n <= 1:
+        if self.n <= 1 and not self.apart:
             from concurrent.futures import Future
 
             done: Future = Future()
@@ -224,13 +231,10 @@ def lay_out_all(book, jobs, count: int, folder: Path, workers: Workers, timings:
     soon as `jobs` gives it (`(index, job)` pairs, in any order: the longest first balance the
     workers best); the same files as a serial run, in the order of the indexes."""
     folder.mkdir(parents=True, exist_ok=True)
-    images = folder
     results: list = [None] * count
     small, hits = light(book), 0
     for i, job in jobs:
-        if images is folder:
-            images = Path(job.roots[0]) / "images"
-        job.key = part_key(job, images)
+        job.key = part_key(job, Path(job.roots[0]) / "images")
         record = cached(job, folder)
         hits += record is not None
         results[i] = record or workers.submit(_worker, (job, folder, small))
