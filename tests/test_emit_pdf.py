@@ -6,6 +6,7 @@ import re
 import subprocess
 
 import pikepdf
+import pytest
 
 from pipeline.check import run_pdf_checks
 
@@ -236,3 +237,18 @@ def test_png_data_a_pdf_can_hold_is_embedded_as_it_is_with_the_same_pixels(tmp_p
     assert sorted(pixels(im, "L") for im in shown["/DeviceGray"]) == sorted(
         pixels(images[n], "L") for n in ("grey1.png", "grey.png"))
     assert pixels(shown["/DeviceRGB"][0], "RGB") == pixels(shown["/DeviceRGB+mask"][0], "RGB") == pixels(rgb, "RGB")
+
+
+def test_content_streams_are_deflated_at_level_6():
+    import zlib
+
+    import pydyf
+
+    from pipeline.emit import pdf_streams
+
+    if not pdf_streams.install():
+        pytest.skip(f"pydyf {pydyf.__version__} is not patched")
+    text = b"BT /F1 10 Tf 72 700 Td (some page content) Tj ET\n" * 200
+    data = pydyf.Stream([text], compress=True).data
+    packed = data.split(b"stream\n", 1)[1].rsplit(b"\nendstream", 1)[0]
+    assert packed == zlib.compress(text, 6) and packed != zlib.compress(text, 9)

@@ -97,15 +97,15 @@ def _stylesheet(css: str, roots: tuple[str, ...]):
 def lay_out(job: PartJob, folder: Path, book) -> LaidOut:
     """One part through WeasyPrint: its PDF into `folder`, its record beside it."""
     from bs4 import BeautifulSoup
-    from weasyprint import HTML
-
-    from . import pdf_fonts, pdf_images, pdf_leaders
+    from . import pdf_fonts, pdf_images, pdf_leaders, pdf_streams, pdf_tree
     from .page_list import page_starts
     from .pages import place_figures, underfull
     from .pdf import BOOK_URL, BookFetcher
 
     pdf_images.install(folder.parent / "png-streams")
     pdf_leaders.install()
+    pdf_fonts.share_face_data()
+    pdf_streams.install()
     if job.options.get("pdf_variant"):  # PDF/A and PDF/UA variants: each part's own subsets (CIDSet)
         pdf_fonts.uninstall()
     else:
@@ -117,7 +117,7 @@ def lay_out(job: PartJob, folder: Path, book) -> LaidOut:
     options = {**job.options, "cache": {}, "stylesheets": [css]}
 
     def render(html: str):
-        return HTML(string=html, base_url=BOOK_URL, url_fetcher=fetcher).render(font_config=font_config, **options)
+        return pdf_tree.document(html, BOOK_URL, fetcher).render(font_config=font_config, **options)
 
     html = job.html
     document, moved = render(html), []
