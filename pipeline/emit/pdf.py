@@ -1,7 +1,7 @@
 """The typeset PDF with WeasyPrint, laid out part by part: the HTML documents come from
-`pdf_html.py`, each part of the main matter is laid out by `pdf_parts.py` (in a pool, cached), then
-the front matter (its contents page needs the page numbers) and the page furniture, and
-`pdf_merge.py` joins them. Images are prepared for print, and a URL fetcher fetches nothing but the
+`pdf_html.py`, each part of the main matter is laid out by `pdf_parts.py` (in a pool, cached), with
+the stamps of the running heads and folios (`pdf_stamps.py`), then the front matter (its contents
+page needs the page numbers), and `pdf_merge.py` joins them. Images are prepared for print, and a URL fetcher fetches nothing but the
 book's own prepared files and stylesheets, so a hostile article or template cannot reach the
 network or the disk. Time stamps (and WeasyPrint's font subsets) follow `build_time()`.
 
@@ -30,7 +30,7 @@ from . import atomic_path, build_time
 from .cover import ink
 from . import pdf_images
 from .justify import JUSTIFY_CJK
-from . import pdf_fonts, pdf_html, pdf_merge, pdf_parts
+from . import pdf_fonts, pdf_html, pdf_merge, pdf_parts, pdf_stamps
 from .page_list import page_map_of
 from .pdf_parts import PartJob
 from .pages import geometry, page_inches, text_width_in  # noqa: F401 - page_inches: for the tests
@@ -201,9 +201,14 @@ def write(book: Book, target: Path, cache_dir: Path, jobs: int = 1, timings: dic
             for i, soup in documents:
                 borrowed[i], heads[i] = pdf_html.stand_ins(soup), pdf_html.running_heads(front_soup, soup)
                 yield i, job(ids[i], soup, pdf_parts.NO_FURNITURE, book.config.pdf.figure_passes)
+            stamps = job("stamps", pdf_stamps.document(book, heads), pdf_html.FURNITURE, 0, False)
+            stamps.margins = True
+            yield len(ids) + (not recto), stamps
 
-        main = pdf_parts.lay_out_all(book, main_jobs(), len(ids) + (not recto), work / "parts", workers, timings)
+        main = pdf_parts.lay_out_all(book, main_jobs(), len(ids) + (not recto) + 1, work / "parts", workers, timings)
+        stamps = main.pop()
         counted = None if recto else main.pop()
+        sides = pdf_stamps.plan(heads, stamps.margins)
         clock("pdf.parts")
         folio_of: dict[str, str] = {}
 
@@ -225,12 +230,12 @@ def write(book: Book, target: Path, cache_dir: Path, jobs: int = 1, timings: dic
                 furniture[start - main_start + i] = (book_title, own, str(start + i - main_start + 1))
 
         def last(skip: int):
-            """The front matter, and the furniture in documents of FURNITURE_PAGES pages (laid out
-            side by side, cached each): each document's first page is a right-hand page, as the
-            book's first, so the furniture of a main matter opening on a left-hand page (`skip`)
-            starts with a bare page."""
+            """The front matter, and, where the stamps cannot print it (`pdf_stamps.plan()`), the
+            furniture in documents of FURNITURE_PAGES pages (laid out side by side, cached each):
+            each document's first page is a right-hand page, as the book's first, so the furniture
+            of a main matter opening on a left-hand page (`skip`) starts with a bare page."""
             pages = [None] * skip + furniture
-            chunks = [pages[i:i + FURNITURE_PAGES] for i in range(0, len(pages), FURNITURE_PAGES)]
+            chunks = [] if sides else [pages[i:i + FURNITURE_PAGES] for i in range(0, len(pages), FURNITURE_PAGES)]
             laid = pdf_parts.lay_out_all(book, enumerate([job("front", front_soup, pdf_html.TOC_NUMBERS, 0, False)] + [
                 job(f"furniture-{n}", pdf_html.furniture(book, chunk), pdf_html.FURNITURE, 0, False)
                 for n, chunk in enumerate(chunks)]), 1 + len(chunks), work / "front", workers)
@@ -250,11 +255,17 @@ def write(book: Book, target: Path, cache_dir: Path, jobs: int = 1, timings: dic
             front, laid = last(skip)
         clock("pdf.front")
         workers.close()  # the workers' memory is given back before the join, which needs its own
+        stamped = None
+        if sides:  # each printed page's stamps: (book page, [(stamp page, top half, points across)])
+            stamped = (stamps.pdf, [(main_start + k, pdf_stamps.stamps_for(sides, "left" if (main_start + k) % 2 else "right",
+                                                                         (title, own), folio))
+                                    for k, (title, own, folio) in enumerate(p or ("", "", "") for p in furniture) if folio])
         with atomic_path(target) as tmp:
             book.page_count = joiner.join(
                 (front.pdf, pdf_html.stand_ins(front_soup)),
                 [(m.pdf, start, (g.outer - g.inner) * 72, fake) for m, start, fake in zip(main, starts, borrowed)],
-                [(pdf, main_start + offset, printed) for pdf, offset, printed in laid], tmp, pdf_fonts.folder_of(work))
+                [(pdf, main_start + offset, printed) for pdf, offset, printed in laid], tmp, pdf_fonts.folder_of(work),
+                stamped)
         clock("pdf.join")
     page_starts: list = [None] * (total - main_start)
     for m, start in zip(main, starts):

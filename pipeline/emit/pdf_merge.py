@@ -1,7 +1,8 @@
 """One book from the laid-out parts (pikepdf): the front matter, then each part of the main
 matter (`plan()`: in the print edition each opens on a recto, a blank verso before it where
-needed), the running heads and folios printed over the pages (one small WeasyPrint document of
-page furniture, laid out once the page numbers are known), and
+needed), the running heads and folios printed over the pages (from the stamps of
+`pdf_stamps.py`, or else from a WeasyPrint document of page furniture laid out once the page
+numbers are known), and
 what a single document would have had: one outline, one structure tree for assistive technology
 (each part's tags under one Document element), named destinations for every anchor (a link between parts names its
 target: the name is the real anchor's, not its stand-in's).
@@ -161,6 +162,31 @@ class Book:
             page.contents_add(self.out.make_stream(b"\nQ\n/Artifact BMC q " + bytes(name.unparse()) + b" Do Q EMC\n"),
                               prepend=False)
 
+    def stamp(self, path: Path, placements: list) -> None:
+        """The stamps of `path` (pdf_stamps.py) over the book's pages: `placements` are (page index,
+        [(stamp page, its top half or its bottom half, points across)]). Each half-page of a stamp
+        is one form XObject, clipped to that half, drawn wherever it is used."""
+        stamps = pikepdf.open(path)
+        self.sources.append(stamps)
+        forms: dict = {}
+        for index, marks in placements:
+            page = self.out.pages[index]
+            drawn = []
+            for n, top, dx in marks:
+                if (n, top) not in forms:
+                    source = stamps.pages[n]
+                    x0, y0, x1, y1 = [float(v) for v in source.obj.MediaBox]
+                    middle = (y0 + y1) / 2
+                    form = source.as_form_xobject()
+                    form.BBox = Array([x0, middle, x1, y1] if top else [x0, y0, x1, middle])
+                    forms[n, top] = (Name(f"/PressroomStamp{n}{'T' if top else 'B'}"), self.out.copy_foreign(form))
+                name, form = forms[n, top]
+                page.add_resource(form, Name.XObject, name, replace_existing=True)
+                drawn.append(b"q 1 0 0 1 %.3f 0 cm %s Do Q" % (dx, bytes(name.unparse())))
+            # the page's own drawing leaves its coordinates flipped (WeasyPrint): saved and restored around it
+            page.contents_add(self.out.make_stream(b"q\n"), prepend=True)
+            page.contents_add(self.out.make_stream(b"\nQ\n/Artifact BMC " + b" ".join(drawn) + b" EMC\n"), prepend=False)
+
     def _outline(self) -> None:
         def make(entry):
             title, index, location, closed, children = entry
@@ -200,10 +226,11 @@ class Book:
         return len(out.pages)
 
 
-def join(front: tuple, parts: list[tuple], furniture: list[tuple], target: Path, fonts: Path) -> int:
+def join(front: tuple, parts: list[tuple], furniture: list[tuple], target: Path, fonts: Path,
+         stamped: tuple | None = None) -> int:
     """The book from its front matter `(pdf, borrowed)`, its parts `(pdf, start, shift, borrowed)`
-    and its furniture `[(pdf, first page, printed)]`, each font subset once from `fonts`;
-    returns the page count."""
+    and its furniture, as documents of pages `[(pdf, first page, printed)]` or as stamps
+    `(pdf, placements)`, each font subset once from `fonts`; returns the page count."""
     pdf_fonts.preload()  # before the parts fill this process
     book = Book(fonts)
     book.append(front[0], borrowed=front[1])
@@ -211,6 +238,8 @@ def join(front: tuple, parts: list[tuple], furniture: list[tuple], target: Path,
         book.append(path, start, shift, borrowed)
     for piece in furniture:
         book.overlay(*piece)
+    if stamped:
+        book.stamp(*stamped)
     return book.finish(target)
 
 
@@ -235,8 +264,9 @@ class Joiner:
             self._started = True
             self._process.submit(_ready, None)
 
-    def join(self, front: tuple, parts: list[tuple], furniture: list[tuple], target: Path, fonts: Path) -> int:
-        return self._process.submit(_join, (front, parts, furniture, target, fonts)).result()
+    def join(self, front: tuple, parts: list[tuple], furniture: list[tuple], target: Path, fonts: Path,
+             stamped: tuple | None = None) -> int:
+        return self._process.submit(_join, (front, parts, furniture, target, fonts, stamped)).result()
 
     def __enter__(self):
         return self

@@ -37,6 +37,7 @@ class PartJob:
     record: bool = True  # record where each page starts and which pages are short (a part of the main matter)
     images: list[str] = field(default_factory=list)  # the `src` of every image it shows
     key: str = ""
+    margins: bool = False  # record the text of each page's margin boxes (the stamps: pdf_stamps.py)
 
 
 @dataclass
@@ -50,6 +51,7 @@ class LaidOut:
     moved: list = field(default_factory=list)
     refused: list = field(default_factory=list)
     fonts: list = field(default_factory=list)  # the font files its font streams name (pdf_fonts)
+    margins: list = field(default_factory=list)  # pdf_stamps.margins() of its pages, where asked
 
 
 def part_key(job: PartJob, images: Path) -> str:
@@ -60,7 +62,7 @@ def part_key(job: PartJob, images: Path) -> str:
 
     h = hashlib.sha256()
     for piece in (cache.pipeline_version(), weasyprint.__version__, job.css, json.dumps(job.options, sort_keys=True),
-                  str(job.figure_passes), str(job.record), os.environ.get("SOURCE_DATE_EPOCH", ""), job.html):
+                  str(job.figure_passes), str(job.record), str(job.margins), os.environ.get("SOURCE_DATE_EPOCH", ""), job.html):
         h.update(piece.encode() + b"\0")
     for img in job.images:
         path = images / img.rsplit("/", 1)[-1]
@@ -97,7 +99,7 @@ def _stylesheet(css: str, roots: tuple[str, ...]):
 def lay_out(job: PartJob, folder: Path, book) -> LaidOut:
     """One part through WeasyPrint: its PDF into `folder`, its record beside it."""
     from bs4 import BeautifulSoup
-    from . import pdf_fonts, pdf_images, pdf_leaders, pdf_streams, pdf_tree
+    from . import pdf_fonts, pdf_images, pdf_leaders, pdf_stamps, pdf_streams, pdf_tree
     from .page_list import page_starts
     from .pages import place_figures, underfull
     from .pdf import BOOK_URL, BookFetcher
@@ -138,7 +140,8 @@ def lay_out(job: PartJob, folder: Path, book) -> LaidOut:
             anchors.setdefault(name, i)
     record = LaidOut(job.id, folder / f"{job.key[:40]}.pdf", len(document.pages), anchors,
                      page_starts(document) if job.record else [],
-                     [list(x) for x in underfull(document, book)] if job.record else [], moved, refused)
+                     [list(x) for x in underfull(document, book)] if job.record else [], moved, refused,
+                     margins=pdf_stamps.margins(document) if job.margins else [])
     tmp = record.pdf.with_suffix(f".{os.getpid()}.part")
     with pdf_fonts.noting() as fonts:
         document.write_pdf(tmp, **options)
