@@ -182,7 +182,7 @@ def write(book: Book, target: Path, cache_dir: Path, jobs: int = 1, timings: dic
             options["pdf_variant"] = book.config.pdf.pdf_variant
         def job(id: str, soup, extra: str, passes: int, record: bool = True) -> PartJob:
             images = [] if isinstance(soup, str) else sorted({img.get("src", "") for img in soup.find_all("img")})
-            return PartJob(id, str(soup), css + extra, roots, options, passes, record, images)
+            return PartJob(id, str(soup), css, roots, options, passes, record, images, extra_css=extra)
 
         recto = book.config.pdf.variant != "screen"  # print.css: parts open on a recto in print only
         borrowed: list = [None] * len(ids)
