@@ -7,7 +7,9 @@ from a cold cache, pandoc Markdown -> EPUB 3, pandoc -> HTML + WeasyPrint -> PDF
 on Pressroom's own final HTML (the floor for one process), a rebuild with nothing changed, a rebuild
 after one chapter was edited, and the 200-article PDF's peak memory. Wall time, CPU time (user +
 system of the whole process tree) and peak memory (RSS of the whole process tree, sampled every
-20 ms). Prints a table and writes build/bench.json. A benchmark, never a test.
+20 ms). Cases that are compared run in turn (Pressroom's cold build, pandoc's, Pressroom's, ...;
+an edited rebuild, a cold build beside it, ...), so that the drift of a shared machine's speed
+falls on both. Prints a table and writes build/bench.json. A benchmark, never a test.
 """
 from __future__ import annotations
 
@@ -165,28 +167,41 @@ def median(rows: list[dict]) -> dict:
 
 def run_case(name: str, make_cmd, runs: int, results: dict, prepare=None, cwd=ROOT) -> dict:
     """Run a case `runs` times; its medians into `results[name]`, and a line of the table."""
-    rows = []
+    run_cases([(name, make_cmd, prepare)], runs, results, cwd)
+    return results[name]
+
+
+def run_cases(cases: list[tuple], runs: int, results: dict, cwd=ROOT) -> None:
+    """Cases `(name, make_cmd, prepare)` compared with each other, run in turn (A B A B ...) so
+    that a change in this shared machine's speed, which drifts by a fifth within minutes, falls
+    on each alike; each case's medians into `results`, and a line of the table for each."""
+    rows: dict[str, list] = {name: [] for name, _, _ in cases}
     for i in range(runs):
-        cmd = make_cmd(i)
-        if prepare:
-            prepare(i)
-        rows.append(measure(cmd, cwd))
-    results[name] = {**median(rows), "runs": runs}
-    r = results[name]
-    print(f"  {name:<34} {r['wall']:8.2f} s wall {r['cpu']:8.2f} s cpu {r['rss'] / 2**20:8.0f} MiB", flush=True)
-    return r
+        for name, make_cmd, prepare in cases:
+            cmd = make_cmd(i)
+            if prepare:
+                prepare(i)
+            rows[name].append(measure(cmd, cwd))
+    for name, _, _ in cases:
+        results[name] = r = {**median(rows[name]), "runs": runs}
+        print(f"  {name:<34} {r['wall']:8.2f} s wall {r['cpu']:8.2f} s cpu {r['rss'] / 2**20:8.0f} MiB", flush=True)
 
 
 def bench_book(book: Path, work: Path, runs: int, results: dict, prefix: str, full: bool) -> None:
     env_out = lambda tag, i: work / f"{prefix}-{tag}-{i}"  # noqa: E731 - a fresh folder per cold run
-    run_case(f"{prefix} pressroom epub cold", lambda i: pressroom(book, env_out("epub", i), "epub"), runs, results)
-    run_case(f"{prefix} pressroom pdf cold", lambda i: pressroom(book, env_out("pdf", i), "pdf"), runs, results)
+    cold = {fmt: (f"{prefix} pressroom {fmt} cold", lambda i, fmt=fmt: pressroom(book, env_out(fmt, i), fmt), None)
+            for fmt in ("epub", "pdf")}
     if not full:
+        run_cases([cold["epub"]], runs, results)
+        run_cases([cold["pdf"]], runs, results)
         return
     for i in range(runs):
         env_out("pandoc", i).mkdir(parents=True, exist_ok=True)
-    run_case(f"{prefix} pandoc epub", lambda i: pandoc_epub(book, env_out("pandoc", i)), runs, results)
-    run_case(f"{prefix} pandoc+weasyprint pdf", lambda i: pandoc_pdf(book, env_out("pandoc", i)), runs, results)
+    # each of Pressroom's cold builds in turn with pandoc's build of the same files
+    run_cases([cold["epub"], (f"{prefix} pandoc epub", lambda i: pandoc_epub(book, env_out("pandoc", i)), None)],
+              runs, results)
+    run_cases([cold["pdf"], (f"{prefix} pandoc+weasyprint pdf", lambda i: pandoc_pdf(book, env_out("pandoc", i)), None)],
+              runs, results)
     work_html = env_out("pdf", 0) / ".cache" / "pdf"
     whole_html(work_html)
     run_case(f"{prefix} weasyprint alone (our html)",
@@ -213,10 +228,12 @@ def bench_book(book: Path, work: Path, runs: int, results: dict, prefix: str, fu
         with chapter.open("a", encoding="utf-8") as f:
             f.write(f"\n\n编辑第 {i} 次：作者补充了一句话。\n")
 
-    run_case(f"{prefix} pressroom epub one chapter edited", lambda i: pressroom(book, env_out("epub", 0), "epub"),
-             quick["epub"], results, prepare=edit)
-    run_case(f"{prefix} pressroom pdf one chapter edited", lambda i: pressroom(book, env_out("pdf", 0), "pdf"),
-             runs, results, prepare=edit)
+    # each edited rebuild in turn with a cold build of the book as it is (fresh folders: ...-again-i)
+    for fmt, n in (("epub", quick["epub"]), ("pdf", runs)):
+        run_cases([(f"{prefix} pressroom {fmt} one chapter edited", lambda i, fmt=fmt: pressroom(book, env_out(fmt, 0), fmt),
+                    edit),
+                   (f"{prefix} pressroom {fmt} cold, beside the edits",
+                    lambda i, fmt=fmt: pressroom(book, env_out(f"{fmt}-again", i), fmt), None)], n, results)
     # the incremental outputs against a serial cold build of the edited book
     serial = work / f"{prefix}-serial"
     measure(pressroom(book, env_out("epub", 0), "epub"), ROOT)  # the EPUB of the last edit (incremental)
@@ -233,8 +250,10 @@ def ratios(results: dict) -> dict:
         "epub cold / pandoc epub (target <= 1.0)": r("50 pressroom epub cold", "50 pandoc epub"),
         "pandoc+weasyprint / pdf cold (target >= 2.0)": r("50 pandoc+weasyprint pdf", "50 pressroom pdf cold"),
         "pdf cold / weasyprint alone (target <= 1.1)": r("50 pressroom pdf cold", "50 weasyprint alone (our html)"),
-        "epub one chapter edited / cold (target < 0.25)": r("50 pressroom epub one chapter edited", "50 pressroom epub cold"),
-        "pdf one chapter edited / cold (target < 0.35)": r("50 pressroom pdf one chapter edited", "50 pressroom pdf cold"),
+        "epub one chapter edited / cold (target < 0.25)": r("50 pressroom epub one chapter edited",
+                                                            "50 pressroom epub cold, beside the edits"),
+        "pdf one chapter edited / cold (target < 0.35)": r("50 pressroom pdf one chapter edited",
+                                                           "50 pressroom pdf cold, beside the edits"),
         "epub nothing changed, s (target < 0.5)": results.get("50 pressroom epub nothing changed", {}).get("wall"),
         "pdf nothing changed, s (target < 0.5)": results.get("50 pressroom pdf nothing changed", {}).get("wall"),
         "200-article pdf peak GiB (target < 1.5)": (results.get("200 pressroom pdf cold", {}).get("rss", 0) / 2**30) or None,
