@@ -100,9 +100,11 @@ def _tasks(files: list[Path], ctx) -> list[tuple]:
     return tasks
 
 
-def run_chapters(files: list[Path], ctx, jobs: int, timings: dict, use_cache: bool = True) -> list[Chapter]:
+def run_chapters(files: list[Path], ctx, jobs: int, timings: dict, use_cache: bool = True,
+                 started=None) -> list[Chapter]:
     """Every chapter through the stages: from the cache when its inputs are unchanged, else in a
-    process pool. Serial, parallel and cached runs give the same chapters."""
+    process pool. Serial, parallel and cached runs give the same chapters. `started()` is called
+    once the pool's workers are forked (or at once, without a pool): the PDF's workers start then."""
     tasks = _tasks(files, ctx)
     store = cachemod.ChapterCache(ctx.cache_dir) if use_cache else None
     keys = [cachemod.chapter_key(t[0], t[1], t[2], t[3], ctx.config, ctx.strict, ctx.offline) for t in tasks]
@@ -110,6 +112,8 @@ def run_chapters(files: list[Path], ctx, jobs: int, timings: dict, use_cache: bo
     todo = [i for i, ch in enumerate(chapters) if ch is None]
     timings["cache.hits"] = len(tasks) - len(todo)
     if jobs <= 1 or not todo:
+        if started:
+            started()
         for i in todo:
             chapters[i] = process_chapter(*tasks[i], timings=timings)
             if store:
@@ -131,6 +135,8 @@ def run_chapters(files: list[Path], ctx, jobs: int, timings: dict, use_cache: bo
         with ProcessPoolExecutor(max_workers=min(jobs, len(todo))) as pool:
             with workers_ignore_ctrl_c():
                 futures = {pool.submit(_worker, tasks[i]): i for i in sorted(todo, key=size, reverse=True)}
+            if started:  # after the forks: a fork of a process running the PDF pool's threads could hang
+                started()
             from .emit import epub  # noqa: F401 - every build's emitter, imported while the workers run
             for future in as_completed(futures):
                 i = futures[future]
@@ -157,8 +163,10 @@ def _context(config: BookConfig, source_dir: Path, cache_dir: Path, strict: bool
 
 
 def assemble(config: BookConfig, source_dir: Path, cache_dir: Path, strict: bool = False,
-             offline: bool = False, jobs: int = 1, timings: dict | None = None, use_cache: bool = True) -> Book:
-    """Run the chapter stages and the book stages; the Book is ready to emit."""
+             offline: bool = False, jobs: int = 1, timings: dict | None = None, use_cache: bool = True,
+             started=None) -> Book:
+    """Run the chapter stages and the book stages; the Book is ready to emit. `started`: see
+    `run_chapters()`."""
     from .book import BOOK_STAGES
 
     timings = {} if timings is None else timings
@@ -168,14 +176,15 @@ def assemble(config: BookConfig, source_dir: Path, cache_dir: Path, strict: bool
         if not p.resolve().is_relative_to(ctx.source_dir):
             raise PressroomError("chapter file is outside the book's folder; move it in",
                                  os.path.relpath(p, source_dir))
-    chapters = run_chapters(files, ctx, jobs, timings, use_cache)
+    chapters = run_chapters(files, ctx, jobs, timings, use_cache, started)
     diagnostics = [d for ch in chapters for d in ch.diagnostics]
     if any(ch.omitted for ch in chapters):  # number the remaining chapters again
         files = [f for f, ch in zip(files, chapters) if not ch.omitted]
         if not files:
             raise PressroomError("every article is empty; nothing to build (add text to the chapters)",
                                  _rel(source_dir / "book.toml", source_dir) if config.from_file else str(source_dir))
-        chapters = run_chapters(files, ctx, jobs, timings, use_cache)
+        # in this process now, without a fork: the PDF's workers may have started (`started`)
+        chapters = run_chapters(files, ctx, 1 if started else jobs, timings, use_cache)
         diagnostics = [d for d in diagnostics if d.rule == "clean.empty"] + \
             [d for ch in chapters for d in ch.diagnostics]
     book = Book(config=config, source_dir=source_dir, chapters=chapters, diagnostics=diagnostics)
@@ -221,8 +230,26 @@ def build(source_dir: Path, out_dir: Path, formats: tuple[str, ...] = ("epub", "
                            notes=notes + state.get("warnings", []) + ["nothing changed since the last build"])
 
     timings: dict[str, float] = {}
-    book = assemble(config, source_dir, cache_dir, strict, offline, jobs if jobs is not None else (os.cpu_count() or 1),
-                    timings)
+    jobs = jobs if jobs is not None else (os.cpu_count() or 1)
+    with contextlib.ExitStack() as stack:
+        return _build(config, source_dir, out_dir, cache_dir, formats, targets, key, notes, strict, offline, jobs,
+                      timings, stack)
+
+
+def _build(config: BookConfig, source_dir: Path, out_dir: Path, cache_dir: Path, formats, targets: dict, key,
+           notes: list, strict: bool, offline: bool, jobs: int, timings: dict, stack) -> BuildResult:
+    workers = started = None
+    if "pdf" in targets and jobs > 1:  # the PDF's layout workers start, and import WeasyPrint, during the stages
+        from .emit import pdf_parts
+
+        workers = stack.enter_context(pdf_parts.Workers(jobs))
+
+        def start_pdf_workers():
+            from .emit.pdf import warm_up
+
+            warm_up(config, source_dir, cache_dir, workers)
+        started = start_pdf_workers
+    book = assemble(config, source_dir, cache_dir, strict, offline, jobs, timings, started=started)
     if strict:
         warnings = [d for d in book.diagnostics if d.level in ("warning", "error")]
         if warnings:
@@ -234,8 +261,7 @@ def build(source_dir: Path, out_dir: Path, formats: tuple[str, ...] = ("epub", "
         from .emit import pdf as pdf_emit
 
         t0 = time.perf_counter()
-        result.outputs.append(pdf_emit.write(book, targets["pdf"], cache_dir,
-                                             jobs if jobs is not None else (os.cpu_count() or 1), timings))
+        result.outputs.append(pdf_emit.write(book, targets["pdf"], cache_dir, jobs, timings, workers))
         timings["emit.pdf"] = time.perf_counter() - t0
     if "epub" in targets:
         from .emit import epub as epub_emit  # imported while the chapter workers ran (run_chapters)

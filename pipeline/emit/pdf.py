@@ -162,14 +162,26 @@ class _Clock:
 FURNITURE_PAGES = 64  # even: each furniture document starts on a right-hand page
 
 
-def write(book: Book, target: Path, cache_dir: Path, jobs: int = 1, timings: dict | None = None) -> Path:
-    """Lay the parts out (in parallel, from the cache where unchanged), then the front matter with
-    the contents' page numbers, then the running heads and folios; join them into `target`."""
+def warm_up(config, source_dir: Path, cache_dir: Path, workers: pdf_parts.Workers) -> None:
+    """The layout workers started, each importing WeasyPrint and parsing the print stylesheet,
+    while the chapters' stages run (`build.run_chapters()`): their first parts do not wait."""
+    book = Book(config=config, source_dir=source_dir, chapters=[])
+    roots = [str((cache_dir / "pdf").resolve())] + [str(p) for p in layout.search_path(book)]
+    for _ in range(workers.n):
+        workers.submit(pdf_parts.warm, (print_css(book), tuple(roots)))
+
+
+def write(book: Book, target: Path, cache_dir: Path, jobs: int = 1, timings: dict | None = None,
+          workers: pdf_parts.Workers | None = None) -> Path:
+    """Lay the parts out (in parallel, from the cache where unchanged; in `workers` where they
+    were started ahead), then the front matter with the contents' page numbers; join them with
+    the running heads and folios into `target`."""
     work = (cache_dir / "pdf").resolve()
     pdf_images.install(work / "png-streams")
     when = build_time(book.source_dir, book.config.date)
     g = geometry(book)
-    with source_date_epoch(int(when.timestamp())), pdf_parts.Workers(jobs) as workers, pdf_merge.Joiner() as joiner:
+    with source_date_epoch(int(when.timestamp())), workers or pdf_parts.Workers(jobs) as workers, \
+            pdf_merge.Joiner() as joiner:
         clock = _Clock(timings)
         cover_file, prepared = prepare_images(book, work, workers)
         front_soup, ids, documents = pdf_html.part_documents(book, cover_file, cache_dir)
@@ -182,7 +194,8 @@ def write(book: Book, target: Path, cache_dir: Path, jobs: int = 1, timings: dic
             options["pdf_variant"] = book.config.pdf.pdf_variant
         def job(id: str, soup, extra: str, passes: int, record: bool = True) -> PartJob:
             images = [] if isinstance(soup, str) else sorted({img.get("src", "") for img in soup.find_all("img")})
-            return PartJob(id, str(soup), css, roots, options, passes, record, images, extra_css=extra)
+            return PartJob(id, str(soup), css, roots, options, passes, record, images, extra_css=extra,
+                           epoch=os.environ["SOURCE_DATE_EPOCH"])
 
         recto = book.config.pdf.variant != "screen"  # print.css: parts open on a recto in print only
         borrowed: list = [None] * len(ids)

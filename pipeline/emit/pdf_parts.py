@@ -39,6 +39,7 @@ class PartJob:
     key: str = ""
     margins: bool = False  # record the text of each page's margin boxes (the stamps: pdf_stamps.py)
     extra_css: str = ""  # after `css`: what this kind of document adds (parsed apart, `css` once per worker)
+    epoch: str = ""  # SOURCE_DATE_EPOCH for the layout (font time stamps): the worker may have started before it was set
 
 
 @dataclass
@@ -63,7 +64,7 @@ def part_key(job: PartJob, images: Path) -> str:
 
     h = hashlib.sha256()
     for piece in (cache.pipeline_version(), weasyprint.__version__, job.css, job.extra_css, json.dumps(job.options, sort_keys=True),
-                  str(job.figure_passes), str(job.record), str(job.margins), os.environ.get("SOURCE_DATE_EPOCH", ""), job.html):
+                  str(job.figure_passes), str(job.record), str(job.margins), job.epoch, job.html):
         h.update(piece.encode() + b"\0")
     for img in job.images:
         path = images / img.rsplit("/", 1)[-1]
@@ -109,6 +110,18 @@ def _extra(extra: str, css: str, roots: tuple[str, ...]):
                font_config=font_config), refused
 
 
+def warm(args) -> None:
+    """A worker's WeasyPrint imported and the print stylesheet parsed before its first part
+    (`pdf.warm_up()`)."""
+    import importlib
+
+    css, roots = args
+    for name in ("pdf_fonts", "pdf_images", "pdf_leaders", "pdf_stamps", "pdf_streams", "pdf_tree", "pages",
+                 "page_list", "weasyprint.document", "weasyprint.layout", "weasyprint.pdf", "bs4"):
+        importlib.import_module(name if "." in name or name == "bs4" else f"{__package__}.{name}")
+    _stylesheet(css, roots)
+
+
 def lay_out(job: PartJob, folder: Path, book) -> LaidOut:
     """One part through WeasyPrint: its PDF into `folder`, its record beside it."""
     from bs4 import BeautifulSoup
@@ -117,6 +130,8 @@ def lay_out(job: PartJob, folder: Path, book) -> LaidOut:
     from .pages import place_figures, underfull
     from .pdf import BOOK_URL, BookFetcher
 
+    if job.epoch:
+        os.environ["SOURCE_DATE_EPOCH"] = job.epoch
     pdf_images.install(folder.parent / "png-streams")
     pdf_leaders.install()
     pdf_fonts.share_face_data()
