@@ -166,9 +166,14 @@ def warm_up(config, source_dir: Path, cache_dir: Path, workers: pdf_parts.Worker
     """The layout workers started, each importing WeasyPrint and parsing the print stylesheet,
     while the chapters' stages run (`build.run_chapters()`): their first parts do not wait."""
     book = Book(config=config, source_dir=source_dir, chapters=[])
-    roots = [str((cache_dir / "pdf").resolve())] + [str(p) for p in layout.search_path(book)]
+    task = (print_css(book), tuple(roots_of(book, (cache_dir / "pdf").resolve())))
     for _ in range(workers.n):
-        workers.submit(pdf_parts.warm, (print_css(book), tuple(roots)))
+        workers.submit(pdf_parts.warm, task)
+
+
+def roots_of(book: Book, work: Path) -> list[str]:
+    """The folders a part's fetcher may read: the prepared images (in `work`), then the templates."""
+    return [str(work)] + [str(p) for p in layout.search_path(book)]
 
 
 def write(book: Book, target: Path, cache_dir: Path, jobs: int = 1, timings: dict | None = None,
@@ -188,7 +193,7 @@ def write(book: Book, target: Path, cache_dir: Path, jobs: int = 1, timings: dic
         list(prepared)  # a part's cache key reads the images it shows
         clock("pdf.images")
         css = print_css(book)
-        roots = [str(work)] + [str(p) for p in layout.search_path(book)]
+        roots = roots_of(book, work)
         options = {"pdf_tags": book.config.pdf.tagged}
         if book.config.pdf.pdf_variant:
             options["pdf_variant"] = book.config.pdf.pdf_variant

@@ -157,10 +157,13 @@ class Book:
             form = self.out.copy_foreign(furniture.pages[i].as_form_xobject())
             name = Name(f"/PressroomFurniture{first_page + i}")  # named by the page: the same bytes every build
             page.add_resource(form, Name.XObject, name, replace_existing=True)
-            # the page's own drawing leaves its coordinates flipped (WeasyPrint): saved and restored around it
-            page.contents_add(self.out.make_stream(b"q\n"), prepend=True)
-            page.contents_add(self.out.make_stream(b"\nQ\n/Artifact BMC q " + bytes(name.unparse()) + b" Do Q EMC\n"),
-                              prepend=False)
+            self._over(page, [b"q " + bytes(name.unparse()) + b" Do Q"])
+
+    def _over(self, page, drawn: list[bytes]) -> None:
+        """Drawing operators (forms: running heads, folios) after the page's own, as an artifact."""
+        # the page's own drawing leaves its coordinates flipped (WeasyPrint): saved and restored around it
+        page.contents_add(self.out.make_stream(b"q\n"), prepend=True)
+        page.contents_add(self.out.make_stream(b"\nQ\n/Artifact BMC " + b" ".join(drawn) + b" EMC\n"), prepend=False)
 
     def stamp(self, path: Path, placements: list) -> None:
         """The stamps of `path` (pdf_stamps.py) over the book's pages: `placements` are (page index,
@@ -183,9 +186,7 @@ class Book:
                 name, form = forms[n, top]
                 page.add_resource(form, Name.XObject, name, replace_existing=True)
                 drawn.append(b"q 1 0 0 1 %.3f 0 cm %s Do Q" % (dx, bytes(name.unparse())))
-            # the page's own drawing leaves its coordinates flipped (WeasyPrint): saved and restored around it
-            page.contents_add(self.out.make_stream(b"q\n"), prepend=True)
-            page.contents_add(self.out.make_stream(b"\nQ\n/Artifact BMC " + b" ".join(drawn) + b" EMC\n"), prepend=False)
+            self._over(page, drawn)
 
     def _outline(self) -> None:
         def make(entry):

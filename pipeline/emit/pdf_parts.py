@@ -83,42 +83,45 @@ def light(book):
                 chapters=[SimpleNamespace(id=ch.id) for ch in book.chapters])  # type: ignore[misc]
 
 
+def _parse(css: str, roots: tuple[str, ...], font_config):
+    """A stylesheet parsed with `font_config`, and the URLs it was refused."""
+    from weasyprint import CSS
+
+    from .pdf import TEMPLATES_URL, BookFetcher
+
+    refused: list[str] = []
+    return CSS(string=css, url_fetcher=BookFetcher([Path(r) for r in roots], refused), base_url=TEMPLATES_URL,
+               font_config=font_config), refused
+
+
 @functools.lru_cache(maxsize=1)
 def _stylesheet(css: str, roots: tuple[str, ...]):
     """The part's stylesheets parsed, with their font configuration and the URLs they were refused,
     once per process for all its parts (parsing takes a tenth of a short part's time, 0.3 s)."""
-    from weasyprint import CSS
     from weasyprint.text.fonts import FontConfiguration
 
-    from .pdf import TEMPLATES_URL, BookFetcher
-
-    font_config, refused = FontConfiguration(), []
-    parsed = CSS(string=css, url_fetcher=BookFetcher([Path(r) for r in roots], refused), base_url=TEMPLATES_URL,
-                 font_config=font_config)
-    return font_config, parsed, refused
+    font_config = FontConfiguration()
+    return (font_config, *_parse(css, roots, font_config))
 
 
 @functools.lru_cache(maxsize=8)
 def _extra(extra: str, css: str, roots: tuple[str, ...]):
     """A kind of document's own rules, parsed once per process, after (and with the fonts of) `css`."""
-    from weasyprint import CSS
+    return _parse(extra, roots, _stylesheet(css, roots)[0])
 
-    from .pdf import TEMPLATES_URL, BookFetcher
 
-    font_config, refused = _stylesheet(css, roots)[0], []
-    return CSS(string=extra, url_fetcher=BookFetcher([Path(r) for r in roots], refused), base_url=TEMPLATES_URL,
-               font_config=font_config), refused
+WARM_IMPORTS = ("bs4", "weasyprint.document", "weasyprint.layout", "weasyprint.pdf", "pipeline.emit.pdf_fonts",
+                "pipeline.emit.pdf_images", "pipeline.emit.pdf_leaders", "pipeline.emit.pdf_stamps",
+                "pipeline.emit.pdf_streams", "pipeline.emit.pdf_tree", "pipeline.emit.pages", "pipeline.emit.page_list")
 
 
 def warm(args) -> None:
-    """A worker's WeasyPrint imported and the print stylesheet parsed before its first part
-    (`pdf.warm_up()`)."""
+    """A worker's imports done and the print stylesheet parsed before its first part (`pdf.warm_up()`)."""
     import importlib
 
     css, roots = args
-    for name in ("pdf_fonts", "pdf_images", "pdf_leaders", "pdf_stamps", "pdf_streams", "pdf_tree", "pages",
-                 "page_list", "weasyprint.document", "weasyprint.layout", "weasyprint.pdf", "bs4"):
-        importlib.import_module(name if "." in name or name == "bs4" else f"{__package__}.{name}")
+    for name in WARM_IMPORTS:
+        importlib.import_module(name)
     _stylesheet(css, roots)
 
 
