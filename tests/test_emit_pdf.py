@@ -169,6 +169,37 @@ def test_dot_leaders_are_one_run_of_dots_reaching_the_page_number():
         assert abs(run.position_x - start) < 0.01 and abs(run.position_x + run.width - end) < 0.01
 
 
+def test_margin_boxes_are_skipped_only_where_no_box_of_the_page_has_content():
+    """pdf_margins: a page whose sixteen margin boxes are all empty gets none built; a page with
+    one gets what WeasyPrint itself makes, box for box."""
+    from weasyprint import HTML
+
+    from pipeline.emit import pdf_margins
+
+    def margin_boxes(css: str) -> list:
+        pages = HTML(string=f"<style>{css}</style><p>one</p><p style='break-before: page'>two</p>").render().pages
+        return [[(b.at_keyword, b.position_x, b.position_y, b.width, b.height) for b in page._page_box.children
+                 if type(b).__name__ == "MarginBox"] for page in pages]
+
+    cases = ["@page { size: 300px 300px; margin: 50px }",
+             "@page { size: 300px 300px; margin: 50px; @top-center { content: none } }",
+             "@page { size: 300px 300px; margin: 50px; @bottom-right { content: counter(page) } }",
+             "@page :left { size: 300px 300px; margin: 50px; @top-left { content: 'L' } }"
+             "@page :right { size: 300px 300px; margin: 50px }"]
+    was_installed = pdf_margins.uninstall()
+    try:
+        before = [margin_boxes(css) for css in cases]
+        assert pdf_margins.install()
+        after = [margin_boxes(css) for css in cases]
+    finally:
+        pdf_margins.uninstall()
+        if was_installed:
+            pdf_margins.install()
+    assert after == before
+    assert before[0] == before[1] == [[], []]
+    assert [len(page) for page in before[2]] == [1, 1] and [len(page) for page in before[3]] == [0, 1]
+
+
 def test_each_font_face_is_embedded_once_for_every_part(default_book):
     """pdf_fonts: the parts' descriptors of one face point at one subset, a real font holding
     every glyph any part shows; no part's note is left in the book."""

@@ -111,8 +111,9 @@ def _extra(extra: str, css: str, roots: tuple[str, ...]):
 
 
 WARM_IMPORTS = ("bs4", "weasyprint.document", "weasyprint.layout", "weasyprint.pdf", "pipeline.emit.pdf_fonts",
-                "pipeline.emit.pdf_images", "pipeline.emit.pdf_leaders", "pipeline.emit.pdf_stamps",
-                "pipeline.emit.pdf_streams", "pipeline.emit.pdf_tree", "pipeline.emit.pages", "pipeline.emit.page_list")
+                "pipeline.emit.pdf_images", "pipeline.emit.pdf_leaders", "pipeline.emit.pdf_margins",
+                "pipeline.emit.pdf_stamps", "pipeline.emit.pdf_streams", "pipeline.emit.pdf_tree",
+                "pipeline.emit.pages", "pipeline.emit.page_list")
 
 
 def warm(args) -> None:
@@ -128,7 +129,7 @@ def warm(args) -> None:
 def lay_out(job: PartJob, folder: Path, book) -> LaidOut:
     """One part through WeasyPrint: its PDF into `folder`, its record beside it."""
     from bs4 import BeautifulSoup
-    from . import pdf_fonts, pdf_images, pdf_leaders, pdf_stamps, pdf_streams, pdf_tree
+    from . import pdf_fonts, pdf_images, pdf_leaders, pdf_margins, pdf_stamps, pdf_streams, pdf_tree
     from .page_list import page_starts
     from .pages import place_figures, underfull
     from .pdf import BOOK_URL, BookFetcher
@@ -137,6 +138,7 @@ def lay_out(job: PartJob, folder: Path, book) -> LaidOut:
         os.environ["SOURCE_DATE_EPOCH"] = job.epoch
     pdf_images.install(folder.parent / "png-streams")
     pdf_leaders.install()
+    pdf_margins.install()
     pdf_fonts.share_face_data()
     pdf_streams.install()
     if job.options.get("pdf_variant"):  # PDF/A and PDF/UA variants: each part's own subsets (CIDSet)
