@@ -121,9 +121,12 @@ import sys
 from pathlib import Path
 from weasyprint import HTML
 from pipeline.config import load_config
-from pipeline.emit.pdf import BookFetcher, stylesheets
+from pipeline.emit.pdf import stylesheets
+from pipeline.emit.pdf_fetch import BookFetcher
+from pipeline.emit import justify
 from pipeline import layout
 from pipeline.model import Book
+justify.install()  # as in Pressroom's layout workers
 source, work, target = map(Path, sys.argv[1:4])
 config, _ = load_config(source)
 book = Book(config=config, source_dir=source, chapters=[])

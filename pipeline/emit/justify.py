@@ -3,8 +3,9 @@
 WeasyPrint 70 justifies a line by widening its spaces only, which tears a Chinese line apart at
 its one or two spaces. `install()` lets it count each CJK character as an expansion opportunity
 and apply the line's justification as Pango letter spacing on those characters when the line is
-drawn. Only WeasyPrint 70's internals are patched (two functions, idempotently); with any other
-version nothing is patched, `JUSTIFY_CJK` is False and print.css sets Chinese flush left.
+drawn. Only WeasyPrint 70's internals are patched (two functions, idempotently, by `install()`
+in the process that lays out); with any other version nothing is patched, `JUSTIFY_CJK` is False
+and print.css sets Chinese flush left.
 """
 from __future__ import annotations
 
@@ -67,6 +68,17 @@ def install() -> bool:
     return True
 
 
-JUSTIFY_CJK = install()
+def supported() -> bool:
+    """Whether `install()` patches the installed WeasyPrint: read from its version, without
+    importing it (the build's main process, which writes the page rules, lays nothing out)."""
+    from importlib.metadata import PackageNotFoundError, version
+
+    try:
+        return version("weasyprint").startswith("70.")
+    except PackageNotFoundError:
+        return False
+
+
+JUSTIFY_CJK = supported()
 
 

@@ -2,8 +2,8 @@
 `pdf_html.py`, each part of the main matter is laid out by `pdf_parts.py` (in a pool, cached), with
 the stamps of the running heads and folios (`pdf_stamps.py`), then the front matter (its contents
 page needs the page numbers), and `pdf_merge.py` joins them. Images are prepared for print, and a URL fetcher fetches nothing but the
-book's own prepared files and stylesheets, so a hostile article or template cannot reach the
-network or the disk. Time stamps (and WeasyPrint's font subsets) follow `build_time()`.
+book's own prepared files and stylesheets (`pdf_fetch.py`). This process does not import
+WeasyPrint: the layout workers do. Time stamps (and WeasyPrint's font subsets) follow `build_time()`.
 
 What CSS alone cannot do is done before layout (`pdf_html.py`) or on the layout after:
 - page geometry from the trim size: margins in proportion to the page, wider on the outside;
@@ -18,17 +18,12 @@ from __future__ import annotations
 import contextlib
 import os
 from pathlib import Path
-from urllib.parse import unquote, urlparse
-
-from weasyprint import CSS
-from weasyprint.urls import URLFetcher
 
 from .. import layout
 from ..images.prepare import for_print
 from ..model import Book, Diagnostic
 from . import atomic_path, build_time
 from .cover import ink
-from . import pdf_images
 from .justify import JUSTIFY_CJK
 from . import pdf_fonts, pdf_html, pdf_merge, pdf_parts, pdf_stamps
 from .page_list import page_map_of
@@ -37,31 +32,6 @@ from .pages import geometry, page_inches, text_width_in  # noqa: F401 - page_inc
 from .epub import cover_asset
 
 TRIM_SIZES = {"a4": "A4", "a5": "A5", "letter": "letter", "6x9": "6in 9in", "b5": "B5"}
-TEMPLATES_URL = "file:///pressroom-templates/"  # the same for the stylesheets' own files (wrap-mark.svg)
-BOOK_URL = "file:///pressroom-book/"  # the prepared folder's URL: WeasyPrint names images by a hash of it
-
-
-class BookFetcher(URLFetcher):
-    """Fetch `file:` URLs inside the allowed folders; refuse everything else, and note it."""
-
-    def __init__(self, roots: list[Path], refused: list[str]):
-        super().__init__(timeout=5, allowed_protocols={"file"}, allow_redirects=False)
-        self.roots = [r.resolve() for r in roots]
-        self.refused = refused
-
-    def fetch(self, url, headers=None):
-        url = self.roots[0].as_uri() + "/" + url[len(BOOK_URL):] if url.startswith(BOOK_URL) else url
-        if url.startswith(TEMPLATES_URL):  # a stylesheet's own files: the template search path, in order
-            rel = unquote(url[len(TEMPLATES_URL):])
-            found = [r / rel for r in self.roots[1:] if (r / rel).is_file()]
-            url = found[0].as_uri() if found else url
-        parsed = urlparse(url)
-        if parsed.scheme == "file":
-            path = Path(unquote(parsed.path)).resolve()
-            if any(path.is_relative_to(r) for r in self.roots) and path.is_file():
-                return super().fetch(url, headers)
-        self.refused.append(url)
-        raise ValueError(f"refused to fetch {url[:100]}: only the book's own files are used")
 
 
 def trim_size(value: str) -> str:
@@ -139,8 +109,12 @@ def print_css(book: Book) -> str:
     return layout.stylesheet(book, "css/print.css") + "\n" + layout.pygments_css() + "\n" + page_css(book)
 
 
-def stylesheets(book: Book, fetcher, font_config=None) -> list[CSS]:
+def stylesheets(book: Book, fetcher, font_config=None) -> list:
     """`print_css()` as WeasyPrint takes it (`make bench` lays the whole book out with it)."""
+    from weasyprint import CSS
+
+    from .pdf_fetch import TEMPLATES_URL
+
     return [CSS(string=print_css(book), url_fetcher=fetcher, base_url=TEMPLATES_URL, font_config=font_config)]
 
 
@@ -182,7 +156,6 @@ def write(book: Book, target: Path, cache_dir: Path, jobs: int = 1, timings: dic
     were started ahead), then the front matter with the contents' page numbers; join them with
     the running heads and folios into `target`."""
     work = (cache_dir / "pdf").resolve()
-    pdf_images.install(work / "png-streams")
     when = build_time(book.source_dir, book.config.date)
     g = geometry(book)
     with source_date_epoch(int(when.timestamp())), workers or pdf_parts.Workers(jobs) as workers, \

@@ -58,12 +58,12 @@ class LaidOut:
 
 def part_key(job: PartJob, images: Path) -> str:
     """What the part's layout follows from, hashed (the images by their bytes)."""
-    import weasyprint
+    from importlib.metadata import version
 
     from .. import cache
 
     h = hashlib.sha256()
-    for piece in (cache.pipeline_version(), weasyprint.__version__, job.css, job.extra_css, json.dumps(job.options, sort_keys=True),
+    for piece in (cache.pipeline_version(), version("weasyprint"), job.css, job.extra_css, json.dumps(job.options, sort_keys=True),
                   str(job.figure_passes), str(job.record), str(job.margins), job.epoch, job.html):
         h.update(piece.encode() + b"\0")
     for img in job.images:
@@ -87,7 +87,7 @@ def _parse(css: str, roots: tuple[str, ...], font_config):
     """A stylesheet parsed with `font_config`, and the URLs it was refused."""
     from weasyprint import CSS
 
-    from .pdf import TEMPLATES_URL, BookFetcher
+    from .pdf_fetch import TEMPLATES_URL, BookFetcher
 
     refused: list[str] = []
     return CSS(string=css, url_fetcher=BookFetcher([Path(r) for r in roots], refused), base_url=TEMPLATES_URL,
@@ -129,14 +129,16 @@ def warm(args) -> None:
 def lay_out(job: PartJob, folder: Path, book) -> LaidOut:
     """One part through WeasyPrint: its PDF into `folder`, its record beside it."""
     from bs4 import BeautifulSoup
-    from . import pdf_fonts, pdf_images, pdf_leaders, pdf_margins, pdf_stamps, pdf_streams, pdf_tree
+    from . import justify, pdf_fonts, pdf_images, pdf_leaders, pdf_margins, pdf_stamps, pdf_streams, pdf_tree
     from .page_list import page_starts
     from .pages import place_figures, underfull
-    from .pdf import BOOK_URL, BookFetcher
+    from .pdf_fetch import BOOK_URL, BookFetcher
 
     if job.epoch:
         os.environ["SOURCE_DATE_EPOCH"] = job.epoch
     pdf_images.install(folder.parent / "png-streams")
+    if justify.install() != justify.JUSTIFY_CJK:  # the page rules were written for the other case
+        raise RuntimeError("WeasyPrint 70 without the functions justify.py patches")
     pdf_leaders.install()
     pdf_margins.install()
     pdf_fonts.share_face_data()
