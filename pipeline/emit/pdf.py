@@ -136,6 +136,20 @@ class _Clock:
 FURNITURE_PAGES = 64  # even: each furniture document starts on a right-hand page
 
 
+MEMORY = 1.5 * 2**30  # what the PDF build's processes should hold at most together (issue 8: a 200-article book)
+JOIN_GROWTH = 25  # bytes the join holds (qpdf's objects) per byte of the parts' PDFs: 287 MB for 11.2 MB, measured
+
+
+def _join_fits(main: list, *pools) -> bool:
+    """Whether the main matter's join, started now beside the layout workers (which lay out the
+    front matter), keeps the build under MEMORY: what this process and the pools hold now, and
+    the join's growth estimated from the parts' bytes. Otherwise it waits for the workers to go."""
+    held = [pdf_parts.rss(os.getpid())] + [pool.rss() for pool in pools]
+    if None in held:  # no /proc to read: not risked
+        return False
+    return sum(held) + JOIN_GROWTH * sum(m.pdf.stat().st_size for m in main) < MEMORY
+
+
 def warm_up(config, source_dir: Path, cache_dir: Path, workers: pdf_parts.Workers) -> None:
     """The layout workers started, each importing WeasyPrint and parsing the print stylesheet,
     while the chapters' stages run (`build.run_chapters()`): their first parts do not wait."""
@@ -161,6 +175,7 @@ def write(book: Book, target: Path, cache_dir: Path, jobs: int = 1, timings: dic
     with source_date_epoch(int(when.timestamp())), workers or pdf_parts.Workers(jobs) as workers, \
             pdf_merge.Joiner() as joiner:
         clock = _Clock(timings)
+        joiner.start()  # its process ready (imports, HarfBuzz) when the parts are
         cover_file, prepared = prepare_images(book, work, workers)
         front_soup, ids, documents = pdf_html.part_documents(book, cover_file, cache_dir)
         list(prepared)  # a part's cache key reads the images it shows
@@ -213,6 +228,7 @@ def write(book: Book, target: Path, cache_dir: Path, jobs: int = 1, timings: dic
         # page numbers count from the main matter, and where a part starts in it does not depend on
         # the front matter: its contents page and the running heads and folios are laid out together
         starts, total, main_start = numbers(0)
+        parts = [(m.pdf, start, (g.outer - g.inner) * 72, fake) for m, start, fake in zip(main, starts, borrowed)]
         for a in front_soup.select("nav.toc a[href]"):
             a["data-page"] = folio_of.get(a["href"][1:], "")
         furniture: list = [None] * (total - main_start)
@@ -238,7 +254,9 @@ def write(book: Book, target: Path, cache_dir: Path, jobs: int = 1, timings: dic
         # pages opens on a left-hand page (known from the count above; laid out again in the rare
         # case that the real page numbers change the front matter's length)
         guess = counted.pages % 2 if counted else 0
-        joiner.start()
+        early = _join_fits(main, workers, joiner)  # the main matter joined while the front matter is laid out
+        if early:
+            joiner.main(parts, pdf_fonts.folder_of(work), guess)
         front, laid = last(guess)
         starts, total, main_start = numbers(front.pages)
         skip = main_start % 2
@@ -246,17 +264,17 @@ def write(book: Book, target: Path, cache_dir: Path, jobs: int = 1, timings: dic
             front, laid = last(skip)
         clock("pdf.front")
         workers.close()  # the workers' memory is given back before the join, which needs its own
+        if not early:
+            joiner.main(parts, pdf_fonts.folder_of(work), skip)
         stamped = None
         if sides:  # each printed page's stamps: (book page, [(stamp page, top half, points across)])
             stamped = (stamps.pdf, [(main_start + k, pdf_stamps.stamps_for(sides, "left" if (main_start + k) % 2 else "right",
                                                                          (title, own), folio))
                                     for k, (title, own, folio) in enumerate(p or ("", "", "") for p in furniture) if folio])
         with atomic_path(target) as tmp:
-            book.page_count = joiner.join(
-                (front.pdf, pdf_html.stand_ins(front_soup)),
-                [(m.pdf, start, (g.outer - g.inner) * 72, fake) for m, start, fake in zip(main, starts, borrowed)],
-                [(pdf, main_start + offset, printed) for pdf, offset, printed in laid], tmp, pdf_fonts.folder_of(work),
-                stamped)
+            book.page_count = joiner.finish(
+                (front.pdf, pdf_html.stand_ins(front_soup)), main_start,
+                [(pdf, main_start + offset, printed) for pdf, offset, printed in laid], tmp, stamped)
         clock("pdf.join")
     page_starts: list = [None] * (total - main_start)
     for m, start in zip(main, starts):

@@ -56,11 +56,23 @@ def _copy(out: pikepdf.Pdf, obj):
     return obj
 
 
-def _blank(out: pikepdf.Pdf, like: pikepdf.Page) -> None:
-    page = out.add_blank_page(page_size=(72, 72))
+def _blank(out: pikepdf.Pdf, like: pikepdf.Page, at: int | None = None) -> None:
+    """A blank page of `like`'s size, at the end (or at index `at`)."""
+    page = pikepdf.Page(out.make_indirect(Dictionary(Type=Name.Page, MediaBox=Array([0, 0, 72, 72]),
+                                                     Contents=out.make_stream(b""), Resources=Dictionary())))
     for box in ("/MediaBox", "/TrimBox", "/BleedBox", "/CropBox", "/ArtBox"):
         if box in like.obj:
             page.obj[box] = Array(list(like.obj[box]))
+    if at is None:
+        out.pages.append(page)
+    else:
+        out.pages.insert(at, page)
+
+
+def _moved(entry: tuple, by: int) -> tuple:
+    """An outline entry (and its children) `by` pages later."""
+    title, index, location, closed, children = entry
+    return (title, index + by, location, closed, [_moved(c, by) for c in children])
 
 
 def _move(out: pikepdf.Pdf, page: pikepdf.Page, dx: float) -> None:
@@ -74,10 +86,15 @@ def _move(out: pikepdf.Pdf, page: pikepdf.Page, dx: float) -> None:
 
 
 class Book:
-    """The PDF being assembled: parts appended in order, then `finish()`."""
+    """The PDF being assembled: the main matter's parts appended in order (`append()`, at their
+    places counted from the main matter's first page), then the front matter put before them
+    (`front()`), then `finish()`. The main matter comes first so that its parts can be joined
+    while the front matter, which needs their page numbers, is laid out; the bytes are the same
+    whenever each step runs."""
 
-    def __init__(self, fonts: Path):
+    def __init__(self, fonts: Path, parity: int = 0):
         self.fonts = fonts  # where the parts' noted fonts are kept (pdf_fonts)
+        self.parity = parity  # the main matter's first page, 0 on a right-hand page, 1 on a left-hand one
         self.out = pikepdf.new()
         self.root_doc = self.out.make_indirect(Dictionary(Type=Name.StructElem, S=Name.Document, K=Array()))
         self.nums: list = []
@@ -87,56 +104,88 @@ class Book:
         self.tagged = False
         self.first: pikepdf.Pdf | None = None
         self.sources: list[pikepdf.Pdf] = []
+        self.main_start = 0  # where the main matter starts, once the front matter is in (`front()`)
 
-    def append(self, path: Path, start: int = 0, shift: float = 0.0, borrowed: set[str] = frozenset()) -> int:
-        """The part's pages from page `start` on (blank pages before it where needed), with its
-        tags, anchors and bookmarks; returns the index of its first page. The part was laid out
-        with a right-hand page first: where it starts on a left-hand page, each page's content
-        moves by `shift` points (to the left page's margins) or back. `borrowed`: names of
-        anchors that stand in for another part's (pdf.stand_ins()), left to that part."""
+    def _open(self, path: Path) -> pikepdf.Pdf:
         src = pikepdf.open(path)
         self.sources.append(src)  # open until saved: pikepdf copies streams' data when it writes
-        self.first = self.first or src
+        return src
+
+    def append(self, path: Path, start: int = 0, shift: float = 0.0, borrowed: set[str] = frozenset()) -> int:
+        """The part's pages from page `start` of the main matter on (blank pages before it where
+        needed), with its tags, anchors and bookmarks; returns the index of its first page. The
+        part was laid out with a right-hand page first: where it starts on a left-hand page, each
+        page's content moves by `shift` points (to the left page's margins) or back. `borrowed`:
+        names of anchors that stand in for another part's (pdf.stand_ins()), left to that part."""
+        src = self._open(path)
         out = self.out
         while len(out.pages) < start:
             _blank(out, src.pages[0])
         base = len(out.pages)
         for page in src.pages:
             out.pages.append(page)
-        if base % 2 and shift:
+        if (base + self.parity) % 2 and shift:
             for i, page in enumerate(out.pages[base:]):
                 _move(out, page, shift if i % 2 == 0 else -shift)
-        offset = self.struct_offset
+        self._tags(src, out.pages[base:], len(self.root_doc.K))
+        self._anchors(src, borrowed)
+        self.outline += self._outline_of(src, base)
+        return base
+
+    def front(self, path: Path, main_start: int, borrowed: set[str] = frozenset()) -> None:
+        """The front matter's pages before the main matter's, which then starts at page
+        `main_start` (blank pages between where needed)."""
+        src = self._open(path)
+        out = self.out
+        self.first = src
+        count = len(src.pages)
+        for i, page in enumerate(src.pages):
+            out.pages.insert(i, page)
+        for i in range(count, main_start):
+            _blank(out, src.pages[0], at=i)
+        self.main_start = main_start
+        self._tags(src, out.pages[:count], 0)
+        self._anchors(src, borrowed)
+        self.outline = self._outline_of(src, 0) + [_moved(entry, main_start) for entry in self.outline]
+
+    def _tags(self, src: pikepdf.Pdf, pages: list, at: int) -> None:
+        """The part's structure elements into the book's Document element, from its child `at`
+        on, and its pages' and links' keys into the book's parent tree (after those already in)."""
         sroot = src.Root.get("/StructTreeRoot")
-        if sroot is not None:
-            self.tagged = True
-            top = 0
-            for sdoc in sroot.K:
-                for kid in list(sdoc.K):
-                    if "/P" in kid:
-                        del kid["/P"]
-                    copied = _copy(out, kid)
-                    copied.P = self.root_doc
-                    self.root_doc.K.append(copied)
-            nums = list(sroot.ParentTree.get("/Nums", Array()))
-            for key, value in zip(nums[0::2], _copy_all(out, src, nums[1::2])):
-                self.nums += [int(key) + offset, value]
-                top = max(top, int(key) + 1)
-            for page in out.pages[base:]:
-                if "/StructParents" in page.obj:
-                    page.obj.StructParents = int(page.obj.StructParents) + offset
-                for annot in page.obj.get("/Annots", Array()):
-                    if "/StructParent" in annot:
-                        annot.StructParent = int(annot.StructParent) + offset
-            self.struct_offset += top
+        if sroot is None:
+            return
+        out, offset, top = self.out, self.struct_offset, 0
+        self.tagged = True
+        for sdoc in sroot.K:
+            for kid in list(sdoc.K):
+                if "/P" in kid:
+                    del kid["/P"]
+                copied = _copy(out, kid)
+                copied.P = self.root_doc
+                self.root_doc.K.insert(at, copied)
+                at += 1
+        nums = list(sroot.ParentTree.get("/Nums", Array()))
+        for key, value in zip(nums[0::2], _copy_all(out, src, nums[1::2])):
+            self.nums += [int(key) + offset, value]
+            top = max(top, int(key) + 1)
+        for page in pages:
+            if "/StructParents" in page.obj:
+                page.obj.StructParents = int(page.obj.StructParents) + offset
+            for annot in page.obj.get("/Annots", Array()):
+                if "/StructParent" in annot:
+                    annot.StructParent = int(annot.StructParent) + offset
+        self.struct_offset += top
+
+    def _anchors(self, src: pikepdf.Pdf, borrowed: set[str]) -> None:
         names = src.Root.get("/Names", Dictionary()).get("/Dests", Dictionary()).get("/Names", Array())
         names = [(str(name), dest) for name, dest in zip(list(names)[0::2], list(names)[1::2]) if str(name) not in borrowed]
-        for (name, _), dest in zip(names, _copy_all(out, src, [dest for _, dest in names])):
+        for (name, _), dest in zip(names, _copy_all(self.out, src, [dest for _, dest in names])):
             self.dests[name] = dest
+
+    def _outline_of(self, src: pikepdf.Pdf, base: int) -> list:
         pages = {p.objgen: i for i, p in enumerate(src.pages)}
         with src.open_outline() as outline:
-            self.outline += [self._item(x, pages, base) for x in outline.root]
-        return base
+            return [self._item(x, pages, base) for x in outline.root]
 
     def _item(self, item, pages: dict, base: int) -> tuple:
         dest = item.destination
@@ -227,16 +276,22 @@ class Book:
         return len(out.pages)
 
 
-def join(front: tuple, parts: list[tuple], furniture: list[tuple], target: Path, fonts: Path,
-         stamped: tuple | None = None) -> int:
-    """The book from its front matter `(pdf, borrowed)`, its parts `(pdf, start, shift, borrowed)`
-    and its furniture, as documents of pages `[(pdf, first page, printed)]` or as stamps
-    `(pdf, placements)`, each font subset once from `fonts`; returns the page count."""
+def main_matter(parts: list[tuple], fonts: Path, parity: int = 0) -> Book:
+    """The book's main matter from its parts `(pdf, start, shift, borrowed)`, `start` counted
+    from the main matter's first page, which is a left-hand page where `parity` is 1."""
     pdf_fonts.preload()  # before the parts fill this process
-    book = Book(fonts)
-    book.append(front[0], borrowed=front[1])
+    book = Book(fonts, parity)
     for path, start, shift, borrowed in parts:
         book.append(path, start, shift, borrowed)
+    return book
+
+
+def finish(book: Book, front: tuple, main_start: int, furniture: list[tuple], target: Path,
+           stamped: tuple | None = None) -> int:
+    """The main matter of `book` with its front matter `(pdf, borrowed)` before it (the main matter
+    from page `main_start`), its furniture, as documents of pages `[(pdf, first page, printed)]` or
+    as stamps `(pdf, placements)`, each font subset once; written to `target`; the page count."""
+    book.front(front[0], main_start, front[1])
     for piece in furniture:
         book.overlay(*piece)
     if stamped:
@@ -244,37 +299,64 @@ def join(front: tuple, parts: list[tuple], furniture: list[tuple], target: Path,
     return book.finish(target)
 
 
+def join(front: tuple, parts: list[tuple], main_start: int, furniture: list[tuple], target: Path, fonts: Path,
+         stamped: tuple | None = None) -> int:
+    """`main_matter()` then `finish()`: the whole book at once."""
+    return finish(main_matter(parts, fonts, main_start % 2), front, main_start, furniture, target, stamped)
+
+
+_joined: dict = {}  # the join process's main matter, between `Joiner.main()` and `Joiner.finish()`
+
+
 def _ready(_) -> None:
     """What the join imports and loads, done ahead (`Joiner`)."""
     pdf_fonts.preload()
 
 
+def _main(args) -> None:
+    _joined["book"] = (main_matter(*args), args)
+
+
+def _finish(args) -> int:
+    book, (parts, fonts, parity) = _joined.pop("book")
+    front, main_start = args[:2]
+    if main_start % 2 != parity:  # the front matter's length moved the main matter to the other side
+        book = None
+        book = main_matter(parts, fonts, main_start % 2)
+    return finish(book, *args)
+
+
 class Joiner:
-    """`join()` in a fresh process: qpdf holds every part's objects while it joins them (about a
+    """The join in a fresh process: qpdf holds every part's objects while it joins them (about a
     gigabyte for 200 articles), and gives them all back when that process ends. The process is
-    started, and its imports done, while the front matter is laid out (`start()`), so the join
-    waits for neither."""
+    started, and its imports done, while the front matter is laid out (`start()`); the main
+    matter is joined (`main()`) before the front matter is laid out or after, as memory allows
+    (pdf.py), and the front matter is put before it (`finish()`)."""
 
     def __init__(self):
         from .pdf_parts import Workers
 
-        self._process, self._started = Workers(1, apart=True), False
+        self._process, self._started, self._main = Workers(1, apart=True), False, None
 
     def start(self) -> None:
         if not self._started:
             self._started = True
             self._process.submit(_ready, None)
 
-    def join(self, front: tuple, parts: list[tuple], furniture: list[tuple], target: Path, fonts: Path,
-             stamped: tuple | None = None) -> int:
-        return self._process.submit(_join, (front, parts, furniture, target, fonts, stamped)).result()
+    def main(self, parts: list[tuple], fonts: Path, parity: int) -> None:
+        """`main_matter()` in the join's process, started now, not waited for."""
+        self._main = self._process.submit(_main, (parts, fonts, parity))
+
+    def finish(self, front: tuple, main_start: int, furniture: list[tuple], target: Path,
+               stamped: tuple | None = None) -> int:
+        self._main.result()  # its error, if it failed
+        return self._process.submit(_finish, (front, main_start, furniture, target, stamped)).result()
+
+    def rss(self) -> int | None:
+        return self._process.rss()
 
     def __enter__(self):
         return self
 
     def __exit__(self, kind, *exc):
         self._process.__exit__(kind, *exc)
-
-
-def _join(args) -> int:
-    return join(*args)

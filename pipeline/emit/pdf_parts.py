@@ -215,6 +215,15 @@ def _worker(args) -> LaidOut:
     return lay_out(*args)
 
 
+def rss(pid: int) -> int | None:
+    """The memory process `pid` holds (resident set, bytes); None where /proc cannot tell."""
+    try:
+        with open(f"/proc/{pid}/statm") as f:
+            return int(f.read().split()[1]) * os.sysconf("SC_PAGE_SIZE")
+    except (OSError, ValueError, IndexError):
+        return None
+
+
 class Workers:
     """A pool of `n` fresh processes (not forks of this one: a fork would carry every chapter's
     parsed tree, and count it again in each worker's memory, for work that needs none of it),
@@ -251,6 +260,11 @@ class Workers:
             done.set_result(fn(task))
             return done
         return self._call("submit", fn, task)
+
+    def rss(self) -> int | None:
+        """The memory the pool's processes hold (bytes); None where one cannot be read."""
+        held = [rss(p.pid) for p in list((self._pool._processes or {}).values())] if self._pool else []
+        return None if None in held else sum(held)
 
     def __enter__(self):
         return self
