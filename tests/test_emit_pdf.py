@@ -90,6 +90,33 @@ def test_only_code_lines_that_can_wrap_carry_the_wrap_marks(default_book):
         ["line"], ["line", "long"], ["line", "long"], ["line"]]
 
 
+def test_code_spans_no_rule_styles_are_left_out_their_text_kept(default_book):
+    """A highlighter's span of classes no selector names (Pygments' names and punctuation in the
+    house style) is drawn as its text alone: left out of the printed tree, text and order kept;
+    spans of styled classes stay, and none is left out where a rule might style any span."""
+    from bs4 import BeautifulSoup
+
+    from pipeline import layout
+    from pipeline.emit.pdf_html import _code_lines, named_classes
+
+    named = named_classes(layout.stylesheet(default_book[1].book, "css/print.css") + "\n" + layout.pygments_css())
+    assert named is not None and {"k", "s2", "line", "lines"} <= named and not {"n", "p"} & named
+    assert named_classes("pre span { color: red }") is None
+    assert named_classes(".hl :not(.k) { color: red }") is None
+    assert named_classes(":is(pre, span) { color: red }") is None
+    assert named_classes("span.linenos, :is(p, li) code, pre.lines .line:first-child { color: red }") == {
+        "linenos", "lines", "line"}
+    html = ('<pre class="hl"><code><span class="k">def</span> <span class="nf">f</span><span class="p">(</span>'
+            '<span class="n">x</span><span class="p">):</span>\n    <span class="k">return</span> '
+            '<span class="n">x</span> <span class="n mark" id="m">y</span></code></pre>')
+    for given, kept in ((named, ["k", "nf", "k", "n mark"]), (None, ["k", "nf", "p", "n", "p", "k", "n", "n mark"])):
+        soup = BeautifulSoup(html, "lxml")
+        _code_lines(soup.pre, soup, 60, given)
+        lines = soup.select("span.line")
+        assert [line.get_text() for line in lines] == ["def f(x):", "    return x y"]
+        assert [" ".join(s["class"]) for s in soup.select("span.line span")] == kept
+
+
 def test_screen_edition_after_an_odd_front_matter_keeps_sides_and_folios(tmp_path):
     """A screen edition runs on: after a five-page front matter its first chapter opens on a
     left-hand page. That part was laid out as a right-hand page first: its pages are moved to the

@@ -27,15 +27,93 @@ def code_columns(book: Book) -> int:
     return int(width_pt / (0.6 * 0.75 * g.font_pt) * 0.9)
 
 
+def named_classes(css: str) -> frozenset[str] | None:
+    """Every class a selector of `css` names; None where a selector might style a span of code
+    whatever its class: one whose subject (its last compound) is a `span`, or is neither of a
+    type, nor of a class, nor of an id (`*`, an attribute or a pseudo-class alone). A
+    highlighter's span whose classes are none of these is drawn exactly as its text alone
+    (`_code_lines()` leaves it out)."""
+    import tinycss2
+
+    named: set[str] = set()
+
+    def is_(token, kind: str, values: str = "") -> bool:
+        return token is not None and token.type == kind and (not values or token.value in values.split())
+
+    def note_classes(tokens) -> None:
+        prev = None
+        for token in tokens:
+            if is_(token, "ident") and is_(prev, "literal", "."):
+                named.add(token.value)
+            if token.type == "function":
+                note_classes(token.arguments)
+            elif token.type in ("[] block", "() block"):
+                note_classes(token.content)
+            prev = token
+
+    def split(tokens) -> list[list]:
+        selectors: list[list] = [[]]
+        for token in tokens:
+            if is_(token, "literal", ","):
+                selectors.append([])
+            elif token.type != "comment":
+                selectors[-1].append(token)
+        return selectors
+
+    def safe(selector: list) -> bool:
+        """Whether the selector's subject can match no span of code but one of a named class."""
+        while selector and selector[-1].type == "whitespace":
+            selector = selector[:-1]
+        subject: list = []
+        for token in selector:
+            if token.type == "whitespace" or is_(token, "literal", "> + ~"):
+                subject = []
+            else:
+                subject.append(token)
+        typed = marked = span = False
+        prev = None
+        for token in subject:
+            if is_(token, "ident") and not is_(prev, "literal", ". : ::"):
+                span |= token.value.lower() == "span"
+                typed = True
+            elif (is_(token, "ident") and is_(prev, "literal", ".")) or token.type == "hash":
+                marked = True  # of a class (named) or an id: a highlighter's span left out has neither
+            elif token.type == "function" and token.lower_name in ("is", "where", "matches", "any") \
+                    and is_(prev, "literal", ":"):
+                if not all(safe(s) for s in split(token.arguments)):
+                    return False
+                typed = True
+            prev = token
+        return marked or (typed and not span) or not subject
+
+    def rules(items) -> bool:
+        for rule in items:
+            if rule.type == "qualified-rule":
+                note_classes(rule.prelude)
+                if not all(safe(s) for s in split(rule.prelude)):
+                    return False
+            elif rule.type == "at-rule" and rule.content and rule.lower_at_keyword in ("media", "supports", "layer"):
+                if not rules(tinycss2.parse_rule_list(rule.content, skip_comments=True, skip_whitespace=True)):
+                    return False
+        return True
+
+    if not rules(tinycss2.parse_stylesheet(css, skip_comments=True, skip_whitespace=True)):
+        return None
+    return frozenset(named)
+
+
 def _cells(text: str) -> int:
     return sum(2 if unicodedata.east_asian_width(c) in "WF" else 1 for c in text)
 
 
-def _code_lines(pre, soup, columns: int) -> None:
+def _code_lines(pre, soup, columns: int, named: frozenset[str] | None = None) -> None:
     """One `span.line` per source line (the highlighter's spans cut and reopened at line ends), so
     print.css can mark the continuation of a wrapped line and keep short blocks whole. Only a line
     longer than `columns` cells can wrap: it alone gets the class `long` that draws the marks
-    (drawing them costs WeasyPrint as much as the rest of the page)."""
+    (drawing them costs WeasyPrint as much as the rest of the page). A highlighter's span of
+    classes no rule names (`named_classes()`: Pygments' names and punctuation, two thirds of a
+    listing's elements) is left out: its text is drawn the same in one run with its neighbours,
+    and WeasyPrint lays a chapter of code out in three quarters of the time."""
     code = pre.find("code") or pre
     lines: list[list] = [[]]
     for node in list(code.descendants):
@@ -45,6 +123,9 @@ def _code_lines(pre, soup, columns: int) -> None:
         for parent in node.parents:
             if parent is code:
                 break
+            if named is not None and parent.name == "span" and list(parent.attrs) == ["class"] \
+                    and not named.intersection(parent["class"]):
+                continue
             chain.append((parent.name, dict(parent.attrs)))
         for i, piece in enumerate(str(node).split("\n")):
             if i:
@@ -93,11 +174,12 @@ def _inside(tags, cls: str):
     return (t for t in tags if t.find_parent(class_=cls) is not None)
 
 
-def prepare_tree(html: str, book: Book) -> BeautifulSoup:
+def prepare_tree(html: str, book: Book, named: frozenset[str] | None = None) -> BeautifulSoup:
+    """`html` as a tree prepared for print; `named`: `named_classes()` of the print stylesheet."""
     soup = BeautifulSoup(html, "lxml")
     columns = code_columns(book)
     for pre in _inside(soup.find_all("pre"), "chapter-body"):
-        _code_lines(pre, soup, columns)
+        _code_lines(pre, soup, columns, named)
     if book.config.pdf.variant == "print":
         _url_notes(soup)
     return soup
@@ -114,12 +196,13 @@ def part_documents(book: Book, cover_file: str, cache_dir: Path | None = None):
     when = build_time(book.source_dir, book.config.date).strftime("%Y-%m-%dT%H:%M:%SZ")
     book_html = env.get_template("pdf/book.html.j2")
     parts = layout.parts(book)
+    named = named_classes(layout.stylesheet(book, "css/print.css") + "\n" + layout.pygments_css())
 
     def document(front, main):
         html = book_html.render(front=[Markup(layout.render_part(env, p, "pdf")) for p in front],
                                 main=[Markup(layout.render_part(env, p, "pdf")) for p in main],
                                 created=when, modified=when)
-        soup = prepare_tree(html, book)
+        soup = prepare_tree(html, book, named)
         for empty in soup.body.find_all(class_=["frontmatter", "mainmatter"], recursive=False):
             if not empty.find(True):  # an empty div of another page type would make a page of its own
                 empty.decompose()
