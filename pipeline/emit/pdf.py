@@ -20,7 +20,7 @@ import os
 from pathlib import Path
 
 from .. import layout
-from ..images.prepare import for_print
+from ..images.prepare import for_print, print_cached
 from ..model import Book, Diagnostic
 from . import atomic_path, build_time
 from .cover import ink
@@ -93,7 +93,13 @@ def prepare_images(book: Book, work: Path, workers: pdf_parts.Workers):
     cache = work / "print-cache"
     cache.mkdir(exist_ok=True)
     width = text_width_in(book)
-    tasks = [(a, book.config.images, width, cache, work / "images" / a.file_name) for a in book.assets.values()]
+    tasks = []
+    for a in book.assets.values():
+        done = print_cached(a, book.config.images, width, cache)  # a rebuild's: done here, not waiting for a worker
+        if done is None:
+            tasks.append((a, book.config.images, width, cache, work / "images" / a.file_name))
+        else:
+            _write_if_changed(work / "images" / a.file_name, done.data)
     return cover_file, workers.map(_prepare, tasks, chunksize=4)
 
 
@@ -185,8 +191,9 @@ def write(book: Book, target: Path, cache_dir: Path, jobs: int = 1, timings: dic
         options = {"pdf_tags": book.config.pdf.tagged}
         if book.config.pdf.pdf_variant:
             options["pdf_variant"] = book.config.pdf.pdf_variant
-        def job(id: str, soup, extra: str, passes: int, record: bool = True) -> PartJob:
-            images = [] if isinstance(soup, str) else sorted({img.get("src", "") for img in soup.find_all("img")})
+        def job(id: str, soup, extra: str, passes: int, record: bool = True, images: list | None = None) -> PartJob:
+            if images is None:
+                images = [] if isinstance(soup, str) else sorted({img.get("src", "") for img in soup.find_all("img")})
             return PartJob(id, str(soup), css, roots, options, passes, record, images, extra_css=extra,
                            epoch=os.environ["SOURCE_DATE_EPOCH"])
 
@@ -204,9 +211,10 @@ def write(book: Book, target: Path, cache_dir: Path, jobs: int = 1, timings: dic
                 for a in front_soup.select("nav.toc a[href]"):
                     a["data-page"] = "000"
                 yield len(ids), job("front-count", front_soup, pdf_html.TOC_NUMBERS, 0, False)
-            for i, soup in documents:
-                borrowed[i], heads[i] = pdf_html.stand_ins(soup), pdf_html.running_heads(front_soup, soup)
-                yield i, job(ids[i], soup, pdf_parts.NO_FURNITURE, book.config.pdf.figure_passes)
+            title = pdf_html.book_title(front_soup)
+            for i, doc in documents:
+                borrowed[i], heads[i] = set(doc.stand_ins), (title, doc.head)
+                yield i, job(ids[i], doc.html, pdf_parts.NO_FURNITURE, book.config.pdf.figure_passes, images=doc.images)
             stamps = job("stamps", pdf_stamps.document(book, heads), pdf_html.FURNITURE, 0, False)
             stamps.margins = True
             yield len(ids) + (not recto), stamps

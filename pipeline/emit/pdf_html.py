@@ -6,8 +6,11 @@ as a document of empty pages (`furniture()`). `pdf.py` lays them out and joins t
 """
 from __future__ import annotations
 
+import hashlib
+import json
 import re
 import unicodedata
+from dataclasses import dataclass
 from pathlib import Path
 
 from bs4 import BeautifulSoup, NavigableString
@@ -185,29 +188,61 @@ def prepare_tree(html: str, book: Book, named: frozenset[str] | None = None) -> 
     return soup
 
 
+@dataclass
+class Prepared:
+    """A part's document as the layout takes it, and what the book needs of its tree."""
+    html: str
+    stand_ins: list[str]  # `stand_ins()`
+    head: str  # its running head (`running_head()`)
+    images: list[str]  # the sources of its images, sorted
+
+
 def part_documents(book: Book, cover_file: str, cache_dir: Path | None = None):
     """The front matter as one HTML document, the ids of the main matter's parts in reading order,
     and those parts' own documents (the same template, `pdf/book.html.j2`, with one part in it) as
-    `(index, document)`, made one at a time as they are taken, the longest first (so the layout
+    `(index, Prepared)`, made one at a time as they are taken, the longest first (so the layout
     can start on them while the rest are made); a link to another document's element gets a
-    stand-in target (`_stand_ins()`)."""
+    stand-in target (`_stand_ins()`). A part's prepared document is kept in the cache
+    (`pdf/documents/`) by the template's output and what its preparation reads, so a rebuild
+    parses and prepares only the parts that changed."""
     env = layout.environment(book, cache_dir)
     env.globals["cover_file"] = cover_file
     when = build_time(book.source_dir, book.config.date).strftime("%Y-%m-%dT%H:%M:%SZ")
     book_html = env.get_template("pdf/book.html.j2")
     parts = layout.parts(book)
     named = named_classes(layout.stylesheet(book, "css/print.css") + "\n" + layout.pygments_css())
+    kept = Path(cache_dir) / "pdf" / "documents" if cache_dir is not None else None
 
-    def document(front, main):
-        html = book_html.render(front=[Markup(layout.render_part(env, p, "pdf")) for p in front],
+    def rendered(front, main) -> str:
+        return book_html.render(front=[Markup(layout.render_part(env, p, "pdf")) for p in front],
                                 main=[Markup(layout.render_part(env, p, "pdf")) for p in main],
                                 created=when, modified=when)
+
+    def document(html: str) -> BeautifulSoup:
         soup = prepare_tree(html, book, named)
         for empty in soup.body.find_all(class_=["frontmatter", "mainmatter"], recursive=False):
             if not empty.find(True):  # an empty div of another page type would make a page of its own
                 empty.decompose()
         _stand_ins(soup)
         return soup
+
+    def prepared(html: str) -> tuple[str, Prepared]:
+        from ..cache import pipeline_version, write_atomic
+
+        key = hashlib.sha256("\0".join([pipeline_version(), repr(sorted(named) if named is not None else None),
+                                         str(code_columns(book)), book.config.pdf.variant, html]).encode()).hexdigest()
+        path = kept / f"{key[:40]}.json" if kept is not None else None
+        if path is not None and path.is_file():
+            try:
+                return path.name, Prepared(**json.loads(path.read_text(encoding="utf-8")))
+            except (ValueError, TypeError):
+                pass  # a damaged entry: made again
+        soup = document(html)
+        made = Prepared(str(soup), sorted(stand_ins(soup)), running_head(soup),
+                        sorted({img.get("src", "") for img in soup.find_all("img")}))
+        if path is not None:
+            write_atomic(path, json.dumps(made.__dict__, ensure_ascii=False).encode())
+        return (path.name if path is not None else ""), made
 
     main = [p for p in parts if p.id not in layout.FRONT_MATTER]
 
@@ -216,10 +251,17 @@ def part_documents(book: Book, cover_file: str, cache_dir: Path | None = None):
         return len(chapter.html) if chapter is not None else 200 * len(book.credits)
 
     def documents():
+        used = set()
         for i in sorted(range(len(main)), key=lambda i: (-size(i), i)):
-            yield i, document([], [main[i]])
+            name, made = prepared(rendered([], [main[i]]))
+            used.add(name)
+            yield i, made
+        if kept is not None and kept.is_dir():
+            for old in kept.glob("*.json"):  # documents of earlier versions of the book
+                if old.name not in used:
+                    old.unlink(missing_ok=True)
 
-    return document([p for p in parts if p.id in layout.FRONT_MATTER], []), [p.id for p in main], documents()
+    return document(rendered([p for p in parts if p.id in layout.FRONT_MATTER], [])), [p.id for p in main], documents()
 
 
 def _stand_ins(soup: BeautifulSoup) -> None:
@@ -238,13 +280,17 @@ def stand_ins(soup: BeautifulSoup) -> set[str]:
     return {t["id"] for t in soup.find_all(class_="xref-stand-in", id=True)}
 
 
-def running_heads(front: BeautifulSoup, part: BeautifulSoup) -> tuple[str, str]:
-    """The book's title and the part's, as print.css sets them (`string-set`) for the running heads."""
+def book_title(front: BeautifulSoup) -> str:
+    """The book's title, as print.css sets it (`string-set`) for the running heads."""
     title = next(_inside(front.find_all("h1"), "titlepage"), None)
+    return title.get_text(" ", strip=True) if title else ""
+
+
+def running_head(part: BeautifulSoup) -> str:
+    """The part's title, as print.css sets it (`string-set`) for the running heads."""
     head = part.find(class_="chapter-title", attrs={"data-running-head": True})
-    own = head["data-running-head"] if head else (next(_inside(part.find_all("h1"), "mainmatter"), None)
-                                                  or part).get_text(" ", strip=True)
-    return (title.get_text(" ", strip=True) if title else ""), own
+    return head["data-running-head"] if head else (next(_inside(part.find_all("h1"), "mainmatter"), None)
+                                                   or part).get_text(" ", strip=True)
 
 
 TOC_NUMBERS = """nav.toc a[data-page]::after { content: leader(dotted) " " attr(data-page); }"""

@@ -147,20 +147,26 @@ def for_epub(asset: Asset, opts, cache_dir=None) -> Asset:
     return _as_asset(data, _TYPES[out_fmt.lower()], size)
 
 
+def print_cached(asset: Asset, opts, width_in: float, cache_dir=None) -> Asset | None:
+    """`for_print()` where it needs no work (an SVG, or an image in the cache), else None."""
+    if asset.media_type == "image/svg+xml":
+        return asset
+    need = max(1, math.ceil(width_in * int(getattr(opts, "print_dpi", 300))))
+    hit = _cached(cache_dir, _cache_name(asset.key, "print", need, JPEG_QUALITY, "palette-2x", "z1"))
+    return _as_asset(hit[0], hit[1], hit[2], key=asset.key) if hit else None
+
+
 def for_print(asset: Asset, opts, width_in: float, cache_dir=None) -> Asset:
     """Enough pixels for opts.print_dpi at `width_in` inches, and no more (same key as the input).
     A palette image (a screenshot, a chart) is kept up to twice that: shrunk, it would become RGB,
     six times the data of a 4-bit palette for a fifth fewer pixels, where the PDF can embed the
     palette PNG as it is (emit/pdf_images.py). A PNG is deflated fast (level 1: 2% larger, half
     the time of level 6; the PDF keeps its data as it is)."""
-    if asset.media_type == "image/svg+xml":
-        return asset
-    dpi = int(getattr(opts, "print_dpi", 300))
-    need = max(1, math.ceil(width_in * dpi))
+    done = print_cached(asset, opts, width_in, cache_dir)
+    if done is not None:
+        return done
+    need = max(1, math.ceil(width_in * int(getattr(opts, "print_dpi", 300))))
     name = _cache_name(asset.key, "print", need, JPEG_QUALITY, "palette-2x", "z1")
-    hit = _cached(cache_dir, name)
-    if hit:
-        return _as_asset(hit[0], hit[1], hit[2], key=asset.key)
     with Image.open(io.BytesIO(asset.data)) as im:
         if getattr(im, "is_animated", False):
             im.seek(0)
