@@ -212,6 +212,11 @@ def part_documents(book: Book, cover_file: str, cache_dir: Path | None = None):
     parts = layout.parts(book)
     named = named_classes(layout.stylesheet(book, "css/print.css") + "\n" + layout.pygments_css())
     kept = Path(cache_dir) / "pdf" / "documents" if cache_dir is not None else None
+    from ..cache import pipeline_version, write_atomic
+
+    # what a part's preparation reads besides its HTML: the key of each cached document starts with it
+    reads = "\0".join([pipeline_version(), repr(sorted(named) if named is not None else None),
+                       str(code_columns(book)), book.config.pdf.variant])
 
     def rendered(front, main) -> str:
         return book_html.render(front=[Markup(layout.render_part(env, p, "pdf")) for p in front],
@@ -227,10 +232,7 @@ def part_documents(book: Book, cover_file: str, cache_dir: Path | None = None):
         return soup
 
     def prepared(html: str) -> tuple[str, Prepared]:
-        from ..cache import pipeline_version, write_atomic
-
-        key = hashlib.sha256("\0".join([pipeline_version(), repr(sorted(named) if named is not None else None),
-                                         str(code_columns(book)), book.config.pdf.variant, html]).encode()).hexdigest()
+        key = hashlib.sha256((reads + "\0" + html).encode()).hexdigest()
         path = kept / f"{key[:40]}.json" if kept is not None else None
         if path is not None and path.is_file():
             try:

@@ -104,7 +104,6 @@ class Book:
         self.tagged = False
         self.first: pikepdf.Pdf | None = None
         self.sources: list[pikepdf.Pdf] = []
-        self.main_start = 0  # where the main matter starts, once the front matter is in (`front()`)
 
     def _open(self, path: Path) -> pikepdf.Pdf:
         src = pikepdf.open(path)
@@ -143,7 +142,6 @@ class Book:
             out.pages.insert(i, page)
         for i in range(count, main_start):
             _blank(out, src.pages[0], at=i)
-        self.main_start = main_start
         self._tags(src, out.pages[:count], 0)
         self._anchors(src, borrowed)
         self.outline = self._outline_of(src, 0) + [_moved(entry, main_start) for entry in self.outline]
@@ -197,8 +195,7 @@ class Book:
     def overlay(self, path: Path, first_page: int, printed: list[bool]) -> None:
         """Page `i` of `path` (a document of running heads and folios) over the book's page
         `first_page + i`, where it prints anything."""
-        furniture = pikepdf.open(path)
-        self.sources.append(furniture)
+        furniture = self._open(path)
         for i, show in enumerate(printed):
             if not show:
                 continue
@@ -218,8 +215,7 @@ class Book:
         """The stamps of `path` (pdf_stamps.py) over the book's pages: `placements` are (page index,
         [(stamp page, its top half or its bottom half, points across)]). Each half-page of a stamp
         is one form XObject, clipped to that half, drawn wherever it is used."""
-        stamps = pikepdf.open(path)
-        self.sources.append(stamps)
+        stamps = self._open(path)
         forms: dict = {}
         for index, marks in placements:
             page = self.out.pages[index]
