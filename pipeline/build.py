@@ -78,7 +78,11 @@ def workers_ignore_ctrl_c():
     """Worker processes started in this block inherit SIGINT blocked (across exec too): Ctrl-C,
     sent to the whole process group, is the build's to handle, and it stops the workers. Here it
     is only held back until the block ends."""
-    old = signal.pthread_sigmask(signal.SIG_BLOCK, {signal.SIGINT})
+    try:
+        old = signal.pthread_sigmask(signal.SIG_BLOCK, {signal.SIGINT})
+    except KeyboardInterrupt:  # one came before: handled (raised) by the call that blocks the next
+        signal.pthread_sigmask(signal.SIG_UNBLOCK, {signal.SIGINT})
+        raise
     try:
         yield
     finally:
@@ -100,58 +104,74 @@ def _tasks(files: list[Path], ctx) -> list[tuple]:
     return tasks
 
 
+def _size(task: tuple) -> int:
+    try:
+        return task[0].stat().st_size
+    except OSError:
+        return 0
+
+
+def import_stages() -> None:
+    """What a chapter worker imports before its first chapter."""
+    from . import load, stages  # noqa: F401
+    from .emit import accessibility  # noqa: F401
+
+
 def run_chapters(files: list[Path], ctx, jobs: int, timings: dict, use_cache: bool = True,
-                 started=None) -> list[Chapter]:
-    """Every chapter through the stages: from the cache when its inputs are unchanged, else in a
-    process pool. Serial, parallel and cached runs give the same chapters. `started()` is called
-    once the pool's workers are forked (or at once, without a pool): the PDF's workers start then."""
+                 started=None, workers=None) -> list[Chapter]:
+    """Every chapter through the stages: from the cache when its inputs are unchanged, else by
+    `jobs` worker processes (`workers`, a ChapterWorkers, may have forked some already). Serial,
+    parallel and cached runs give the same chapters. `started()` is called once the workers are
+    forked (or at once, without them): the PDF's workers start then.
+
+    The chapters with no cache entry go to the workers first, so that they run while this process
+    reads the kept chapters; a kept chapter whose images changed since (a stale entry) follows."""
+    from .workers import ChapterWorkers
+
     tasks = _tasks(files, ctx)
     store = cachemod.ChapterCache(ctx.cache_dir) if use_cache else None
-    keys = [cachemod.chapter_key(t[0], t[1], t[2], t[3], ctx.config, ctx.strict, ctx.offline) for t in tasks]
-    chapters: list[Chapter | None] = [store.get(k) if store else None for k in keys]
-    todo = [i for i, ch in enumerate(chapters) if ch is None]
-    timings["cache.hits"] = len(tasks) - len(todo)
-    if jobs <= 1 or not todo:
-        if started:
+    keys = cachemod.chapter_keys(tasks, ctx.config, ctx.strict, ctx.offline)
+    chapters: list[Chapter | None] = [None] * len(tasks)
+    kept = [i for i in range(len(tasks)) if store and store.has(keys[i])]
+    fresh = sorted(set(range(len(tasks))) - set(kept))
+    with contextlib.ExitStack() as stack:
+        if jobs > 1 and workers is None:
+            workers = stack.enter_context(ChapterWorkers(import_stages))
+        stack.callback(lambda: workers and workers.close())  # their memory freed before the PDF's
+        queue: list[int] = []
+
+        def hand_out(indices: list[int]) -> None:  # the longest first: the workers end together
+            if jobs > 1 and indices:
+                workers.start(min(jobs, len(queue) + len(indices)))
+                queue.extend(sorted(indices, key=lambda i: _size(tasks[i]), reverse=True))
+
+        hand_out(fresh)
+        for i in kept:
+            chapters[i] = store.get(keys[i])
+        stale = [i for i in kept if chapters[i] is None]
+        hand_out(stale)
+        timings["cache.hits"] = len(kept) - len(stale)
+        if started:  # after the forks: a fork of a process running the PDF pool's threads could hang
             started()
-        for i in todo:
-            chapters[i] = process_chapter(*tasks[i], timings=timings)
-            if store:
-                store.put(keys[i], chapters[i])
-    else:
-        from concurrent.futures import ProcessPoolExecutor, as_completed
-
-        # the workers import the stages themselves, while this process imports the emitter
-
-        # one chapter per task, the longest first (the pool ends together). When chapters fail,
-        # the error raised is the first chapter's, as with pool.map before.
-        def size(i: int) -> int:
-            try:
-                return tasks[i][0].stat().st_size
-            except OSError:
-                return 0
-
-        failed: dict[int, Exception] = {}
-        with ProcessPoolExecutor(max_workers=min(jobs, len(todo))) as pool:
-            with workers_ignore_ctrl_c():
-                futures = {pool.submit(_worker, tasks[i]): i for i in sorted(todo, key=size, reverse=True)}
-            if started:  # after the forks: a fork of a process running the PDF pool's threads could hang
-                started()
-            from .emit import epub  # noqa: F401 - every build's emitter, imported while the workers run
-            for future in as_completed(futures):
-                i = futures[future]
-                try:
-                    chapter, t = future.result()
-                except Exception as e:  # noqa: BLE001 - raised below, in the chapters' order
-                    failed[i] = e
-                    continue
-                chapters[i] = chapter
+        if jobs <= 1:
+            for i in sorted(fresh + stale):
+                chapters[i] = process_chapter(*tasks[i], timings=timings)
                 if store:
-                    store.put(keys[i], chapter)
+                    store.put(keys[i], chapters[i])
+            failed = {}
+        else:
+            from .emit import epub  # noqa: F401 - every build's emitter, imported while the workers run
+
+            def done(i: int, result: tuple) -> None:
+                chapters[i], t = result
+                if store:
+                    store.put(keys[i], chapters[i])
                 for k, v in t.items():
                     timings[k] = timings.get(k, 0) + v
-        if failed:
-            raise failed[min(failed)]
+
+            failed = workers.run(_worker, [(i, tasks[i]) for i in queue], done)
+    if failed:  # when chapters fail, the error raised is the first chapter's
+        raise failed[min(failed)]
     for i, chapter in enumerate(chapters):
         chapter.input_key = keys[i] if store else ""
     return chapters
@@ -164,9 +184,9 @@ def _context(config: BookConfig, source_dir: Path, cache_dir: Path, strict: bool
 
 def assemble(config: BookConfig, source_dir: Path, cache_dir: Path, strict: bool = False,
              offline: bool = False, jobs: int = 1, timings: dict | None = None, use_cache: bool = True,
-             started=None) -> Book:
-    """Run the chapter stages and the book stages; the Book is ready to emit. `started`: see
-    `run_chapters()`."""
+             started=None, workers=None) -> Book:
+    """Run the chapter stages and the book stages; the Book is ready to emit. `started`, `workers`:
+    see `run_chapters()`."""
     from .book import BOOK_STAGES
 
     timings = {} if timings is None else timings
@@ -176,7 +196,7 @@ def assemble(config: BookConfig, source_dir: Path, cache_dir: Path, strict: bool
         if not p.resolve().is_relative_to(ctx.source_dir):
             raise PressroomError("chapter file is outside the book's folder; move it in",
                                  os.path.relpath(p, source_dir))
-    chapters = run_chapters(files, ctx, jobs, timings, use_cache, started)
+    chapters = run_chapters(files, ctx, jobs, timings, use_cache, started, workers)
     diagnostics = [d for ch in chapters for d in ch.diagnostics]
     if any(ch.omitted for ch in chapters):  # number the remaining chapters again
         files = [f for f, ch in zip(files, chapters) if not ch.omitted]
@@ -232,12 +252,19 @@ def build(source_dir: Path, out_dir: Path, formats: tuple[str, ...] = ("epub", "
     timings: dict[str, float] = {}
     jobs = jobs if jobs is not None else (os.cpu_count() or 1)
     with contextlib.ExitStack() as stack:
+        workers = None
+        if jobs > 1:  # the first chapter worker, forked now, imports the stages while this process reads the cache
+            from .workers import ChapterWorkers
+
+            workers = stack.enter_context(ChapterWorkers(import_stages))
+            workers.start(1)
         return _build(config, source_dir, out_dir, cache_dir, formats, targets, key, notes, strict, offline, jobs,
-                      timings, stack)
+                      timings, stack, workers)
 
 
 def _build(config: BookConfig, source_dir: Path, out_dir: Path, cache_dir: Path, formats, targets: dict, key,
-           notes: list, strict: bool, offline: bool, jobs: int, timings: dict, stack) -> BuildResult:
+           notes: list, strict: bool, offline: bool, jobs: int, timings: dict, stack,
+           chapter_workers=None) -> BuildResult:
     workers = started = None
     if "pdf" in targets and jobs > 1:  # the PDF's layout workers start, and import WeasyPrint, during the stages
         from .emit import pdf_parts
@@ -249,7 +276,8 @@ def _build(config: BookConfig, source_dir: Path, out_dir: Path, cache_dir: Path,
 
             warm_up(config, source_dir, cache_dir, workers)
         started = start_pdf_workers
-    book = assemble(config, source_dir, cache_dir, strict, offline, jobs, timings, started=started)
+    book = assemble(config, source_dir, cache_dir, strict, offline, jobs, timings, started=started,
+                    workers=chapter_workers)
     if strict:
         warnings = [d for d in book.diagnostics if d.level in ("warning", "error")]
         if warnings:

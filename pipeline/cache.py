@@ -46,14 +46,16 @@ def tree_hash(folders: list[Path]) -> str:
     return h.hexdigest()
 
 
-def chapter_key(path: Path, rel: str, number: int, position: int, config, strict: bool, offline: bool) -> str:
-    h = hashlib.sha256()
-    for part in (pipeline_version(), rel, str(number), str(position), repr(_config_for_stages(config)),
-                 str(strict), str(offline)):
-        h.update(part.encode())
-        h.update(b"\0")
-    h.update(path.read_bytes())
-    return h.hexdigest()
+def chapter_keys(tasks: list[tuple], config, strict: bool, offline: bool) -> list[str]:
+    """The key of each chapter task (path, rel, number, position, ...): what its stages read."""
+    shared = "\0".join((pipeline_version(), repr(_config_for_stages(config)), str(strict), str(offline))).encode()
+    keys = []
+    for path, rel, number, position, *_ in tasks:
+        h = hashlib.sha256(shared)
+        h.update(f"\0{rel}\0{number}\0{position}\0".encode())
+        h.update(path.read_bytes())
+        keys.append(h.hexdigest())
+    return keys
 
 
 def _config_for_stages(config) -> tuple:
@@ -92,8 +94,15 @@ class ChapterCache:
     def __init__(self, cache_dir: Path):
         self.root = Path(cache_dir) / "chapters"
 
+    def _path(self, key: str) -> Path:
+        return self.root / key[:2] / f"{key}.pickle"
+
+    def has(self, key: str) -> bool:
+        """Whether an entry is kept under `key` (it may still be stale: see `get`)."""
+        return self._path(key).is_file()
+
     def get(self, key: str):
-        path = self.root / key[:2] / f"{key}.pickle"
+        path = self._path(key)
         try:
             chapter = pickle.loads(path.read_bytes())
         except (OSError, pickle.UnpicklingError, EOFError, AttributeError, ImportError, TypeError):
@@ -108,7 +117,7 @@ class ChapterCache:
         if not chapter.cacheable:
             return
         chapter.deps = {dep: stat_of(dep) for dep in chapter.deps}
-        write_atomic(self.root / key[:2] / f"{key}.pickle", pickle.dumps(chapter, protocol=pickle.HIGHEST_PROTOCOL))
+        write_atomic(self._path(key), pickle.dumps(chapter, protocol=pickle.HIGHEST_PROTOCOL))
 
 
 def read_state(cache_dir: Path) -> dict:

@@ -172,6 +172,23 @@ def main(argv: list[str] | None = None) -> int:
         return 130
     except BrokenPipeError:
         os._exit(1)
+    except Exception as e:
+        if not _interrupted(e):
+            raise
+        print("error: interrupted; the previous build outputs are untouched", file=sys.stderr)
+        return 130
+
+
+def _interrupted(error: BaseException | None) -> bool:
+    """Whether a Ctrl-C caused `error`: Python wraps one that comes while a class is being made
+    (a RuntimeError from `__set_name__`, during an import) in an error of its own."""
+    seen = set()
+    while error is not None and id(error) not in seen:
+        if isinstance(error, KeyboardInterrupt):
+            return True
+        seen.add(id(error))
+        error = error.__cause__ or error.__context__
+    return False
 
 
 if __name__ == "__main__":

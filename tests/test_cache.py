@@ -98,3 +98,20 @@ def test_a_font_gone_from_the_cache_lays_its_parts_out_again(tmp_path, monkeypat
     # four chapters, the front matter's page count, the stamps)
     assert again.timings["pdf.parts.cache.hits"] < 6
     assert again.outputs[0].read_bytes() == first
+
+
+def test_parallel_rebuild_redoes_an_edited_chapter_and_one_whose_image_changed(tmp_path, monkeypatch):
+    """With workers: the edited chapter goes to them at once, the one whose kept entry is stale (its
+    image changed) after the kept entries are read; the book equals a serial cold build's."""
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", "1700000000")
+    book = _book(tmp_path)
+    (book / "chapters" / "img").mkdir()
+    Image.new("RGB", (40, 30), "teal").save(book / "chapters" / "img" / "c1.png")
+    out = tmp_path / "out"
+    build(book, out, ("epub",), jobs=2)
+    with (book / "chapters" / "2.md").open("a") as f:
+        f.write("\nAn edit.\n")
+    Image.new("RGB", (60, 30), "orange").save(book / "chapters" / "img" / "c1.png")
+    rebuilt = build(book, out, ("epub",), jobs=2)
+    assert rebuilt.timings["cache.hits"] == 2
+    assert rebuilt.outputs[0].read_bytes() == build(book, tmp_path / "serial", ("epub",), jobs=1).outputs[0].read_bytes()

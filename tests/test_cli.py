@@ -120,3 +120,18 @@ def test_check_fails_on_a_broken_file(tmp_path):
     bad.write_bytes(b"%PDF-1.7\nnot really")
     proc = pressroom("check", bad)
     assert proc.returncode == 1 and "FAIL" in proc.stdout
+
+
+def test_ctrl_c_wrapped_by_python_is_still_an_interruption():
+    """A Ctrl-C while a class is made (an import) reaches the build as a RuntimeError from
+    `__set_name__`, caused by the KeyboardInterrupt: still an interruption (exit 130, one line)."""
+    from pipeline.cli import _interrupted
+
+    try:
+        try:
+            raise KeyboardInterrupt
+        except KeyboardInterrupt as e:
+            raise RuntimeError("Error calling __set_name__") from e
+    except RuntimeError as e:
+        assert _interrupted(e)
+    assert not _interrupted(RuntimeError("a bug"))

@@ -6,8 +6,6 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
-from charset_normalizer import from_bytes
-
 from ..model import PressroomError
 
 # C0 controls other than tab, newline and carriage return; they are not allowed in XML.
@@ -37,6 +35,8 @@ def decode(data: bytes, rel: str) -> str:
         if _mostly_utf8(data):
             raise PressroomError(f"invalid UTF-8 (byte 0x{data[e.start]:02x}); fix or remove it, "
                                  "or save the file as UTF-8", rel, line) from None
+        from charset_normalizer import from_bytes
+
         best = from_bytes(data).best()
         if best is None or best.encoding in ("utf_8",) or (best.chaos or 0) > 0.2:
             raise PressroomError(

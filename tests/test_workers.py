@@ -1,0 +1,67 @@
+"""The chapter workers (pipeline/workers.py): results and errors come back by key, a worker still
+importing is stopped without waiting for it; BeautifulSoup's deferred imports (pipeline/deferred.py)."""
+from __future__ import annotations
+
+import subprocess
+import sys
+import time
+
+import pytest
+
+from conftest import ROOT
+from pipeline.model import PressroomError
+from pipeline.workers import ChapterWorkers
+
+
+def _square(x: int) -> int:
+    if x < 0:
+        raise PressroomError("negative", "chapters/x.md", x)
+    return x * x
+
+
+def test_results_and_errors_by_key():
+    got = {}
+    with ChapterWorkers(lambda: None) as workers:
+        workers.start(2)
+        failed = workers.run(_square, [(i, v) for i, v in enumerate([3, -2, 5, 7, -1])],
+                             lambda key, result: got.__setitem__(key, result))
+    assert got == {0: 9, 2: 25, 3: 49}
+    assert sorted(failed) == [1, 4]
+    assert isinstance(failed[1], PressroomError) and failed[1].line == -2
+
+
+def test_a_worker_still_importing_is_stopped_at_once():
+    workers = ChapterWorkers(lambda: time.sleep(30))
+    workers.start(1)
+    process = workers._workers[0].process
+    t0 = time.monotonic()
+    workers.close()
+    assert time.monotonic() - t0 < 5
+    assert not process.is_alive()
+
+
+def test_a_worker_that_dies_fails_its_chapter_and_the_rest():
+    with ChapterWorkers(lambda: None) as workers:
+        workers.start(1)
+        failed = workers.run(_exit, [("a", 0), ("b", 1)], lambda key, result: None)
+    assert set(failed) == {"a", "b"}
+    assert "stopped" in str(failed["a"])
+
+
+def _exit(_):
+    import os
+
+    os._exit(3)
+
+
+@pytest.mark.parametrize("module", ["soupsieve", "charset_normalizer"])
+def test_bs4_imports_deferred_until_used(module):
+    code = (f"import sys, pipeline.load, pipeline.stages\n"
+            f"print(type(sys.modules['{module}']).__name__)\n"
+            "from bs4 import BeautifulSoup\n"
+            "soup = BeautifulSoup('<p class=a>x</p><p>y</p>', 'html.parser')\n"
+            "print([p.text for p in soup.select('p:not(.a)')])\n"
+            "from bs4.dammit import UnicodeDammit\n"
+            "print(UnicodeDammit('d\\u00e9j\\u00e0 vu, na\\u00efve caf\\u00e9'.encode('latin-1') * 4).unicode_markup[:3])\n")
+    out = subprocess.run([sys.executable, "-c", code], cwd=ROOT, capture_output=True, text=True, check=True).stdout
+    assert out.splitlines() == ["_Deferred", "['y']", "déj"]  # the encoding guessed, with charset_normalizer
