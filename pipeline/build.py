@@ -203,8 +203,10 @@ def assemble(config: BookConfig, source_dir: Path, cache_dir: Path, strict: bool
         if not files:
             raise PressroomError("every article is empty; nothing to build (add text to the chapters)",
                                  _rel(source_dir / "book.toml", source_dir) if config.from_file else str(source_dir))
-        # in this process now, without a fork: the PDF's workers may have started (`started`)
-        chapters = run_chapters(files, ctx, 1 if started else jobs, timings, use_cache)
+        # in this process, without a fork, where threads run (the PDF pool's): a fork beside them could hang
+        import threading
+
+        chapters = run_chapters(files, ctx, 1 if threading.active_count() > 1 else jobs, timings, use_cache)
         diagnostics = [d for d in diagnostics if d.rule == "clean.empty"] + \
             [d for ch in chapters for d in ch.diagnostics]
     book = Book(config=config, source_dir=source_dir, chapters=chapters, diagnostics=diagnostics)
@@ -265,17 +267,21 @@ def build(source_dir: Path, out_dir: Path, formats: tuple[str, ...] = ("epub", "
 def _build(config: BookConfig, source_dir: Path, out_dir: Path, cache_dir: Path, formats, targets: dict, key,
            notes: list, strict: bool, offline: bool, jobs: int, timings: dict, stack,
            chapter_workers=None) -> BuildResult:
-    workers = started = None
+    workers = None
     if "pdf" in targets and jobs > 1:  # the PDF's layout workers start, and import WeasyPrint, during the stages
         from .emit import pdf_parts
 
         workers = stack.enter_context(pdf_parts.Workers(jobs))
 
-        def start_pdf_workers():
-            from .emit.pdf import warm_up
+    def started() -> None:  # while the chapters' stages run
+        if workers is not None:
+            from .emit import pdf
 
-            warm_up(config, source_dir, cache_dir, workers)
-        started = start_pdf_workers
+            pdf.warm_up(config, source_dir, cache_dir, workers)
+        if "epub" in targets:
+            from .emit import epub
+
+            epub.warm_up(config, source_dir, cache_dir)
     book = assemble(config, source_dir, cache_dir, strict, offline, jobs, timings, started=started,
                     workers=chapter_workers)
     if strict:

@@ -115,3 +115,14 @@ def test_parallel_rebuild_redoes_an_edited_chapter_and_one_whose_image_changed(t
     rebuilt = build(book, out, ("epub",), jobs=2)
     assert rebuilt.timings["cache.hits"] == 2
     assert rebuilt.outputs[0].read_bytes() == build(book, tmp_path / "serial", ("epub",), jobs=1).outputs[0].read_bytes()
+
+
+def test_an_empty_article_left_out_renumbers_the_rest_in_parallel_as_in_serial(tmp_path, monkeypatch):
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", "1700000000")
+    book = _book(tmp_path)
+    (book / "chapters" / "1.md").write_text("\n\n")
+    parallel = build(book, tmp_path / "parallel", ("epub",), jobs=2)
+    assert [ch.number for ch in parallel.book.chapters] == [1, 2, 3]
+    assert any(d.rule == "clean.empty" for d in parallel.book.diagnostics)
+    serial = build(book, tmp_path / "serial", ("epub",), jobs=1)
+    assert parallel.outputs[0].read_bytes() == serial.outputs[0].read_bytes()

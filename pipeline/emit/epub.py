@@ -145,6 +145,19 @@ def stylesheet(book: Book, cache_dir: Path) -> str:
     return css
 
 
+def warm_up(config, source_dir: Path, cache_dir: Path) -> None:
+    """What the EPUB takes that no chapter changes (its cover, its stylesheet), made and kept in
+    the cache while the chapters' stages run (`build.run_chapters()`), so that `write()` only reads
+    it. A mistake found here (a cover that is missing) is left for `write()` to report, after the
+    chapters' own."""
+    book = Book(config=config, source_dir=source_dir, chapters=[])
+    try:
+        cover_asset(book, cache_dir)
+        stylesheet(book, cache_dir)
+    except PressroomError:
+        pass
+
+
 def write(book: Book, target: Path, cache_dir: Path) -> Path:
     cfg = book.config
     env = layout.environment(book, cache_dir)
