@@ -151,16 +151,21 @@ def run_chapters(files: list[Path], ctx, jobs: int, timings: dict, use_cache: bo
         stale = [i for i in kept if chapters[i] is None]
         hand_out(stale)
         timings["cache.hits"] = len(kept) - len(stale)
-        if started:  # after the forks: a fork of a process running the PDF pool's threads could hang
-            started()
+        # `started()` after the forks (a fork of a process running the PDF pool's threads could
+        # hang), and once the workers have their first chapters
         if jobs <= 1:
+            if started:
+                started()
             for i in sorted(fresh + stale):
                 chapters[i] = process_chapter(*tasks[i], timings=timings)
                 if store:
                     store.put(keys[i], chapters[i])
             failed = {}
         else:
-            from .emit import epub  # noqa: F401 - every build's emitter, imported while the workers run
+            def meanwhile() -> None:
+                if started:
+                    started()
+                from .emit import epub  # noqa: F401 - every build's emitter, imported while the workers run
 
             def done(i: int, result: tuple) -> None:
                 chapters[i], t = result
@@ -169,7 +174,7 @@ def run_chapters(files: list[Path], ctx, jobs: int, timings: dict, use_cache: bo
                 for k, v in t.items():
                     timings[k] = timings.get(k, 0) + v
 
-            failed = workers.run(_worker, [(i, tasks[i]) for i in queue], done)
+            failed = workers.run(_worker, [(i, tasks[i]) for i in queue], done, meanwhile)
     if failed:  # when chapters fail, the error raised is the first chapter's
         raise failed[min(failed)]
     for i, chapter in enumerate(chapters):

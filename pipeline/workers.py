@@ -65,10 +65,10 @@ class ChapterWorkers:
             while len(self._workers) < n:
                 self._workers.append(_Worker(self.prepare))
 
-    def run(self, fn: Callable, items: list[tuple], done: Callable) -> dict:
+    def run(self, fn: Callable, items: list[tuple], done: Callable, meanwhile: Callable | None = None) -> dict:
         """`fn(arg)` for each (key, arg) of `items`, handed out in the list's order to whichever
-        worker is free; `done(key, result)` here as each ends. Returns the keys that failed, with
-        their errors."""
+        worker is free; `done(key, result)` here as each ends, `meanwhile()` once the first are
+        out. Returns the keys that failed, with their errors."""
         pending, busy, failed = list(items), {}, {}
         idle = [w for w in self._workers if w.process.is_alive()]
 
@@ -79,6 +79,8 @@ class ChapterWorkers:
                 busy[worker.conn] = (worker, item)
 
         hand_out()
+        if meanwhile:
+            meanwhile()
         while busy:
             for conn in wait(list(busy)):
                 worker, item = busy.pop(conn)
