@@ -126,7 +126,7 @@ def run_chapters(files: list[Path], ctx, jobs: int, timings: dict, use_cache: bo
 
     The chapters with no cache entry go to the workers first, so that they run while this process
     reads the kept chapters; a kept chapter whose images changed since (a stale entry) follows."""
-    from .workers import ChapterWorkers
+    from .workers import ChapterWorkers, WorkerStopped
 
     tasks = _tasks(files, ctx)
     store = cachemod.ChapterCache(ctx.cache_dir) if use_cache else None
@@ -176,7 +176,13 @@ def run_chapters(files: list[Path], ctx, jobs: int, timings: dict, use_cache: bo
 
             failed = workers.run(_worker, [(i, tasks[i]) for i in queue], done, meanwhile)
     if failed:  # when chapters fail, the error raised is the first chapter's
-        raise failed[min(failed)]
+        i = min(failed)
+        if isinstance(failed[i], WorkerStopped):
+            code = failed[i].exit_code
+            raise PressroomError(f"the worker process running this chapter's stages stopped"
+                                 f"{f' (exit code {code})' if code is not None else ''}; build again, or with "
+                                 "--jobs 1 to run them in one process", tasks[i][1])
+        raise failed[i]
     for i, chapter in enumerate(chapters):
         chapter.input_key = keys[i] if store else ""
     return chapters

@@ -18,6 +18,14 @@ from multiprocessing.connection import wait
 from typing import Callable
 
 
+class WorkerStopped(Exception):
+    """A worker process ended (killed, out of memory, crashed) before it sent its result."""
+
+    def __init__(self, exit_code: int | None):
+        super().__init__(exit_code)
+        self.exit_code = exit_code
+
+
 def _serve(conn, prepare: Callable[[], None]) -> None:
     signal.signal(signal.SIGTERM, signal.SIG_DFL)  # not the build's handler (a KeyboardInterrupt)
     prepare()
@@ -88,7 +96,7 @@ class ChapterWorkers:
                     ok, value = conn.recv()
                 except (EOFError, OSError):
                     worker.process.join(1)
-                    ok, value = False, RuntimeError(f"a chapter worker stopped (exit code {worker.process.exitcode})")
+                    ok, value = False, WorkerStopped(worker.process.exitcode)
                 else:
                     idle.append(worker)
                 hand_out()  # its next task before this one's result is taken in
@@ -97,7 +105,7 @@ class ChapterWorkers:
                 else:
                     failed[item] = value
         # what is left when every worker stopped
-        failed.update((item, RuntimeError("the chapter workers stopped")) for item, _ in pending)
+        failed.update((item, WorkerStopped(None)) for item, _ in pending)
         return failed
 
     def close(self) -> None:

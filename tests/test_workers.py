@@ -45,7 +45,7 @@ def test_a_worker_that_dies_fails_its_chapter_and_the_rest():
         workers.start(1)
         failed = workers.run(_exit, [("a", 0), ("b", 1)], lambda key, result: None)
     assert set(failed) == {"a", "b"}
-    assert "stopped" in str(failed["a"])
+    assert failed["a"].exit_code == 3 and failed["b"].exit_code is None
 
 
 def _exit(_):
@@ -65,3 +65,30 @@ def test_bs4_imports_deferred_until_used(module):
             "print(UnicodeDammit('d\\u00e9j\\u00e0 vu, na\\u00efve caf\\u00e9'.encode('latin-1') * 4).unicode_markup[:3])\n")
     out = subprocess.run([sys.executable, "-c", code], cwd=ROOT, capture_output=True, text=True, check=True).stdout
     assert out.splitlines() == ["_Deferred", "['y']", "déj"]  # the encoding guessed, with charset_normalizer
+
+
+def test_a_build_whose_worker_dies_says_which_chapter_in_one_line(tmp_path, monkeypatch):
+    """A worker killed (out of memory, a crash) while it runs a chapter: a PressroomError naming
+    the chapter and what to do, not a traceback."""
+    import os
+
+    from pipeline import build as build_module
+
+    book = tmp_path / "book"
+    (book / "chapters").mkdir(parents=True)
+    (book / "book.toml").write_text('title = "Dies"\nlanguage = "en"\nauthors = ["A"]\n')
+    for i in range(3):
+        (book / "chapters" / f"{i}.md").write_text(f"# Chapter {i}\n\nText {i}.\n")
+    real = build_module.process_chapter
+
+    def dying(path, rel, *args, **kwargs):  # in the forked worker
+        if rel.endswith("1.md"):
+            os._exit(9)
+        return real(path, rel, *args, **kwargs)
+
+    monkeypatch.setattr(build_module, "process_chapter", dying)
+    with pytest.raises(PressroomError) as caught:
+        build_module.build(book, tmp_path / "out", ("epub",), jobs=2)
+    assert caught.value.file == "chapters/1.md"
+    assert "stopped (exit code 9)" in caught.value.message and "--jobs 1" in caught.value.message
+    assert not (tmp_path / "out" / "book.epub").exists()
