@@ -26,8 +26,10 @@ class WorkerStopped(Exception):
         self.exit_code = exit_code
 
 
-def _serve(conn, prepare: Callable[[], None]) -> None:
+def _serve(conn, prepare: Callable[[], None], inherited: list) -> None:
     signal.signal(signal.SIGTERM, signal.SIG_DFL)  # not the build's handler (a KeyboardInterrupt)
+    for end in inherited:  # the build's ends of the pipes: when it is gone, `recv()` ends
+        end.close()
     prepare()
     while True:
         try:
@@ -43,15 +45,18 @@ def _serve(conn, prepare: Callable[[], None]) -> None:
             reply = (False, e)
         try:
             conn.send(reply)
+        except OSError:  # the build is gone (killed): so is its use for the result
+            return
         except Exception as e:  # noqa: BLE001 - a result or an error that does not pickle
             conn.send((False, RuntimeError(f"{type(e).__name__}: {e}")))
 
 
 class _Worker:
-    def __init__(self, prepare: Callable[[], None]):
+    def __init__(self, prepare: Callable[[], None], others: list[_Worker]):
         context = multiprocessing.get_context("fork")
         self.conn, child = context.Pipe()
-        self.process = context.Process(target=_serve, args=(child, prepare), daemon=True)
+        inherited = [self.conn] + [other.conn for other in others]
+        self.process = context.Process(target=_serve, args=(child, prepare, inherited), daemon=True)
         self.process.start()
         child.close()
 
@@ -71,7 +76,7 @@ class ChapterWorkers:
 
         with workers_ignore_ctrl_c():  # Ctrl-C is the build's to handle: it stops the workers
             while len(self._workers) < n:
-                self._workers.append(_Worker(self.prepare))
+                self._workers.append(_Worker(self.prepare, self._workers))
 
     def run(self, fn: Callable, items: list[tuple], done: Callable, meanwhile: Callable | None = None) -> dict:
         """`fn(arg)` for each (key, arg) of `items`, handed out in the list's order to whichever

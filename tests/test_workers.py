@@ -92,3 +92,35 @@ def test_a_build_whose_worker_dies_says_which_chapter_in_one_line(tmp_path, monk
     assert caught.value.file == "chapters/1.md"
     assert "stopped (exit code 9)" in caught.value.message and "--jobs 1" in caught.value.message
     assert not (tmp_path / "out" / "book.epub").exists()
+
+
+def test_workers_end_when_the_build_is_killed(tmp_path):
+    """`kill -9` of the build: its workers see their pipes close and end, none is left behind."""
+    import os
+
+    code = ("import os, signal, time\n"
+            "from pipeline.workers import ChapterWorkers\n"
+            "workers = ChapterWorkers(lambda: time.sleep(1))\n"
+            "workers.start(2)\n"
+            "print(' '.join(str(w.process.pid) for w in workers._workers), flush=True)\n"
+            "os.kill(os.getpid(), signal.SIGKILL)\n")
+    proc = subprocess.Popen([sys.executable, "-c", code], cwd=ROOT, stdout=subprocess.PIPE, text=True)
+    pids = [int(p) for p in proc.stdout.readline().split()]  # (the workers hold the pipe: no read to its end)
+    proc.wait(timeout=60)
+    proc.stdout.close()
+    assert len(pids) == 2
+
+    def alive(pid: int) -> bool:
+        try:
+            with open(f"/proc/{pid}/stat") as f:
+                return f.read().split(") ")[1][0] != "Z"  # a zombie has ended
+        except OSError:
+            return False
+
+    deadline = time.monotonic() + 15
+    while any(alive(p) for p in pids) and time.monotonic() < deadline:
+        time.sleep(0.1)
+    left = [p for p in pids if alive(p)]
+    for p in left:
+        os.kill(p, 9)
+    assert not left
