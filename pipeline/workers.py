@@ -3,8 +3,8 @@
 The first worker is forked as soon as the build knows it has something to do, before it reads
 the chapters' keys and the cache, and imports the stages while the build reads them. When an
 author edited one chapter, its stages start as soon as the build knows which one, instead of
-after 0.2-0.3 s of imports (a third of such a rebuild). More workers are forked only when more
-than one chapter is to be done.
+after 0.1-0.3 s of imports (a fifth to a third of such a rebuild). More workers are forked only
+when more than one chapter is to be done.
 
 Plain processes on pipes, not a standard pool: a pool cannot take a worker forked before the work
 is known, nor stop one that is still importing without waiting for it. They start no thread in
@@ -88,7 +88,12 @@ class ChapterWorkers:
         def hand_out() -> None:
             while pending and idle:
                 worker, (item, arg) = idle.pop(0), pending.pop(0)
-                worker.conn.send((fn, arg))
+                try:
+                    worker.conn.send((fn, arg))
+                except OSError:  # it stopped while it waited for work
+                    worker.process.join(1)
+                    failed[item] = WorkerStopped(worker.process.exitcode)
+                    continue
                 busy[worker.conn] = (worker, item)
 
         hand_out()

@@ -10,7 +10,7 @@ import pytest
 
 from conftest import ROOT
 from pipeline.model import PressroomError
-from pipeline.workers import ChapterWorkers
+from pipeline.workers import ChapterWorkers, WorkerStopped
 
 
 def _square(x: int) -> int:
@@ -124,3 +124,12 @@ def test_workers_end_when_the_build_is_killed(tmp_path):
     for p in left:
         os.kill(p, 9)
     assert not left
+
+
+def test_a_worker_that_died_waiting_fails_the_chapter_it_is_given():
+    with ChapterWorkers(lambda: None) as workers:
+        workers.start(1)
+        workers._workers[0].process.kill()
+        workers._workers[0].process.join()
+        failed = workers.run(_square, [("a", 2)], lambda key, result: None)
+    assert isinstance(failed["a"], WorkerStopped)
