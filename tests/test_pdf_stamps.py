@@ -84,3 +84,28 @@ def test_furniture_the_stamps_cannot_follow_is_laid_out_page_by_page():
     same_half = _laid(head_rows=[["@bottom-left", False, [["Two", 100, 50]]]])
     assert pdf_stamps.plan(HEADS, same_half) is None  # a head in the folio's half
     assert pdf_stamps.plan(HEADS, _laid()[:-1]) is None
+
+
+def test_a_running_head_guessed_from_the_template_output_is_the_one_found_in_the_prepared_tree():
+    from bs4 import BeautifulSoup
+
+    from pipeline.emit import pdf_html
+
+    for html in ['<html><body><div class="mainmatter"><section><h1 class="chapter-title" data-running-head="Short">'
+                 'A <em>long</em> title</h1></section></div></body></html>',
+                 '<html><body><div class="mainmatter"><h1 id="credits"> Image <b>credits</b>\n and more </h1></div></body></html>',
+                 '<html><body><h1>Not in the main matter</h1><div class="mainmatter"><p>Text <i>only</i></p></div></body></html>']:
+        assert pdf_html.guess_running_head(html) == pdf_html.running_head(BeautifulSoup(html, "lxml"))
+
+
+def test_stamps_laid_out_with_a_wrong_guess_are_laid_out_again_with_the_real_heads(tmp_path, monkeypatch):
+    from pipeline.emit import pdf_html
+
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", "1700000000")
+    book = _book(tmp_path, "print")
+    right = build(book, tmp_path / "right", ("pdf",), jobs=2).outputs[0]
+    assert not (tmp_path / "right" / ".cache" / "pdf" / "stamps").exists()  # guessed right: laid out once
+    monkeypatch.setattr(pdf_html, "guess_running_head", lambda html: "Wrong")
+    wrong = build(book, tmp_path / "wrong", ("pdf",), jobs=2).outputs[0]
+    assert (tmp_path / "wrong" / ".cache" / "pdf" / "stamps").is_dir()
+    assert right.read_bytes() == wrong.read_bytes()

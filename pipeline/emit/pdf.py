@@ -183,7 +183,7 @@ def write(book: Book, target: Path, cache_dir: Path, jobs: int = 1, timings: dic
         clock = _Clock(timings)
         joiner.start()  # its process ready (imports, HarfBuzz) when the parts are
         cover_file, prepared = prepare_images(book, work, workers)
-        front_soup, ids, documents = pdf_html.part_documents(book, cover_file, cache_dir)
+        front_soup, ids, documents, guess_heads = pdf_html.part_documents(book, cover_file, cache_dir)
         list(prepared)  # a part's cache key reads the images it shows
         clock("pdf.images")
         css = print_css(book)
@@ -212,15 +212,26 @@ def write(book: Book, target: Path, cache_dir: Path, jobs: int = 1, timings: dic
                     a["data-page"] = "000"
                 yield len(ids), job("front-count", front_soup, pdf_html.TOC_NUMBERS, 0, False)
             title = pdf_html.book_title(front_soup)
-            for i, doc in documents:
+            for n, (i, doc) in enumerate(documents):
                 borrowed[i], heads[i] = set(doc.stand_ins), (title, doc.head)
                 yield i, job(ids[i], doc.html, pdf_parts.NO_FURNITURE, book.config.pdf.figure_passes, images=doc.images)
-            stamps = job("stamps", pdf_stamps.document(book, heads), pdf_html.FURNITURE, 0, False)
+                if n == 0:  # the stamps next, with the heads guessed: laid out early, not after every part
+                    guessed[:] = [(title, head) for head in guess_heads()]
+                    yield len(ids) + (not recto), stamps_job(guessed)
+            if not guessed:
+                yield len(ids) + (not recto), stamps_job(heads)
+
+        def stamps_job(pairs: list) -> PartJob:
+            stamps = job("stamps", pdf_stamps.document(book, pairs), pdf_html.FURNITURE, 0, False)
             stamps.margins = True
-            yield len(ids) + (not recto), stamps
+            return stamps
+
+        guessed: list = []
 
         main = pdf_parts.lay_out_all(book, main_jobs(), len(ids) + (not recto) + 1, work / "parts", workers, timings)
         stamps = main.pop()
+        if guessed and guessed != heads:  # a head not where guess_running_head() looks: laid out again
+            stamps = pdf_parts.lay_out_all(book, [(0, stamps_job(heads))], 1, work / "stamps", workers)[0]
         counted = None if recto else main.pop()
         sides = pdf_stamps.plan(heads, stamps.margins)
         clock("pdf.parts")

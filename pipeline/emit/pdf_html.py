@@ -252,10 +252,12 @@ def part_documents(book: Book, cover_file: str, cache_dir: Path | None = None):
         chapter = main[i].chapter  # a frozen chapter's HTML; the credits, some 200 characters a line
         return len(chapter.html) if chapter is not None else 200 * len(book.credits)
 
+    outputs: dict[int, str] = {}  # the template's output of the parts whose heads were guessed
+
     def documents():
         used = set()
         for i in sorted(range(len(main)), key=lambda i: (-size(i), i)):
-            name, made = prepared(rendered([], [main[i]]))
+            name, made = prepared(outputs.pop(i, None) or rendered([], [main[i]]))
             used.add(name)
             yield i, made
         if kept is not None and kept.is_dir():
@@ -263,7 +265,15 @@ def part_documents(book: Book, cover_file: str, cache_dir: Path | None = None):
                 if old.name not in used:
                     old.unlink(missing_ok=True)
 
-    return document(rendered([p for p in parts if p.id in layout.FRONT_MATTER], [])), [p.id for p in main], documents()
+    def heads() -> list[str]:
+        """Each part's running head as `running_head()` would most likely find it, read from the
+        template's output without preparing the part (lxml: a twentieth of the time)."""
+        for i in range(len(main)):
+            outputs.setdefault(i, rendered([], [main[i]]))
+        return [guess_running_head(outputs[i]) for i in range(len(main))]
+
+    return (document(rendered([p for p in parts if p.id in layout.FRONT_MATTER], [])), [p.id for p in main], documents(),
+            heads)
 
 
 def _stand_ins(soup: BeautifulSoup) -> None:
@@ -293,6 +303,20 @@ def running_head(part: BeautifulSoup) -> str:
     head = part.find(class_="chapter-title", attrs={"data-running-head": True})
     return head["data-running-head"] if head else (next(_inside(part.find_all("h1"), "mainmatter"), None)
                                                    or part).get_text(" ", strip=True)
+
+
+def guess_running_head(html: str) -> str:
+    """`running_head()` of the document `html`, read by lxml; where the two differ, the stamps laid
+    out with this one are laid out again (pdf.py)."""
+    import lxml.html
+
+    root = lxml.html.fromstring(html)
+    for el in root.iter():
+        if isinstance(el.tag, str) and "chapter-title" in (el.get("class") or "").split() and el.get("data-running-head") is not None:
+            return el.get("data-running-head")
+    head = next((h for h in root.iter("h1") if any("mainmatter" in (a.get("class") or "").split() for a in h.iterancestors())),
+                root.find("body") if root.find("body") is not None else root)
+    return " ".join(t.strip() for t in head.itertext() if t.strip())
 
 
 TOC_NUMBERS = """nav.toc a[data-page]::after { content: leader(dotted) " " attr(data-page); }"""
