@@ -147,13 +147,12 @@ def whole_html(work: Path) -> Path:
     records = [json.loads(p.read_text(encoding="utf-8")) | {"html": p.with_suffix(".html")}
                for p in (work / "parts").glob("*.json")]
     records.sort(key=lambda r: (r["id"] == "credits", r["id"]))
-    front = [p for p in (work / "front").glob("*.html") if 'class="furniture' not in p.read_text(encoding="utf-8")]
-    book = read(front[0])  # the front matter (the other documents there are the furniture's)
+    book = read(next(r["html"] for r in records if r["id"] == "front"))  # laid out with the parts
     main = book.new_tag("div", attrs={"class": "mainmatter"})
     book.body.append(main)
     for r in records:
         part = read(r["html"]).select_one(".mainmatter")
-        if part is None:  # the screen edition's front matter laid out for its page count
+        if part is None:  # the front matter, the stamps, the contents' digits
             continue
         for child in list(part.children):
             main.append(child.extract())

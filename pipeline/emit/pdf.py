@@ -1,7 +1,7 @@
 """The typeset PDF with WeasyPrint, laid out part by part: the HTML documents come from
 `pdf_html.py`, each part of the main matter is laid out by `pdf_parts.py` (in a pool, cached), with
-the stamps of the running heads and folios (`pdf_stamps.py`), then the front matter (its contents
-page needs the page numbers), and `pdf_merge.py` joins them. Images are prepared for print, and a URL fetcher fetches nothing but the
+the stamps of the running heads and folios (`pdf_stamps.py`) and the front matter, its contents'
+page numbers left to stamps too (`pdf_toc.py`), and `pdf_merge.py` joins them. Images are prepared for print, and a URL fetcher fetches nothing but the
 book's own prepared files and stylesheets (`pdf_fetch.py`). This process does not import
 WeasyPrint: the layout workers do. Time stamps (and WeasyPrint's font subsets) follow `build_time()`.
 
@@ -25,7 +25,7 @@ from ..model import Book, Diagnostic
 from . import atomic_path, build_time
 from .cover import ink
 from .justify import JUSTIFY_CJK
-from . import pdf_fonts, pdf_html, pdf_merge, pdf_parts, pdf_stamps
+from . import pdf_fonts, pdf_html, pdf_merge, pdf_parts, pdf_stamps, pdf_toc
 from .page_list import page_map_of
 from .pdf_parts import PartJob
 from .pages import geometry, page_inches, text_width_in  # noqa: F401 - page_inches: for the tests
@@ -172,9 +172,9 @@ def roots_of(book: Book, work: Path) -> list[str]:
 
 def write(book: Book, target: Path, cache_dir: Path, jobs: int = 1, timings: dict | None = None,
           workers: pdf_parts.Workers | None = None) -> Path:
-    """Lay the parts out (in parallel, from the cache where unchanged; in `workers` where they
-    were started ahead), then the front matter with the contents' page numbers; join them with
-    the running heads and folios into `target`."""
+    """Lay the front matter and the parts out (in parallel, from the cache where unchanged; in
+    `workers` where they were started ahead); join them with the running heads, the folios and
+    the contents' page numbers into `target`."""
     work = (cache_dir / "pdf").resolve()
     when = build_time(book.source_dir, book.config.date)
     g = geometry(book)
@@ -201,25 +201,35 @@ def write(book: Book, target: Path, cache_dir: Path, jobs: int = 1, timings: dic
         borrowed: list = [None] * len(ids)
         heads: list = [None] * len(ids)
 
+        digits = pdf_toc.digits_for(sum(len(ch.html) for ch in book.chapters))
+        entries = front_soup.select(pdf_toc.ENTRIES)
+
+        def front_job(extra: str) -> PartJob:
+            front = job("front", front_soup, extra, 0, False)
+            front.toc = "columns"
+            return front
+
         def main_jobs():
-            """Each part's job as its document is made (the layout starts on the first while the
-            next is made), keeping what is needed of its tree: the tree itself is let go."""
-            if not recto:
-                # a screen edition's main matter opens on the side its front matter leaves: the
-                # front matter is laid out once among the parts, with stand-in page numbers, for
-                # its page count (cached like a part), so that the furniture is laid out once
-                for a in front_soup.select("nav.toc a[href]"):
-                    a["data-page"] = "000"
-                yield len(ids), job("front-count", front_soup, pdf_html.TOC_NUMBERS, 0, False)
+            """The front matter first, its contents' numbers left out (pdf_toc.py), and the samples
+            of their digits; then each part's job as its document is made (the layout starts on
+            the first while the next is made), keeping what is needed of its tree: the tree itself
+            is let go."""
+            for a in entries:
+                a["data-page"] = ""
+            yield len(ids), front_job(pdf_toc.column_css(digits))
+            samples = job("toc-digits", pdf_toc.samples(front_soup) or "<html><body></body></html>", pdf_toc.SAMPLES_CSS,
+                          0, False, images=[])
+            samples.toc, samples.options = "samples", {**options, "pdf_tags": False}  # drawn as artifacts
+            yield len(ids) + 1, samples
             title = pdf_html.book_title(front_soup)
             for n, (i, doc) in enumerate(documents):
                 borrowed[i], heads[i] = set(doc.stand_ins), (title, doc.head)
                 yield i, job(ids[i], doc.html, pdf_parts.NO_FURNITURE, book.config.pdf.figure_passes, images=doc.images)
                 if n == 0:  # the stamps next, with the heads guessed: laid out early, not after every part
                     guessed[:] = [(title, head) for head in guess_heads()]
-                    yield len(ids) + (not recto), stamps_job(guessed)
+                    yield len(ids) + 2, stamps_job(guessed)
             if not guessed:
-                yield len(ids) + (not recto), stamps_job(heads)
+                yield len(ids) + 2, stamps_job(heads)
 
         def stamps_job(pairs: list) -> PartJob:
             stamps = job("stamps", pdf_stamps.document(book, pairs), pdf_html.FURNITURE, 0, False)
@@ -228,11 +238,10 @@ def write(book: Book, target: Path, cache_dir: Path, jobs: int = 1, timings: dic
 
         guessed: list = []
 
-        main = pdf_parts.lay_out_all(book, main_jobs(), len(ids) + (not recto) + 1, work / "parts", workers, timings)
-        stamps = main.pop()
+        main = pdf_parts.lay_out_all(book, main_jobs(), len(ids) + 3, work / "parts", workers, timings)
+        stamps, samples, front = main.pop(), main.pop(), main.pop()
         if guessed and guessed != heads:  # a head not where guess_running_head() looks: laid out again
             stamps = pdf_parts.lay_out_all(book, [(0, stamps_job(heads))], 1, work / "stamps", workers)[0]
-        counted = None if recto else main.pop()
         sides = pdf_stamps.plan(heads, stamps.margins)
         clock("pdf.parts")
         folio_of: dict[str, str] = {}
@@ -244,43 +253,44 @@ def write(book: Book, target: Path, cache_dir: Path, jobs: int = 1, timings: dic
                              for a, i in m.anchors.items() if a not in fake})
             return starts, total, main_start
 
-        # page numbers count from the main matter, and where a part starts in it does not depend on
-        # the front matter: its contents page and the running heads and folios are laid out together
-        starts, total, main_start = numbers(0)
-        parts = [(m.pdf, start, (g.outer - g.inner) * 72, fake) for m, start, fake in zip(main, starts, borrowed)]
-        for a in front_soup.select("nav.toc a[href]"):
-            a["data-page"] = folio_of.get(a["href"][1:], "")
+        # page numbers count from the main matter (where a part starts in it does not depend on the
+        # front matter), the contents' numbers are stamped into the columns left for them
+        starts, total, main_start = numbers(front.pages)
+        numbered = pdf_toc.plan(front.toc, samples.toc, folio_of)
+        needed = max((len(folio_of.get(a["href"][1:], "")) for a in entries), default=0)
+        if numbered is None and needed > digits:  # a column too narrow: the front matter laid out with a wider one
+            wide = pdf_parts.lay_out_all(book, [(0, front_job(pdf_toc.column_css(needed)))], 1, work / "front", workers)[0]
+            numbered = pdf_toc.plan(wide.toc, samples.toc, folio_of)
+            front = wide if numbered is not None else front
+        if numbered is None:  # numbers the stamps cannot print: set in the front matter's layout
+            for a in entries:
+                a["data-page"] = folio_of.get(a["href"][1:], "")
+            front = pdf_parts.lay_out_all(book, [(0, job("front", front_soup, pdf_html.TOC_NUMBERS, 0, False))], 1,
+                                          work / "front", workers)[0]
+        own = numbers(0)[0]  # each part's first page counted from the main matter's first page
+        starts, total, main_start = numbers(front.pages)
+        skip = main_start % 2  # a screen edition's main matter after an odd number of pages opens on a left-hand page
+        parts = [(m.pdf, start, (g.outer - g.inner) * 72, fake) for m, start, fake in zip(main, own, borrowed)]
         furniture: list = [None] * (total - main_start)
         for m, start, (book_title, own) in zip(main, starts, heads):
             for i in range(1, m.pages):  # a part's opening page prints none
                 furniture[start - main_start + i] = (book_title, own, str(start + i - main_start + 1))
-
-        def last(skip: int):
-            """The front matter, and, where the stamps cannot print it (`pdf_stamps.plan()`), the
-            furniture in documents of FURNITURE_PAGES pages (laid out side by side, cached each):
-            each document's first page is a right-hand page, as the book's first, so the furniture
-            of a main matter opening on a left-hand page (`skip`) starts with a bare page."""
-            pages = [None] * skip + furniture
-            chunks = [] if sides else [pages[i:i + FURNITURE_PAGES] for i in range(0, len(pages), FURNITURE_PAGES)]
-            laid = pdf_parts.lay_out_all(book, enumerate([job("front", front_soup, pdf_html.TOC_NUMBERS, 0, False)] + [
-                job(f"furniture-{n}", pdf_html.furniture(book, chunk), pdf_html.FURNITURE, 0, False)
-                for n, chunk in enumerate(chunks)]), 1 + len(chunks), work / "front", workers)
-            # each document's pages from the main matter's first page on: (pdf, offset, printed)
-            return laid[0], [(f.pdf, n * FURNITURE_PAGES - skip, [p is not None for p in chunk])
-                             for n, (f, chunk) in enumerate(zip(laid[1:], chunks))]
-
-        # the print edition's main matter opens on a recto; a screen edition's after an odd number of
-        # pages opens on a left-hand page (known from the count above; laid out again in the rare
-        # case that the real page numbers change the front matter's length)
-        guess = counted.pages % 2 if counted else 0
-        early = _join_fits(main, workers, joiner)  # the main matter joined while the front matter is laid out
+        early = _join_fits(main, workers, joiner)  # the main matter joined while the furniture is laid out
         if early:
-            joiner.main(parts, pdf_fonts.folder_of(work), guess)
-        front, laid = last(guess)
-        starts, total, main_start = numbers(front.pages)
-        skip = main_start % 2
-        if skip != guess:
-            front, laid = last(skip)
+            joiner.main(parts, pdf_fonts.folder_of(work), skip)
+        laid = []
+        if not sides:
+            # the furniture the stamps cannot print, in documents of FURNITURE_PAGES pages (laid out
+            # side by side, cached each): each document's first page is a right-hand page, as the
+            # book's first, so the furniture of a main matter opening on a left-hand page starts
+            # with a bare page; each document's pages from the main matter's first page on
+            pages = [None] * skip + furniture
+            chunks = [pages[i:i + FURNITURE_PAGES] for i in range(0, len(pages), FURNITURE_PAGES)]
+            done = pdf_parts.lay_out_all(book, enumerate([job(f"furniture-{n}", pdf_html.furniture(book, chunk),
+                                                              pdf_html.FURNITURE, 0, False)
+                                                          for n, chunk in enumerate(chunks)]), len(chunks), work / "front", workers)
+            laid = [(f.pdf, n * FURNITURE_PAGES - skip, [p is not None for p in chunk])
+                    for n, (f, chunk) in enumerate(zip(done, chunks))]
         clock("pdf.front")
         workers.close()  # the workers' memory is given back before the join, which needs its own
         if not early:
@@ -293,7 +303,8 @@ def write(book: Book, target: Path, cache_dir: Path, jobs: int = 1, timings: dic
         with atomic_path(target) as tmp:
             book.page_count = joiner.finish(
                 (front.pdf, pdf_html.stand_ins(front_soup)), main_start,
-                [(pdf, main_start + offset, printed) for pdf, offset, printed in laid], tmp, stamped)
+                [(pdf, main_start + offset, printed) for pdf, offset, printed in laid], tmp, stamped,
+                (samples.pdf, numbered) if numbered else None)
         clock("pdf.join")
     page_starts: list = [None] * (total - main_start)
     for m, start in zip(main, starts):

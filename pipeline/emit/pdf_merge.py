@@ -17,7 +17,7 @@ from pathlib import Path
 import pikepdf
 from pikepdf import Array, Dictionary, Name, String
 
-from . import pdf_fonts
+from . import pdf_fonts, pdf_toc
 
 
 CATALOG_KEPT = ("/Lang", "/ViewerPreferences", "/MarkInfo", "/Metadata", "/OutputIntents", "/PageMode")
@@ -89,8 +89,8 @@ class Book:
     """The PDF being assembled: the main matter's parts appended in order (`append()`, at their
     places counted from the main matter's first page), then the front matter put before them
     (`front()`), then `finish()`. The main matter comes first so that its parts can be joined
-    while the front matter, which needs their page numbers, is laid out; the bytes are the same
-    whenever each step runs."""
+    while the furniture the stamps cannot print is laid out; the bytes are the same whenever each
+    step runs."""
 
     def __init__(self, fonts: Path, parity: int = 0):
         self.fonts = fonts  # where the parts' noted fonts are kept (pdf_fonts)
@@ -233,6 +233,28 @@ class Book:
                 drawn.append(b"q 1 0 0 1 %.3f 0 cm %s Do Q" % (dx, bytes(name.unparse())))
             self._over(page, drawn)
 
+    def draw(self, path: Path, placements: list) -> None:
+        """Pieces of the pages of `path` over the book's pages: `placements` are (page index,
+        [(source page, clip (x0, y0, x1, y1), dx, dy, at)]) in points; each piece is one form
+        XObject, the text of its page drawn `at` (CSS px) alone, clipped to its rectangle, drawn
+        moved by (dx, dy) wherever it is used (pdf_toc.py: the contents' page numbers, digit by
+        digit)."""
+        source = self._open(path)
+        forms: dict = {}
+        for index, pieces in placements:
+            page = self.out.pages[index]
+            drawn = []
+            for n, clip, dx, dy, at in pieces:
+                if (n, clip) not in forms:
+                    form = source.pages[n].as_form_xobject()
+                    form.write(pdf_toc.only_text_at(source.pages[n], *at))
+                    form.BBox = Array(list(clip))
+                    forms[n, clip] = (Name(f"/PressroomPiece{len(forms)}"), self.out.copy_foreign(form))
+                name, form = forms[n, clip]
+                page.add_resource(form, Name.XObject, name, replace_existing=True)
+                drawn.append(b"q 1 0 0 1 %.3f %.3f cm %s Do Q" % (dx, dy, bytes(name.unparse())))
+            self._over(page, drawn)
+
     def _outline(self) -> None:
         def make(entry):
             title, index, location, closed, children = entry
@@ -283,22 +305,25 @@ def main_matter(parts: list[tuple], fonts: Path, parity: int = 0) -> Book:
 
 
 def finish(book: Book, front: tuple, main_start: int, furniture: list[tuple], target: Path,
-           stamped: tuple | None = None) -> int:
+           stamped: tuple | None = None, numbered: tuple | None = None) -> int:
     """The main matter of `book` with its front matter `(pdf, borrowed)` before it (the main matter
     from page `main_start`), its furniture, as documents of pages `[(pdf, first page, printed)]` or
-    as stamps `(pdf, placements)`, each font subset once; written to `target`; the page count."""
+    as stamps `(pdf, placements)`, the contents' numbers where they are stamped `(pdf, placements)`
+    (`Book.draw()`), each font subset once; written to `target`; the page count."""
     book.front(front[0], main_start, front[1])
     for piece in furniture:
         book.overlay(*piece)
     if stamped:
         book.stamp(*stamped)
+    if numbered:
+        book.draw(*numbered)
     return book.finish(target)
 
 
 def join(front: tuple, parts: list[tuple], main_start: int, furniture: list[tuple], target: Path, fonts: Path,
-         stamped: tuple | None = None) -> int:
+         stamped: tuple | None = None, numbered: tuple | None = None) -> int:
     """`main_matter()` then `finish()`: the whole book at once."""
-    return finish(main_matter(parts, fonts, main_start % 2), front, main_start, furniture, target, stamped)
+    return finish(main_matter(parts, fonts, main_start % 2), front, main_start, furniture, target, stamped, numbered)
 
 
 _joined: dict = {}  # the join process's main matter, between `Joiner.main()` and `Joiner.finish()`
@@ -325,9 +350,9 @@ def _finish(args) -> int:
 class Joiner:
     """The join in a fresh process: qpdf holds every part's objects while it joins them (about a
     gigabyte for 200 articles), and gives them all back when that process ends. The process is
-    started, and its imports done, while the front matter is laid out (`start()`); the main
-    matter is joined (`main()`) before the front matter is laid out or after, as memory allows
-    (pdf.py), and the front matter is put before it (`finish()`)."""
+    started, and its imports done, while the parts are laid out (`start()`); the main matter is
+    joined (`main()`) beside the layout workers or after they end, as memory allows (pdf.py), and
+    the front matter is put before it (`finish()`)."""
 
     def __init__(self):
         from .pdf_parts import Workers
@@ -344,9 +369,9 @@ class Joiner:
         self._main = self._process.submit(_main, (parts, fonts, parity))
 
     def finish(self, front: tuple, main_start: int, furniture: list[tuple], target: Path,
-               stamped: tuple | None = None) -> int:
+               stamped: tuple | None = None, numbered: tuple | None = None) -> int:
         self._main.result()  # its error, if it failed
-        return self._process.submit(_finish, (front, main_start, furniture, target, stamped)).result()
+        return self._process.submit(_finish, (front, main_start, furniture, target, stamped, numbered)).result()
 
     def rss(self) -> int | None:
         return self._process.rss()

@@ -40,6 +40,7 @@ class PartJob:
     margins: bool = False  # record the text of each page's margin boxes (the stamps: pdf_stamps.py)
     extra_css: str = ""  # after `css`: what this kind of document adds (parsed apart, `css` once per worker)
     epoch: str = ""  # SOURCE_DATE_EPOCH for the layout (font time stamps): the worker may have started before it was set
+    toc: str = ""  # "columns" or "samples": record where the contents' numbers go, or the digits' samples (pdf_toc)
 
 
 @dataclass
@@ -54,6 +55,7 @@ class LaidOut:
     refused: list = field(default_factory=list)
     fonts: list = field(default_factory=list)  # the font files its font streams name (pdf_fonts)
     margins: list = field(default_factory=list)  # pdf_stamps.margins() of its pages, where asked
+    toc: dict = field(default_factory=dict)  # pdf_toc.columns() or pdf_toc.sampled(), where asked
 
 
 def part_key(job: PartJob, images: Path) -> str:
@@ -64,7 +66,7 @@ def part_key(job: PartJob, images: Path) -> str:
 
     h = hashlib.sha256()
     for piece in (cache.pipeline_version(), version("weasyprint"), job.css, job.extra_css, json.dumps(job.options, sort_keys=True),
-                  str(job.figure_passes), str(job.record), str(job.margins), job.epoch, job.html):
+                  str(job.figure_passes), str(job.record), str(job.margins), job.epoch, job.toc, job.html):
         h.update(piece.encode() + b"\0")
     for img in job.images:
         path = images / img.rsplit("/", 1)[-1]
@@ -112,7 +114,7 @@ def _extra(extra: str, css: str, roots: tuple[str, ...]):
 
 WARM_IMPORTS = ("bs4", "weasyprint.document", "weasyprint.layout", "weasyprint.pdf", "pipeline.emit.pdf_fonts",
                 "pipeline.emit.pdf_images", "pipeline.emit.pdf_leaders", "pipeline.emit.pdf_margins",
-                "pipeline.emit.pdf_stamps", "pipeline.emit.pdf_streams", "pipeline.emit.pdf_tree",
+                "pipeline.emit.pdf_stamps", "pipeline.emit.pdf_streams", "pipeline.emit.pdf_toc", "pipeline.emit.pdf_tree",
                 "pipeline.emit.pages", "pipeline.emit.page_list")
 
 
@@ -129,7 +131,7 @@ def warm(args) -> None:
 def lay_out(job: PartJob, folder: Path, book) -> LaidOut:
     """One part through WeasyPrint: its PDF into `folder`, its record beside it."""
     from bs4 import BeautifulSoup
-    from . import justify, pdf_fonts, pdf_images, pdf_leaders, pdf_margins, pdf_stamps, pdf_streams, pdf_tree
+    from . import justify, pdf_fonts, pdf_images, pdf_leaders, pdf_margins, pdf_stamps, pdf_streams, pdf_toc, pdf_tree
     from .page_list import page_starts
     from .pages import place_figures, underfull
     from .pdf_fetch import BOOK_URL, BookFetcher
@@ -181,7 +183,8 @@ def lay_out(job: PartJob, folder: Path, book) -> LaidOut:
     record = LaidOut(job.id, folder / f"{job.key[:40]}.pdf", len(document.pages), anchors,
                      page_starts(document) if job.record else [],
                      [list(x) for x in underfull(document, book)] if job.record else [], moved, refused,
-                     margins=pdf_stamps.margins(document) if job.margins else [])
+                     margins=pdf_stamps.margins(document) if job.margins else [],
+                     toc={"columns": pdf_toc.columns, "samples": pdf_toc.sampled}.get(job.toc, lambda _: {})(document))
     tmp = record.pdf.with_suffix(f".{os.getpid()}.part")
     with pdf_fonts.noting() as fonts:
         document.write_pdf(tmp, **options)
