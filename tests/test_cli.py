@@ -135,3 +135,29 @@ def test_ctrl_c_wrapped_by_python_is_still_an_interruption():
     except RuntimeError as e:
         assert _interrupted(e)
     assert not _interrupted(RuntimeError("a bug"))
+
+
+def _burn(seconds: float) -> int:
+    import time
+
+    end, n = time.process_time() + seconds, 0
+    while time.process_time() < end:
+        n += 1
+    return n
+
+
+def test_the_cpu_of_the_pdf_workers_is_counted_when_pressroom_exits():
+    """The PDF's workers are forked from a server (pdf_parts._context()); `pressroom` stops it and
+    waits for it, so that their CPU time is counted in its own children's (`time`, `make bench`)."""
+    import resource
+
+    from pipeline.cli import _stop_fork_server
+    from pipeline.emit.pdf_parts import Workers
+
+    _stop_fork_server()  # this process's own, from the tests before
+    before = resource.getrusage(resource.RUSAGE_CHILDREN).ru_utime
+    with Workers(2) as workers:
+        assert list(workers.map(_burn, [0.6, 0.6])) and workers._pool._mp_context.get_start_method() == "forkserver"
+    workers.close()
+    _stop_fork_server()
+    assert resource.getrusage(resource.RUSAGE_CHILDREN).ru_utime - before > 1.0

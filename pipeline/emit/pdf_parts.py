@@ -227,11 +227,27 @@ def rss(pid: int) -> int | None:
         return None
 
 
+# what the layout workers and the join import: imported once, by the server they are forked from
+PRELOAD = WARM_IMPORTS + ("pikepdf", "pipeline.emit.pdf_merge")
+
+
+def _context():
+    """How the workers start: forked from a server process that imported PRELOAD once when it
+    started (multiprocessing's "forkserver"), not each started afresh and importing them itself
+    (0.8-1 s of CPU a process: two layout workers and the join)."""
+    import multiprocessing
+
+    context = multiprocessing.get_context("forkserver")
+    context.set_forkserver_preload(list(PRELOAD))
+    return context
+
+
 class Workers:
-    """A pool of `n` fresh processes (not forks of this one: a fork would carry every chapter's
-    parsed tree, and count it again in each worker's memory, for work that needs none of it),
-    started on first use and shared by the PDF's steps; with n <= 1, or one task, no pool, unless
-    `apart` (the work is done in a process of its own even then: the join)."""
+    """A pool of `n` processes that do not share this one's memory (a fork of this one would carry
+    every chapter's parsed tree, and count it again in each worker's memory, for work that needs
+    none of it: they are forked from a server, `_context()`), started on first use and shared by
+    the PDF's steps; with n <= 1, or one task, no pool, unless `apart` (the work is done in a
+    process of its own even then: the join)."""
 
     def __init__(self, n: int, apart: bool = False):
         self.n, self.apart, self._pool = n, apart, None
@@ -243,10 +259,9 @@ class Workers:
 
         with workers_ignore_ctrl_c():
             if self._pool is None:
-                import multiprocessing
                 from concurrent.futures import ProcessPoolExecutor
 
-                self._pool = ProcessPoolExecutor(max_workers=self.n, mp_context=multiprocessing.get_context("spawn"))
+                self._pool = ProcessPoolExecutor(max_workers=self.n, mp_context=_context())
             return getattr(self._pool, method)(*args, **kwargs)
 
     def map(self, fn, tasks: list, chunksize: int = 1):
