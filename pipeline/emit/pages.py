@@ -1,8 +1,9 @@
 """Pages: the geometry of the page from the trim size, and the measure of how full each laid-out
 page is, with the one correction CSS cannot make in WeasyPrint (no page floats): a figure that
 would leave a page more than a third empty moves past the paragraphs after it, as a float does
-in a printed book, or is scaled down to fit what is left. `pdf.render_document()` lays the book
-out again after each round of corrections (at most `[pdf] figure_passes`).
+in a printed book, or is scaled down to fit what is left. `pdf_parts.lay_out()` lays the part out
+again after each round of corrections (at most `[pdf] figure_passes`), from the first page that
+changed on (`pdf_relayout.py`).
 """
 from __future__ import annotations
 
@@ -205,10 +206,12 @@ def _shrink(soup, fig_id: str, heights: list[float], ratio: float) -> bool:
     return True
 
 
-def place_figures(document, book: Book, soup) -> list[str]:
+def place_figures(document, book: Book, soup, pages: list[int] | None = None) -> list[str]:
     """For each page left too empty by the figure after it: move the figure past the text that
-    follows, or else scale it down to fit the gap (keeping at least 60% of its height)."""
+    follows, or else scale it down to fit the gap (keeping at least 60% of its height). The
+    figures' ids; the index of each page so changed into `pages` (nothing before it changes)."""
     placed = []
+    pages = [] if pages is None else pages
     for i, fill in underfull(document, book):
         text_height = document.pages[i]._page_box.height
         box, above = _first_figure(document.pages[i + 1])
@@ -218,12 +221,14 @@ def place_figures(document, book: Book, soup) -> list[str]:
         gap = (1 - fill) * text_height - above - 12  # a little air for the figure's margins
         if _defer(soup, fig_id, gap, text_height - box.margin_height(), book):
             placed.append(fig_id)
+            pages.append(i)
             continue
         heights = _image_heights(box)
         img = sum(heights)
         ratio = (img - (box.margin_height() - gap)) / img if img else 0
         if 0.6 <= ratio < 1 and _shrink(soup, fig_id, heights, ratio):
             placed.append(fig_id)
+            pages.append(i)
     return placed
 
 

@@ -10,8 +10,8 @@ What CSS alone cannot do is done before layout (`pdf_html.py`) or on the layout 
 - Chinese lines justified between characters (`justify.py`: WeasyPrint only stretches spaces,
   which tears a Chinese line apart at its one or two spaces);
 - a figure that would leave a page more than a third empty moves past the next paragraphs, as a
-  float does in a printed book, or shrinks to fit, and its part is laid out again (`pages.py`, at
-  most `[pdf] figure_passes` times).
+  float does in a printed book, or shrinks to fit, and its part is laid out again from that page
+  on (`pages.py`, `pdf_relayout.py`, at most `[pdf] figure_passes` times).
 """
 from __future__ import annotations
 

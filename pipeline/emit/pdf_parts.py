@@ -113,7 +113,7 @@ def _extra(extra: str, css: str, roots: tuple[str, ...]):
 
 
 WARM_IMPORTS = ("bs4", "weasyprint.document", "weasyprint.layout", "weasyprint.pdf", "pipeline.emit.pdf_fonts",
-                "pipeline.emit.pdf_images", "pipeline.emit.pdf_leaders", "pipeline.emit.pdf_margins",
+                "pipeline.emit.pdf_images", "pipeline.emit.pdf_leaders", "pipeline.emit.pdf_margins", "pipeline.emit.pdf_relayout",
                 "pipeline.emit.pdf_stamps", "pipeline.emit.pdf_streams", "pipeline.emit.pdf_toc", "pipeline.emit.pdf_tree",
                 "pipeline.emit.pages", "pipeline.emit.page_list")
 
@@ -131,7 +131,8 @@ def warm(args) -> None:
 def lay_out(job: PartJob, folder: Path, book) -> LaidOut:
     """One part through WeasyPrint: its PDF into `folder`, its record beside it."""
     from bs4 import BeautifulSoup
-    from . import justify, pdf_fonts, pdf_images, pdf_leaders, pdf_margins, pdf_stamps, pdf_streams, pdf_toc, pdf_tree
+    from . import (justify, pdf_fonts, pdf_images, pdf_leaders, pdf_margins, pdf_relayout, pdf_stamps, pdf_streams,
+                   pdf_toc, pdf_tree)
     from .page_list import page_starts
     from .pages import place_figures, underfull
     from .pdf_fetch import BOOK_URL, BookFetcher
@@ -143,6 +144,7 @@ def lay_out(job: PartJob, folder: Path, book) -> LaidOut:
         raise RuntimeError("WeasyPrint 70 without the functions justify.py patches")
     pdf_leaders.install()
     pdf_margins.install()
+    pdf_relayout.install()
     pdf_fonts.share_face_data()
     pdf_streams.install()
     if job.options.get("pdf_variant"):  # PDF/A and PDF/UA variants: each part's own subsets (CIDSet)
@@ -164,18 +166,21 @@ def lay_out(job: PartJob, folder: Path, book) -> LaidOut:
         return pdf_tree.document(html, BOOK_URL, fetcher).render(font_config=font_config, **options)
 
     html = job.html
+    pdf_relayout.record(job.figure_passes > 0)  # the pages before a figure placed are kept as laid out
     document, moved = render(html), []
     for _ in range(job.figure_passes):
         if not underfull(document, book):  # no page to fill: no tree to parse
             break
-        soup = BeautifulSoup(html, "lxml")
-        changed = place_figures(document, book, soup)
+        soup, pages = BeautifulSoup(html, "lxml"), []
+        changed = place_figures(document, book, soup, pages)
         if not changed:
             break
         moved += changed
         html = str(soup)
         document = soup = None
+        pdf_relayout.keep(min(pages))
         document = render(html)
+    pdf_relayout.record(False)
     anchors: dict[str, int] = {}
     for i, page in enumerate(document.pages):  # an element across pages is anchored on its first
         for name in page.anchors:
