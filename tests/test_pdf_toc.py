@@ -111,3 +111,22 @@ def test_a_number_is_its_digits_side_by_side_ending_at_the_column_edge():
     assert pdf_toc.plan(columns, _sampled(widths), {"x": "4242"}) is None  # wider than its column
     other = dict(columns, entries=[[2, "#x", 400.0, 100.0, "other", 18.0, 2.5, None]])
     assert pdf_toc.plan(other, _sampled(widths), {"x": "42"}) is None  # no sample in its style
+
+
+def test_a_sample_whose_text_is_not_found_where_it_was_laid_out_is_dropped(built):
+    """A stamp cut from a sample prints that sample's text alone (`only_text_at()`); a sample whose
+    text is not drawn where the layout put it would print nothing, and is left out, so that its
+    entries' numbers are set in the layout instead."""
+    import json
+
+    tmp, _, _ = built
+    record = next(json.loads(p.read_text()) | {"pdf": p.with_suffix(".pdf")}
+                  for p in (tmp / "out" / ".cache" / "pdf" / "parts").glob("*.json")
+                  if json.loads(p.read_text())["id"] == "toc-digits")
+    digits = record["toc"]["digits"]
+    key = next(iter(digits))
+    assert set(digits[key]) == {*pdf_toc.DIGITS, pdf_toc.DIGITS, "."}  # every sample found
+    moved = {"height": record["toc"]["height"], "digits": {key: dict(digits[key])}}
+    page, left, baseline, *rest = moved["digits"][key]["7"]
+    moved["digits"][key]["7"] = [page, left + 40, baseline, *rest]
+    assert set(pdf_toc.verified(moved, record["pdf"])["digits"][key]) == {*pdf_toc.DIGITS, pdf_toc.DIGITS, "."} - {"7"}

@@ -247,7 +247,10 @@ class Book:
             for n, clip, dx, dy, at in pieces:
                 if (n, clip) not in forms:
                     form = source.pages[n].as_form_xobject()
-                    form.write(pdf_toc.only_text_at(source.pages[n], *at))
+                    text = pdf_toc.only_text_at(source.pages[n], *at)
+                    if text is None:  # pdf_toc.verified() left only samples it finds
+                        raise RuntimeError(f"no text at {at} on page {n} of {path.name}")
+                    form.write(text)
                     form.BBox = Array(list(clip))
                     forms[n, clip] = (Name(f"/PressroomPiece{len(forms)}"), self.out.copy_foreign(form))
                 name, form = forms[n, clip]

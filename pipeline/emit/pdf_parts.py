@@ -195,6 +195,8 @@ def lay_out(job: PartJob, folder: Path, book) -> LaidOut:
         document.write_pdf(tmp, **options)
     record.fonts = sorted(fonts)
     os.replace(tmp, record.pdf)
+    if job.toc == "samples":
+        record.toc = pdf_toc.verified(record.toc, record.pdf)
     record.pdf.with_suffix(".html").write_text(html, encoding="utf-8")  # for `make bench` and for reading
     meta = {k: v for k, v in record.__dict__.items() if k != "pdf"}
     tmp = record.pdf.with_suffix(f".{os.getpid()}.jpart")

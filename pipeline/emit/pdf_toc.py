@@ -147,9 +147,22 @@ def columns(document) -> dict:
     return {"height": height, "entries": list(last.values())}
 
 
+def verified(sampled_: dict, pdf) -> dict:
+    """`sampled_` less the samples whose text `only_text_at()` does not find where the layout put
+    it in `pdf` (the samples' PDF, as written): a stamp of one would print nothing."""
+    import pikepdf
+
+    with pikepdf.open(pdf) as doc:
+        for key, texts in sampled_["digits"].items():
+            sampled_["digits"][key] = {text: at for text, at in texts.items()
+                                       if only_text_at(doc.pages[at[0]], at[1], at[2]) is not None}
+    return sampled_
+
+
 def sampled(document) -> dict:
     """Each sample's digits (laid out with SAMPLES_CSS): `{"height": page height, "digits": {style
-    key: {text: [page, left, baseline, width, top, bottom]}}}` in CSS px."""
+    key: {text: [page, left, baseline, width, top, bottom]}}}` in CSS px (`verified()` once the
+    PDF is written)."""
     digits: dict = {}
     for index, box in _after_boxes(document, "data-sample"):
         text = _text(box)
@@ -209,13 +222,14 @@ KEPT = set("q Q cm w J j M d ri i gs CS cs SC SCN sc scn G g RG rg K k BT ET Tf 
 SHOWN = {"Tj", "TJ", "'", '"'}
 
 
-def only_text_at(page, x: float, y: float) -> bytes:
+def only_text_at(page, x: float, y: float) -> bytes | None:
     """The drawing of `page` (pikepdf) left with the text shown at (x, y) alone (CSS px: WeasyPrint
     sets text with a text matrix in them): no other text, no paths, images or marked content, so
-    that a clipped stamp holds no text but what it shows (text extraction ignores clipping)."""
+    that a clipped stamp holds no text but what it shows (text extraction ignores clipping); None
+    where no text is shown there."""
     import pikepdf
 
-    kept, at = [], None
+    kept, at, shown = [], None, False
     for item in pikepdf.parse_content_stream(page):
         op = str(item.operator)
         if op == "Tm":
@@ -225,6 +239,7 @@ def only_text_at(page, x: float, y: float) -> bytes:
         if op in SHOWN:
             if at is not None and abs(at[0] - x) < 0.5 and abs(at[1] - y) < 0.5:
                 kept.append(item)
+                shown = True
         elif op in KEPT:
             kept.append(item)
-    return pikepdf.unparse_content_stream(kept)
+    return pikepdf.unparse_content_stream(kept) if shown else None
