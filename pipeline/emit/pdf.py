@@ -253,12 +253,13 @@ def write(book: Book, target: Path, cache_dir: Path, jobs: int = 1, timings: dic
                              for a, i in m.anchors.items() if a not in fake})
             return starts, total, main_start
 
-        # page numbers count from the main matter (where a part starts in it does not depend on the
-        # front matter), the contents' numbers are stamped into the columns left for them
-        starts, total, main_start = numbers(front.pages)
+        # page numbers count from the main matter: where a part starts in it (`offsets`) and the
+        # folios do not depend on the front matter; the contents' numbers are stamped into the
+        # columns left for them
+        offsets = numbers(0)[0]
         numbered = pdf_toc.plan(front.toc, samples.toc, folio_of)
-        needed = max((len(folio_of.get(a["href"][1:], "")) for a in entries), default=0)
-        if numbered is None and needed > digits:  # a column too narrow: the front matter laid out with a wider one
+        needed = numbered is None and max((len(folio_of.get(a["href"][1:], "")) for a in entries), default=0)
+        if needed and needed > digits:  # a column too narrow: the front matter laid out with a wider one
             wide = pdf_parts.lay_out_all(book, [(0, front_job(pdf_toc.column_css(needed)))], 1, work / "front", workers)[0]
             numbered = pdf_toc.plan(wide.toc, samples.toc, folio_of)
             front = wide if numbered is not None else front
@@ -267,10 +268,9 @@ def write(book: Book, target: Path, cache_dir: Path, jobs: int = 1, timings: dic
                 a["data-page"] = folio_of.get(a["href"][1:], "")
             front = pdf_parts.lay_out_all(book, [(0, job("front", front_soup, pdf_html.TOC_NUMBERS, 0, False))], 1,
                                           work / "front", workers)[0]
-        own = numbers(0)[0]  # each part's first page counted from the main matter's first page
         starts, total, main_start = numbers(front.pages)
         skip = main_start % 2  # a screen edition's main matter after an odd number of pages opens on a left-hand page
-        parts = [(m.pdf, start, (g.outer - g.inner) * 72, fake) for m, start, fake in zip(main, own, borrowed)]
+        parts = [(m.pdf, start, (g.outer - g.inner) * 72, fake) for m, start, fake in zip(main, offsets, borrowed)]
         furniture: list = [None] * (total - main_start)
         for m, start, (book_title, own) in zip(main, starts, heads):
             for i in range(1, m.pages):  # a part's opening page prints none

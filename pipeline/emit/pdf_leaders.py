@@ -9,6 +9,8 @@ from __future__ import annotations
 
 import copy
 
+from . import patching
+
 _state: dict = {"original": None}
 
 
@@ -44,25 +46,9 @@ def _handle_leader(context, line, containing_block):
 
 
 def install() -> bool:
-    try:
-        import weasyprint
-        from weasyprint.layout import inline
-    except ImportError:
-        return False
-    if not weasyprint.__version__.startswith("70.") or not hasattr(inline, "handle_leader"):
-        return False
-    if _state["original"] is None:
-        _state["original"] = inline.handle_leader
-        inline.handle_leader = _handle_leader
-    return True
+    return patching.replace(_state, "weasyprint.layout.inline", "handle_leader", _handle_leader)
 
 
 def uninstall() -> bool:
     """WeasyPrint's own leaders again (for a comparison); True if the patch was installed."""
-    from weasyprint.layout import inline
-
-    if _state["original"] is None:
-        return False
-    inline.handle_leader = _state["original"]
-    _state["original"] = None
-    return True
+    return patching.restore(_state, "weasyprint.layout.inline", "handle_leader")

@@ -8,6 +8,8 @@ patched; with any other version nothing changes.
 """
 from __future__ import annotations
 
+from . import patching
+
 _state: dict = {"original": None}
 
 AT_KEYWORDS = tuple(f"@{name}" for name in (
@@ -33,25 +35,9 @@ def _make_margin_boxes(context, page, state):
 
 
 def install() -> bool:
-    try:
-        import weasyprint
-        from weasyprint import layout
-    except ImportError:
-        return False
-    if not weasyprint.__version__.startswith("70.") or not hasattr(layout, "make_margin_boxes"):
-        return False
-    if _state["original"] is None:
-        _state["original"] = layout.make_margin_boxes
-        layout.make_margin_boxes = _make_margin_boxes
-    return True
+    return patching.replace(_state, "weasyprint.layout", "make_margin_boxes", _make_margin_boxes)
 
 
 def uninstall() -> bool:
     """WeasyPrint's own margin boxes again (for a comparison); True if the patch was installed."""
-    from weasyprint import layout
-
-    if _state["original"] is None:
-        return False
-    layout.make_margin_boxes = _state["original"]
-    _state["original"] = None
-    return True
+    return patching.restore(_state, "weasyprint.layout", "make_margin_boxes")

@@ -17,6 +17,8 @@ from __future__ import annotations
 
 import copy
 
+from . import patching
+
 _state: dict = {"original": None, "record": False, "made": None, "seed": None}
 
 
@@ -87,25 +89,4 @@ def keep(pages: int) -> bool:
 
 
 def install() -> bool:
-    try:
-        import weasyprint
-        from weasyprint import layout
-    except ImportError:
-        return False
-    if not weasyprint.__version__.startswith("70.") or not hasattr(layout, "make_all_pages"):
-        return False
-    if _state["original"] is None:
-        _state["original"] = layout.make_all_pages
-        layout.make_all_pages = _make_all_pages
-    return True
-
-
-def uninstall() -> bool:
-    """Full layouts again (for a comparison); True if the patch was installed."""
-    from weasyprint import layout
-
-    if _state["original"] is None:
-        return False
-    layout.make_all_pages = _state["original"]
-    _state["original"] = None
-    return True
+    return patching.replace(_state, "weasyprint.layout", "make_all_pages", _make_all_pages)

@@ -46,9 +46,9 @@ def digits_for(chapters_html: int) -> int:
 
 def samples(front) -> str | None:
     """The sample document: the front matter's tree with only the contents left, and in it, for
-    each kind of entry (its path from the contents' root, tags and classes), eleven copies of that
-    path, each ending in an empty entry whose number is one digit or all ten (`data-sample`), a
-    line each. None where the contents has no entries."""
+    each kind of entry (its path from the contents' root, tags and classes), twelve copies of that
+    path, each ending in an empty entry whose number is one digit, all ten or the leader's dot
+    (`data-sample`), a line each. None where the contents has no entries."""
     from bs4 import BeautifulSoup
 
     soup = BeautifulSoup(str(front), "lxml")
@@ -184,14 +184,15 @@ def plan(columns_: dict, sampled_: dict, folio_of: dict[str, str]) -> list | Non
     if columns_["height"] != sampled_["height"]:
         return None
     height = columns_["height"]
+    usable = {key: style for key, style in sampled_["digits"].items()  # every sample, and digits side by side (no kerning)
+              if all(d in style for d in [*DIGITS, DIGITS, "."])
+              and abs(sum(style[d][3] for d in DIGITS) - style[DIGITS][3]) <= 0.01}
     pages: dict[int, list] = {}
     for page, href, right, baseline, key, column, space, leader in columns_["entries"]:
         number = folio_of.get(href[1:], "")
-        style = sampled_["digits"].get(key)
-        if style is None or any(d not in style for d in [*DIGITS, DIGITS, "."]):
+        style = usable.get(key)
+        if style is None:
             return None
-        if abs(sum(style[d][3] for d in DIGITS) - style[DIGITS][3]) > 0.01:
-            return None  # the digits kern or are spaced: a number is not its digits side by side
         width = sum(style[d][3] for d in number)
         if width > column + 0.01:
             return None
