@@ -169,15 +169,26 @@ def main(argv: list[str] | None = None) -> int:
         print(f"error: {e}", file=sys.stderr)
         return e.exit_code
     except KeyboardInterrupt:
-        print("error: interrupted; the previous build outputs are untouched", file=sys.stderr)
-        return 130
+        return _interrupt_handled()
     except BrokenPipeError:
         os._exit(1)
     except Exception as e:
         if not _interrupted(e):
             raise
-        print("error: interrupted; the previous build outputs are untouched", file=sys.stderr)
-        return 130
+        return _interrupt_handled()
+
+
+def _interrupt_handled() -> int:
+    """The message and exit code of a build stopped by Ctrl-C (or SIGTERM).
+
+    CPython 3.11 marks a KeyboardInterrupt that ends code run by `exec()` of a string as never
+    handled, even when a caller catches it; dataclass and namedtuple creation run such code, so a
+    Ctrl-C during an import may end there. Under `python -m pipeline` the process would then kill
+    itself with SIGINT at exit (status -2) instead of exiting with 130. Every string exec clears
+    the mark as it starts: the empty one here does."""
+    exec("")  # noqa: S102 - clears CPython's "unhandled KeyboardInterrupt" mark, see above
+    print("error: interrupted; the previous build outputs are untouched", file=sys.stderr)
+    return 130
 
 
 def _interrupted(error: BaseException | None) -> bool:

@@ -137,6 +137,34 @@ def test_ctrl_c_wrapped_by_python_is_still_an_interruption():
     assert not _interrupted(RuntimeError("a bug"))
 
 
+STOPPED_IN_EXEC = """
+from pipeline import cli
+
+def stopped(args):  # a Ctrl-C while a dataclass is made: its methods are made by exec() of a string
+    exec("raise KeyboardInterrupt")
+
+cli.cmd_build = stopped
+cli.run()
+"""
+
+
+def test_ctrl_c_inside_a_string_exec_exits_130_under_python_m(tmp_path):
+    """CPython marks a KeyboardInterrupt that ends a string exec() as never handled, and under
+    `python -m` kills itself with SIGINT at exit (-2) though the build caught it: the build clears
+    the mark, and exits 130 with its one line."""
+    import os
+    import subprocess
+    import sys
+
+    from conftest import ROOT
+
+    (tmp_path / "stopped_build.py").write_text(STOPPED_IN_EXEC, encoding="utf-8")
+    env = {**os.environ, "PYTHONPATH": os.pathsep.join([str(tmp_path), str(ROOT)])}
+    proc = subprocess.run([sys.executable, "-m", "stopped_build", "build"], cwd=tmp_path, env=env,
+                          capture_output=True, text=True, timeout=60)
+    assert (proc.returncode, proc.stderr) == (130, "error: interrupted; the previous build outputs are untouched\n")
+
+
 def _burn(seconds: float) -> int:
     import time
 
