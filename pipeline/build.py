@@ -10,7 +10,6 @@ from __future__ import annotations
 import contextlib
 import hashlib
 import os
-import signal
 import re
 import time
 from dataclasses import dataclass, field
@@ -71,22 +70,6 @@ def process_chapter(path: Path, rel: str, number: int, position: int, ctx, timin
 
     chapter.freeze(audit_chapter(chapter))  # its HTML pickles fast; parsed again only where read
     return chapter
-
-
-@contextlib.contextmanager
-def workers_ignore_ctrl_c():
-    """Worker processes started in this block inherit SIGINT blocked (across exec too): Ctrl-C,
-    sent to the whole process group, is the build's to handle, and it stops the workers. Here it
-    is only held back until the block ends."""
-    try:
-        old = signal.pthread_sigmask(signal.SIG_BLOCK, {signal.SIGINT})
-    except KeyboardInterrupt:  # one came before: handled (raised) by the call that blocks the next
-        signal.pthread_sigmask(signal.SIG_UNBLOCK, {signal.SIGINT})
-        raise
-    try:
-        yield
-    finally:
-        signal.pthread_sigmask(signal.SIG_SETMASK, old)
 
 
 def _worker(task) -> tuple[Chapter, dict]:

@@ -12,6 +12,7 @@ this process either, so the PDF's pool (started after them) forks nothing beside
 """
 from __future__ import annotations
 
+import contextlib
 import multiprocessing
 import signal
 from multiprocessing.connection import wait
@@ -33,12 +34,9 @@ def _serve(conn, prepare: Callable[[], None], inherited: list) -> None:
     prepare()
     while True:
         try:
-            task = conn.recv()
-        except EOFError:
+            fn, arg = conn.recv()
+        except EOFError:  # the build is gone, or closed the pipe
             return
-        if task is None:
-            return
-        fn, arg = task
         try:
             reply = (True, fn(arg))
         except Exception as e:  # noqa: BLE001 - sent back, raised by the build
@@ -49,6 +47,22 @@ def _serve(conn, prepare: Callable[[], None], inherited: list) -> None:
             return
         except Exception as e:  # noqa: BLE001 - a result or an error that does not pickle
             conn.send((False, RuntimeError(f"{type(e).__name__}: {e}")))
+
+
+@contextlib.contextmanager
+def workers_ignore_ctrl_c():
+    """Worker processes started in this block inherit SIGINT blocked (across exec too): Ctrl-C,
+    sent to the whole process group, is the build's to handle, and it stops the workers. Here it
+    is only held back until the block ends."""
+    try:
+        old = signal.pthread_sigmask(signal.SIG_BLOCK, {signal.SIGINT})
+    except KeyboardInterrupt:  # one came before: handled (raised) by the call that blocks the next
+        signal.pthread_sigmask(signal.SIG_UNBLOCK, {signal.SIGINT})
+        raise
+    try:
+        yield
+    finally:
+        signal.pthread_sigmask(signal.SIG_SETMASK, old)
 
 
 class _Worker:
@@ -72,8 +86,6 @@ class ChapterWorkers:
     def start(self, n: int) -> None:
         """At least `n` workers, forked now. Each is in the list before a Ctrl-C held back during
         the forks is raised (as the block ends), so that `close()` stops it."""
-        from .build import workers_ignore_ctrl_c
-
         with workers_ignore_ctrl_c():  # Ctrl-C is the build's to handle: it stops the workers
             while len(self._workers) < n:
                 self._workers.append(_Worker(self.prepare, self._workers))

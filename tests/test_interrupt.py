@@ -40,6 +40,21 @@ def _book(tmp: Path) -> Path:
     return book
 
 
+@pytest.fixture(autouse=True)
+def _ctrl_c_not_ignored():
+    """The builds start with Ctrl-C's default action, as a terminal's foreground job does. Run
+    in the background by a script (`cmd &`), these tests would otherwise hand down SIGINT ignored,
+    and Python leaves an ignored SIGINT ignored."""
+    if signal.getsignal(signal.SIGINT) != signal.SIG_IGN:
+        yield
+        return
+    signal.signal(signal.SIGINT, signal.default_int_handler)  # caught here: the default after exec
+    try:
+        yield
+    finally:
+        signal.signal(signal.SIGINT, signal.SIG_IGN)
+
+
 def _start(book: Path, out: Path) -> subprocess.Popen:
     return subprocess.Popen([sys.executable, "-m", "pipeline", "build", "--source", str(book), "--out", str(out),
                              "--jobs", "2"], cwd=ROOT, env=ENV, stdout=subprocess.PIPE, stderr=subprocess.PIPE,

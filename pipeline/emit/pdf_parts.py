@@ -262,7 +262,7 @@ class Workers:
     def _call(self, method: str, *args, **kwargs):
         """A method of the pool, started on first use (its workers, started as tasks come, ignore
         Ctrl-C: the build stops them)."""
-        from ..build import workers_ignore_ctrl_c
+        from ..workers import workers_ignore_ctrl_c
 
         with workers_ignore_ctrl_c():
             if self._pool is None:
