@@ -172,3 +172,42 @@ def _children(pid: int) -> list[str]:
         return Path(f"/proc/{pid}/task/{pid}/children").read_text().split()
     except OSError:
         return []
+
+
+def test_no_temporary_file_left_when_interrupted_as_it_is_made(tmp_path, monkeypatch):
+    """A Ctrl-C that comes just after the temporary file is made (here raised by the chmod that
+    follows) still leaves nothing beside the target."""
+    from pipeline.emit import atomic_path
+
+    def interrupted(*args):
+        raise KeyboardInterrupt
+
+    target = tmp_path / "book.pdf"
+    monkeypatch.setattr(os, "chmod", interrupted)
+    with pytest.raises(KeyboardInterrupt), atomic_path(target):
+        pass
+    assert list(tmp_path.iterdir()) == []
+
+
+def _write_later(path: str) -> None:
+    Path(path + ".started").touch()
+    time.sleep(1.0)
+    Path(path).write_text("too late", encoding="utf-8")
+
+
+def test_stopped_workers_write_nothing_after_stop(tmp_path):
+    """`Workers.stop()` (an interrupted join) returns once its processes are gone: none of them
+    writes the file the build removes next."""
+    from pipeline.emit.pdf_parts import Workers
+
+    late = tmp_path / "late.part"
+    workers = Workers(1, apart=True)
+    running = workers.submit(_write_later, str(late))
+    t0 = time.monotonic()
+    while not Path(f"{late}.started").exists() and time.monotonic() - t0 < 60:
+        time.sleep(0.01)
+    assert not running.done()  # it has started, and not ended
+    workers.stop()
+    assert running.cancelled() or running.done()
+    time.sleep(1.2)
+    assert not late.exists()

@@ -54,18 +54,22 @@ def remove_stale_parts(target: Path) -> None:
 @contextlib.contextmanager
 def atomic_path(target: Path):
     """Yield a temporary path beside `target`; on success it replaces `target`, else it is removed.
-    Killed builds' leftovers are removed first; the previous `target` stays whole until the rename."""
+    Killed builds' leftovers are removed first; the previous `target` stays whole until the rename.
+    An interruption at any point, even as the temporary file is made, leaves none behind: every
+    temporary file of this process for `target` is removed, found by its name."""
     target.parent.mkdir(parents=True, exist_ok=True)
     remove_stale_parts(target)
-    fd, tmp = tempfile.mkstemp(prefix=f".{target.name}.{os.getpid()}.", suffix=".part", dir=target.parent)
-    os.close(fd)
-    umask = os.umask(0o022)
-    os.umask(umask)
-    os.chmod(tmp, 0o666 & ~umask)  # mkstemp's 0600 would make the book unreadable to anyone else
+    prefix = f".{target.name}.{os.getpid()}."
     try:
+        fd, tmp = tempfile.mkstemp(prefix=prefix, suffix=".part", dir=target.parent)
+        os.close(fd)
+        umask = os.umask(0o022)
+        os.umask(umask)
+        os.chmod(tmp, 0o666 & ~umask)  # mkstemp's 0600 would make the book unreadable to anyone else
         yield Path(tmp)
         os.replace(tmp, target)
     except BaseException:
-        with contextlib.suppress(OSError):
-            os.unlink(tmp)
+        for part in target.parent.glob(f"{glob.escape(prefix)}*.part"):
+            with contextlib.suppress(OSError):
+                part.unlink()
         raise

@@ -373,8 +373,12 @@ class Joiner:
 
     def finish(self, front: tuple, main_start: int, furniture: list[tuple], target: Path,
                stamped: tuple | None = None, numbered: tuple | None = None) -> int:
-        self._main.result()  # its error, if it failed
-        return self._process.submit(_finish, (front, main_start, furniture, target, stamped, numbered)).result()
+        try:
+            self._main.result()  # its error, if it failed
+            return self._process.submit(_finish, (front, main_start, furniture, target, stamped, numbered)).result()
+        except BaseException:  # interrupted: the join stopped before the caller removes `target`
+            self._process.stop()
+            raise
 
     def rss(self) -> int | None:
         return self._process.rss()

@@ -299,13 +299,27 @@ class Workers:
             self._pool.shutdown()
             self._pool = None
 
-    def __exit__(self, kind, *exc):
+    def stop(self) -> None:
+        """Interrupted or failed: the workers' results are of no use now. They are stopped, and
+        gone when this returns, so that none writes a file after it (the caller removes it)."""
         if self._pool is None:
             return
-        if kind is not None:  # interrupted or failed: the workers' results are of no use now
-            for process in list((self._pool._processes or {}).values()):
-                process.terminate()
-        self._pool.shutdown(wait=kind is None, cancel_futures=True)
+        processes = list((self._pool._processes or {}).values())
+        for process in processes:
+            process.terminate()
+        for process in processes:
+            process.join(5)
+            if process.is_alive():
+                process.kill()
+                process.join()
+        self._pool.shutdown(wait=False, cancel_futures=True)
+        self._pool = None
+
+    def __exit__(self, kind, *exc):
+        if kind is not None:
+            self.stop()
+        elif self._pool is not None:
+            self._pool.shutdown(wait=True, cancel_futures=True)
 
 
 def lay_out_all(book, jobs, count: int, folder: Path, workers: Workers, timings: dict | None = None) -> list[LaidOut]:
