@@ -208,6 +208,5 @@ def test_stopped_workers_write_nothing_after_stop(tmp_path):
         time.sleep(0.01)
     assert not running.done()  # it has started, and not ended
     workers.stop()
-    assert running.cancelled() or running.done()
     time.sleep(1.2)
     assert not late.exists()
