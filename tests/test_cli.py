@@ -2,8 +2,12 @@
 and a failed build never replaces what is in build/."""
 from __future__ import annotations
 
+import os
+import subprocess
+import sys
+
 import pytest
-from conftest import pressroom
+from conftest import ROOT, pressroom
 
 
 def _book(tmp_path, toml: str | None, chapters: dict[str, bytes | str]):
@@ -152,12 +156,6 @@ def test_ctrl_c_inside_a_string_exec_exits_130_under_python_m(tmp_path):
     """CPython marks a KeyboardInterrupt that ends a string exec() as never handled, and under
     `python -m` kills itself with SIGINT at exit (-2) though the build caught it: the build clears
     the mark, and exits 130 with its one line."""
-    import os
-    import subprocess
-    import sys
-
-    from conftest import ROOT
-
     (tmp_path / "stopped_build.py").write_text(STOPPED_IN_EXEC, encoding="utf-8")
     env = {**os.environ, "PYTHONPATH": os.pathsep.join([str(tmp_path), str(ROOT)])}
     proc = subprocess.run([sys.executable, "-m", "stopped_build", "build"], cwd=tmp_path, env=env,

@@ -44,11 +44,18 @@ def _alive(pid: int) -> bool:
 def remove_stale_parts(target: Path) -> None:
     """Temporary files of builds that were killed (SIGKILL leaves no chance to clean up): a part
     (and the EPUB writer's `.raw`) is named after its process, and removed once that process is gone."""
-    for part in target.parent.glob(f".{glob.escape(target.name)}.*"):
+    for part in _temporaries(target):
         pid = part.name[len(target.name) + 2:].split(".", 1)[0]
-        if part.suffix in (".part", ".raw") and pid.isdigit() and int(pid) != os.getpid() and not _alive(int(pid)):
+        if pid.isdigit() and int(pid) != os.getpid() and not _alive(int(pid)):
             with contextlib.suppress(OSError):
                 part.unlink()
+
+
+def _temporaries(target: Path, pid: int | None = None) -> list[Path]:
+    """The temporary files beside `target` (`.part`, `.raw`) of process `pid`, or of any."""
+    mine = f"{pid}." if pid is not None else ""
+    return [part for part in target.parent.glob(f".{glob.escape(target.name)}.{mine}*")
+            if part.suffix in (".part", ".raw")]
 
 
 @contextlib.contextmanager
@@ -59,9 +66,8 @@ def atomic_path(target: Path):
     temporary file of this process for `target` is removed, found by its name."""
     target.parent.mkdir(parents=True, exist_ok=True)
     remove_stale_parts(target)
-    prefix = f".{target.name}.{os.getpid()}."
     try:
-        fd, tmp = tempfile.mkstemp(prefix=prefix, suffix=".part", dir=target.parent)
+        fd, tmp = tempfile.mkstemp(prefix=f".{target.name}.{os.getpid()}.", suffix=".part", dir=target.parent)
         os.close(fd)
         umask = os.umask(0o022)
         os.umask(umask)
@@ -69,7 +75,7 @@ def atomic_path(target: Path):
         yield Path(tmp)
         os.replace(tmp, target)
     except BaseException:
-        for part in target.parent.glob(f"{glob.escape(prefix)}*.part"):
+        for part in _temporaries(target, os.getpid()):
             with contextlib.suppress(OSError):
                 part.unlink()
         raise

@@ -131,6 +131,10 @@ def _text(box):
     return found
 
 
+def _page_height(document) -> float:
+    return document.pages[0]._page_box.margin_height() if document.pages else 0
+
+
 def columns(document) -> dict:
     """Where each entry's number goes (laid out with `column_css()`): `{"height": page height,
     "entries": [[page, href, right edge, baseline, style key, column width, space width, leader],
@@ -143,8 +147,7 @@ def columns(document) -> dict:
         right = box.position_x + box.margin_width() - box.margin_right
         last[id(box.element)] = [index, box.element.get("href", ""), right, text.position_y + text.baseline, _key(box.style),
                                  box.padding_right, text.width, _leader(box)]
-    height = document.pages[0]._page_box.margin_height() if document.pages else 0
-    return {"height": height, "entries": list(last.values())}
+    return {"height": _page_height(document), "entries": list(last.values())}
 
 
 def verified(sampled_: dict, pdf) -> dict:
@@ -171,8 +174,7 @@ def sampled(document) -> dict:
         digits.setdefault(_key(box.style), {})[text.text] = [
             index, text.position_x, text.position_y + text.baseline, text.width, text.position_y,
             text.position_y + text.margin_height()]
-    height = document.pages[0]._page_box.margin_height() if document.pages else 0
-    return {"height": height, "digits": digits}
+    return {"height": _page_height(document), "digits": digits}
 
 
 def plan(columns_: dict, sampled_: dict, folio_of: dict[str, str]) -> list | None:
