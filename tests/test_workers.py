@@ -36,7 +36,7 @@ def test_a_worker_still_importing_is_stopped_at_once():
     process = workers._workers[0].process
     t0 = time.monotonic()
     workers.close()
-    assert time.monotonic() - t0 < 5
+    assert time.monotonic() - t0 < 20  # stopped, not waited for: its import sleeps 30 s
     assert not process.is_alive()
 
 
