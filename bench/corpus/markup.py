@@ -1,0 +1,114 @@
+"""Source markup the build left as text: raw Markdown, LaTeX, code blocks that ate prose, and
+link-card or outro remains. Each finder takes a chapter body and returns the texts of its hits.
+
+Text inside <pre>, <code>, <kbd>, <samp> and <math> is code or rendered math, never a hit of the
+text finders (a `###` in a code block is the author's code).
+"""
+from __future__ import annotations
+
+import re
+
+from .chapters import blocks, text_of
+
+# (what, pattern) over a block's text outside code; a block counts once per kind
+MARKDOWN = [
+    ("link", re.compile(r"\]\(")),
+    ("image", re.compile(r"!\[")),
+    ("fence", re.compile(r"```|~~~")),
+    ("heading", re.compile(r"^[ \t]*(?:#{1,6}[ \t]|#{1,6}\d|#{2,6}\S)", re.M)),
+    ("bold", re.compile(r"\*\*")),
+    ("underscore", re.compile(r"(?<![\w_])__(?=[^\s_])|(?<=[^\s_])__(?![\w_])")),  # emphasis, not a_b__c
+]
+DUNDER = re.compile(r"\b__\w+?__\b")  # __init__ named in prose is a name, not emphasis
+LATEX = re.compile(r"\\(?:frac|dfrac|sum|prod|int|sqrt|text|mathbf|mathrm|mathcal|mathbb|left|right|cdot|times|"
+                   r"alpha|beta|gamma|delta|theta|lambda|sigma|mu|pi|epsilon|hat|bar|partial|infty|leq|geq|"
+                   r"approx|begin|end|log|exp)(?![A-Za-z])|\$\$|\\\(.*?\\\)|\\\[.*?\\\]", re.S)
+CJK = re.compile(r"[\u3400-\u9fff]")
+CJK_STOP = re.compile(r"[，。！？；：]")
+CODE_LIKE = re.compile(r"[=;{}\"'<>|│┃]|^\s*(?:#|//|--|/\*|\*|%|>>>|\$ )")
+MD_HEADING = re.compile(r"^#{1,6}\s+\S", re.M)  # in code, a heading counts beside prose only (`### step` is a comment)
+MD_IN_CODE = re.compile(r"!\[[^\]]*\]\(|\[[^\]]+\]\((?:https?:|/|img/)|^\s*>\s*[\u3400-\u9fff]", re.M)
+DOMAIN = r"(?:[\w-]+\.)+(?:com|org|net|io|ai|dev|co|me|app|blog|pub|xyz|so)"
+LINK_CARD = [
+    re.compile(rf"^(?:https?://)?(?:www\.)?{DOMAIN}/?$", re.I),  # medium.com alone (a URL with a path is a link)
+    re.compile(r"\[\s*#{1,6}"),  # [## Title
+    re.compile(rf"^#{{1,6}}\s.*\s{DOMAIN}$", re.I),  # ## Title ### subtitle medium.com
+]
+OUTRO = re.compile(
+    r"before you go|follow me|follow us|关注我|关注我们|在你走之前|在您走之前|在你离开之前|在您离开之前|"
+    r"\bclaps?\b|👏|鼓掌|拍手|subscribe|订阅|join medium|加入\s*medium|become a (?:medium )?member|成为.{0,6}会员|"
+    r"buy me a coffee|请我喝.{0,2}咖啡|newsletter|时事通讯|referral link|推荐链接|connect with me|与我联系", re.I)
+OUTRO_TAIL = 8  # an outro is one of the last blocks of a chapter
+MAX_OUTRO = 400
+
+
+def markdown_left(body) -> list[str]:
+    hits = []
+    for block in blocks(body):
+        text = text_of(block)
+        plain = DUNDER.sub("", text)
+        kinds = [kind for kind, rx in MARKDOWN if rx.search(plain)]
+        if kinds:
+            hits.append(f"[{','.join(kinds)}] {text.strip()}")
+    return hits
+
+
+def latex_left(body) -> list[str]:
+    return [text_of(b).strip() for b in blocks(body) if LATEX.search(text_of(b))]
+
+
+def prose_line(line: str) -> bool:
+    """A line of a code block that is a sentence of prose, Chinese or English."""
+    s = line.strip()
+    if not s or CODE_LIKE.search(s):
+        return False
+    cjk = len(CJK.findall(s))
+    if cjk >= 8 and cjk * 2 >= len(s.replace(" ", "")) and CJK_STOP.search(s):
+        return True
+    words = s.split()
+    return len(words) >= 10 and s[0].isupper() and s[-1] in ".!?:" and not re.search(r"[()\[\]]", s)
+
+
+def swallowed(pre) -> str:
+    """Why a <pre> looks like it ate prose, or ''."""
+    text = pre.get_text()
+    if MD_IN_CODE.search(text):
+        return "markdown"
+    lines = [ln for ln in text.split("\n") if ln.strip()]
+    prose = [ln for ln in lines if prose_line(ln)]
+    if prose and MD_HEADING.search(text):
+        return "markdown"
+    size = sum(len(ln.strip()) for ln in lines) or 1
+    if len(prose) >= 5 or (len(prose) >= 2 and sum(len(ln.strip()) for ln in prose) * 2 >= size):
+        return "prose"
+    return ""
+
+
+def code_swallowed_prose(body) -> list[str]:
+    hits = []
+    for pre in body.find_all("pre"):
+        why = swallowed(pre)
+        if why:
+            lines = [ln for ln in pre.get_text().split("\n") if ln.strip()]
+            first = next((ln for ln in lines if prose_line(ln) or MD_IN_CODE.search(ln)), lines[0] if lines else "")
+            hits.append(f"[{why}] {first.strip()}")
+    return hits
+
+
+def link_card_outro(body) -> list[str]:
+    hits = []
+    found = blocks(body)
+    tail = set(map(id, found[-OUTRO_TAIL:]))
+    for block in found:
+        text = " ".join(text_of(block).split())
+        if not text:
+            continue
+        if any(rx.search(text) for rx in LINK_CARD) or "mixtape" in " ".join(block.get("class") or []):
+            hits.append(f"[card] {text}")
+        elif id(block) in tail and len(text) <= MAX_OUTRO and OUTRO.search(text):
+            hits.append(f"[outro] {text}")
+    return hits
+
+
+def images_missing(body) -> list[str]:
+    return [el.get_text(" ", strip=True) for el in body.find_all(class_="image-missing")]

@@ -1,0 +1,72 @@
+"""The author's prose of a source article, read without the pipeline's loaders (an independent view).
+
+Markdown: the text minus front matter, the source line (`> 原文：…`, `> [原文链接](…)`), image syntax,
+link targets (the link text stays), Medium link cards but their title (`[## Title ### blurb site](url)`),
+reference definitions, HTML tags and comments, and URLs.
+Medium's HTML export: the title and the body section, minus the repeated title (`graf--title`),
+images, scripts, and the export footer. Code stays: it is the author's too and the EPUB keeps it.
+"""
+from __future__ import annotations
+
+import html
+import re
+from pathlib import Path
+
+from bs4 import BeautifulSoup
+
+FRONT_MATTER = re.compile(r"\A\ufeff?\s*(?:---\s*\n.*?\n---|\+\+\+\s*\n.*?\n\+\+\+)\s*(?:\n|\Z)", re.S)
+SOURCE_LINE = re.compile(r"^\s*>\s*(?:原文\s*[：:]|\[原文(?:链接)?\]|原文链接)", re.M)
+REF_DEFINITION = re.compile(r"^ {0,3}\[[^\]\n]+\]:\s*\S+.*$", re.M)
+IMAGE = re.compile(r"!\[[^\]\n]*\](?:\((?:[^()\n]|\([^()\n]*\))*\)|\[[^\]\n]*\])")
+LINK_CARD = re.compile(r"\[\s*#{1,6}\s*(?P<title>[^\n\]]*)[^\]]{0,600}?\]\([^)\s]*\)")  # Medium's embed
+LINK = re.compile(r"\[([^\]\n]*)\]\((?:[^()\n]|\([^()\n]*\))*\)")
+HTML_COMMENT = re.compile(r"<!--.*?-->", re.S)
+HTML_TAG = re.compile(
+    r"</?(?:mdspan|span|div|p|br|a|img|strong|em|b|i|u|sup|sub|figure|figcaption|code|pre|table|tr|td|th|"
+    r"thead|tbody|ul|ol|li|h[1-6]|blockquote|iframe|script|style|hr|section|article|header|footer|details|"
+    r"summary|center|font|small|big|mark|del|ins|s|kbd|var|cite|q|abbr|dl|dt|dd|picture|source|video|audio|"
+    r"svg|path|noscript|figure)\b[^>]*>", re.I)
+URL = re.compile(r"<?(?:https?|ftp)://[^\s<>)\]]+>?|\bwww\.[^\s<>)\]]+")
+
+
+def markdown_prose(text: str) -> str:
+    text = text.lstrip("\ufeff")
+    m = FRONT_MATTER.match(text)
+    if m:
+        text = text[m.end():]
+    text = SOURCE_LINE.sub("", text)
+    lines = [line for line in text.split("\n") if not SOURCE_LINE.match(line)]
+    text = "\n".join(lines)
+    text = REF_DEFINITION.sub("", text)
+    text = HTML_COMMENT.sub(" ", text)
+    text = LINK_CARD.sub(lambda m: m.group("title"), text)  # the card's title stays, its blurb is no prose
+    for _ in range(2):  # [![](img)](url): the image first, then the link around it
+        text = IMAGE.sub(" ", text)
+        text = LINK.sub(r"\1", text)
+    text = HTML_TAG.sub(" ", text)
+    text = URL.sub(" ", text)
+    return html.unescape(text)
+
+
+def html_prose(text: str) -> str:
+    soup = BeautifulSoup(text, "lxml")
+    for tag in soup.find_all(["head", "script", "style", "footer", "img", "noscript"]):
+        tag.decompose()
+    title = soup.find("h1")
+    title_text = title.get_text(" ", strip=True) if title else ""
+    body = soup.find("section", attrs={"data-field": "body"}) or soup.body or soup
+    for dup in body.find_all(class_="graf--title"):
+        if dup.get_text(" ", strip=True) == title_text:
+            dup.decompose()
+    for br in body.find_all("br"):
+        br.replace_with("\n")
+    prose = "\n".join([title_text, body.get_text("\n")])
+    return URL.sub(" ", prose)
+
+
+def article_prose(path: Path) -> str:
+    """The author's prose of one source article."""
+    raw = Path(path).read_bytes().decode("utf-8", "replace")
+    if Path(path).suffix.lower() in (".html", ".htm", ".xhtml"):
+        return html_prose(raw)
+    return markdown_prose(raw)
