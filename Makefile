@@ -11,7 +11,7 @@ INPUTS  := $(shell find $(SOURCE) templates pipeline -type f -not -name '*.pyc' 
 BYTECODE := $(PY) -m compileall -q pipeline
 BUILD   := $(BYTECODE) && $(PY) -m pipeline build --source $(SOURCE) --out $(OUT) $(if $(JOBS),--jobs $(JOBS))
 
-.PHONY: all epub pdf test check release bench fuzz clean setup
+.PHONY: all epub pdf test check release bench fuzz clean setup corpus
 
 all: epub pdf
 
@@ -46,6 +46,12 @@ bench: $(STAMP) .venv/.bench-installed
 .venv/.bench-installed: pyproject.toml
 	$(PY) -m pip install -q --disable-pip-version-check 'pypandoc-binary==1.17' 'psutil==7.2.2'
 	@touch $@
+
+# every folder of ../shared/corpus built as a zero-config book, one table of what came out wrong
+# (bench/corpus/); CORPUS=dir adds a folder, ACE=1 runs Ace too, SHOW=credits lists one detector's hits
+corpus: $(STAMP)
+	$(if $(filter 1,$(ACE)),bash scripts/bootstrap-ace.sh && )$(BYTECODE) && $(PY) -m bench.corpus \
+		$(foreach d,$(CORPUS),--corpus $(d)) $(if $(filter 1,$(ACE)),--ace) $(if $(SHOW),--show $(SHOW))
 
 fuzz: $(STAMP)
 	PRESSROOM_FUZZ_EXAMPLES=2000 $(PY) -m pytest -q -m slow tests/test_fuzz.py

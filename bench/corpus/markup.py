@@ -17,7 +17,7 @@ MARKDOWN = [
     ("fence", re.compile(r"```|~~~")),
     ("heading", re.compile(r"^[ \t]*(?:#{1,6}[ \t]|#{1,6}\d|#{2,6}\S)", re.M)),
     ("bold", re.compile(r"\*\*")),
-    ("underscore", re.compile(r"(?<![\w_])__(?=[^\s_])|(?<=[^\s_])__(?![\w_])")),  # emphasis, not a_b__c
+    ("underscore", re.compile(r"(?<![\w_])__(?=[^\s_(])[^\n]*?(?<=[^\s_])__(?![\w_])")),  # a __pair__, not __name
 ]
 DUNDER = re.compile(r"\b__\w+?__\b")  # __init__ named in prose is a name, not emphasis
 LATEX = re.compile(r"\\(?:frac|dfrac|sum|prod|int|sqrt|text|mathbf|mathrm|mathcal|mathbb|left|right|cdot|times|"

@@ -1,0 +1,180 @@
+"""The corpus report's detectors (bench/corpus/) on small hand-made chapter bodies: each counts what
+it should and leaves alone what it should not. No build runs here."""
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from bs4 import BeautifulSoup
+
+from bench.corpus import credits, markup
+from bench.corpus.chapters import ChapterDoc, omitted_articles, pair_sources
+from bench.corpus.kept import kept_in_order
+from bench.corpus.source_text import html_prose, markdown_prose
+
+FIG = '<figure class="figure"><img src="a.png" alt=""/></figure>'
+PROSE = "<p>这是一段普通的正文，讲的是数据清洗的步骤，与图片无关。</p>"
+
+
+def body(html: str):
+    return BeautifulSoup(f'<html><body><div class="chapter-body">{html}</div></body></html>', "lxml").find(
+        "div", class_="chapter-body")
+
+
+# --- credit lines -------------------------------------------------------------------------------
+
+@pytest.mark.parametrize("html", [
+    FIG + "<p>Photo by Jane Doe on Unsplash</p>",
+    FIG + "<p>卢克·切瑟在 Unsplash 上拍摄的照片</p>",
+    FIG + "<p><em>作者截图</em></p>",
+    FIG + "<p>来源：维基百科</p>",
+    PROSE + "<p>图片由作者提供</p>" + PROSE,  # a credit shape counts anywhere
+    "<p>image_credit — Udemy</p>" + PROSE,
+    PROSE + "<p>除非另有说明，所有图像均由作者提供。</p>",
+    FIG + "<p>七种统计分布的概览。卢克·切瑟在 Unsplash 上拍摄的照片。</p>",  # a credit fused at the end
+])
+def test_credit_line_in_body_counts(html):
+    assert len(credits.credit_lines(body(html))) == 1
+
+
+@pytest.mark.parametrize("html", [
+    '<figure class="figure"><img src="a.png" alt=""/><figcaption>图 1.1 '
+    '<span class="credit">Photo by Jane Doe on Unsplash</span></figcaption></figure>',  # in its caption
+    FIG + "<p>I found a lot of free pictures on Unsplash, and I use them in every post I write.</p>",
+    FIG + "<p>我经常在 Unsplash 上找免费图片，因为它们质量很高，而且可以商用。</p>",
+    PROSE + "<p>我们从维基百科收集了这些来源，并用它们训练模型。</p>",
+    "<pre><code>Photo by Jane Doe on Unsplash</code></pre>",
+    "<h2>来源</h2><ul><li>某篇论文，2020 年</li></ul>",
+])
+def test_not_a_credit_line(html):
+    assert credits.credit_lines(body(html)) == []
+
+
+# --- raw Markdown -------------------------------------------------------------------------------
+
+@pytest.mark.parametrize("html, kind", [
+    ("<p>见 [文档](http://example.com) 一节</p>", "link"),
+    ("<p>![alt](img/a.png)</p>", "image"),
+    ("<p>```python</p>", "fence"),
+    ("<p>## 第二部分</p>", "heading"),
+    ("<p>#1.标题</p>", "heading"),
+    ("<p>**第 1 行:**这是一条消息。</p>", "bold"),
+    ("<p>结尾还剩一个 ** 号</p>", "bold"),
+    ("<p>this is __really important__ to know</p>", "underscore"),  # one __word__ reads as a name
+])
+def test_raw_markdown_counts(html, kind):
+    hits = markup.markdown_left(body(html))
+    assert len(hits) == 1 and kind in hits[0].split("]")[0]
+
+
+@pytest.mark.parametrize("html", [
+    "<pre><code>### a comment\nx = 1  # **not bold**\n```\n</code></pre>",
+    "<p>调用 <code>**kwargs</code> 和 <code>[x](y)</code></p>",
+    "<p>call __init__ first; the __color attribute is private; dram__sectors_read</p>",
+    "<p>#DataScience #MachineLearning</p>",
+    '<figure class="figure missing"><div class="image-missing">Image missing: img%5C1__a__b.png</div></figure>',
+    "<p>We used <strong>bold</strong> and <em>emphasis</em> as markup should be.</p>",
+])
+def test_not_raw_markdown(html):
+    assert markup.markdown_left(body(html)) == []
+
+
+# --- code blocks that ate prose -------------------------------------------------------------------
+
+def test_code_block_holding_chinese_prose_counts():
+    pre = ("<pre><code>x = 1\n\n我们接下来要看的是模型的训练过程，这一步非常重要。\n"
+           "在训练之前，我们需要先把数据分成训练集和测试集。\n</code></pre>")
+    assert len(markup.code_swallowed_prose(body(pre))) == 1
+
+
+def test_code_block_holding_markdown_image_counts():
+    pre = "<pre><code>print(x)\n```</details> ![](img/369a.png)\n</code></pre>"
+    assert markup.code_swallowed_prose(body(pre))[0].startswith("[markdown]")
+
+
+@pytest.mark.parametrize("pre", [
+    "<pre><code>### Re-arrange data into 2x2\nimport pandas as pd  # 导入库，读取数据\ndf = pd.read_csv('a.csv')\n</code></pre>",
+    "<pre><code># 训练模型\nmodel.fit(X, y)\nprint(\"训练完成，准确率很高。\")\n</code></pre>",
+    "<pre><code>│ 0 │ 旅行, 非洲, 徒步旅行, 漫步, 活动, 通常, 发展中国家 │\n</code></pre>",
+])
+def test_ordinary_code_block_is_not_a_hit(pre):
+    assert markup.code_swallowed_prose(body(pre)) == []
+
+
+# --- link cards and outros ------------------------------------------------------------------------
+
+def test_link_card_remains_count():
+    hits = markup.link_card_outro(body(PROSE + "<p>medium.com</p>" + "<p>[## 标题 ### 副标题</p>" + PROSE))
+    assert [h.split("]")[0] for h in hits] == ["[card", "[card"]
+
+
+def test_outro_counts_at_the_end_only():
+    outro = "<p>Before you go: follow me on Medium and subscribe to my newsletter.</p>"
+    assert len(markup.link_card_outro(body(PROSE * 3 + outro))) == 1
+    assert markup.link_card_outro(body(outro + PROSE * 10)) == []
+
+
+def test_a_link_with_a_path_is_not_a_card():
+    assert markup.link_card_outro(body(PROSE + "<p>https://example.com/2021/01/how-to-start/</p>")) == []
+
+
+# --- LaTeX ------------------------------------------------------------------------------------------
+
+@pytest.mark.parametrize("html, n", [
+    (r"<p>均值 \bar{X} = \frac{1}{n} \sum X_i</p>", 1),
+    (r"<p>$$x^2$$</p><p>行内 \(a+b\) 公式</p>", 2),
+    (r"<pre><code>\frac{1}{n}</code></pre>", 0),
+    (r"<p>公式 <math><annotation encoding='application/x-tex'>\frac{1}{n}</annotation></math> 渲染了</p>", 0),
+    (r"<p>路径 C:\new\folder 和 \n 换行</p>", 0),
+])
+def test_latex(html, n):
+    assert len(markup.latex_left(body(html))) == n
+
+
+def test_placeholders_counted():
+    html = ('<figure class="figure missing"><div class="image-missing" role="img">图片缺失：img/a.png</div>'
+            "</figure>" + FIG)
+    assert markup.images_missing(body(html)) == ["图片缺失：img/a.png"]
+
+
+# --- kept in order --------------------------------------------------------------------------------
+
+def test_typography_changes_are_not_losses():
+    k = kept_in_order("我们使用Python处理数据,然后画图:结果很好...", "我们使用 Python 处理数据，然后画图：结果很好…")
+    assert k.pct == 100.0 and k.lost == []
+
+
+def test_a_dropped_sentence_is_a_loss_with_its_excerpt():
+    src = "第一句话讲的是背景。第二句话被构建丢掉了。第三句话是结论。"
+    k = kept_in_order(src, "第一句话讲的是背景。第三句话是结论。")
+    assert 55 < k.pct < 75 and k.lost == ["第二句话被构建丢掉了"]
+
+
+def test_text_out_of_order_is_a_loss():
+    k = kept_in_order("Alpha comes first. Beta comes second. Gamma comes last.",
+                      "Gamma comes last. Alpha comes first. Beta comes second.")
+    assert k.pct < 100.0
+
+
+def test_markdown_prose_keeps_the_authors_text_only():
+    md = ("---\ntitle: x\n---\n# 标题\n\n> 原文：<https://example.com/a?source=x>\n\n"
+          "![图](img/a.png)\n\n见[文档](https://example.com/docs)，网址 https://example.com/b 不算。\n\n"
+          "[](https://x.io/a) [## 卡片标题\n\n### 卡片简介\n\nx.io](https://x.io/a)\n")
+    prose = markdown_prose(md)
+    assert "title" not in prose and "原文" not in prose and "example.com" not in prose and "图" not in prose
+    assert "见文档" in prose and "卡片标题" in prose and "卡片简介" not in prose
+
+
+def test_html_prose_drops_the_repeated_title_and_footer():
+    html = ('<html><head><title>T</title></head><body><h1 class="p-name">Title</h1><section data-field="body">'
+            '<h3 class="graf--title">Title</h3><p>Body text.</p></section><footer>Exported from Medium</footer>'
+            "</body></html>")
+    assert html_prose(html).split() == ["Title", "Body", "text."]
+
+
+def test_chapters_pair_with_articles_minus_the_omitted():
+    docs = [ChapterDoc("ch001.xhtml", None), ChapterDoc("ch002.xhtml", None)]
+    omitted = omitted_articles(["warning: b.md: empty article, left out of the book", "warning: a.md:3: other"])
+    assert omitted == {"b.md"}
+    assert pair_sources(docs, [Path("a.md"), Path("b.md"), Path("c.md")], omitted) == ""
+    assert [d.source.name for d in docs] == ["a.md", "c.md"]
