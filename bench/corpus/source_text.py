@@ -15,7 +15,8 @@ from pathlib import Path
 from bs4 import BeautifulSoup
 
 FRONT_MATTER = re.compile(r"\A\ufeff?\s*(?:---\s*\n.*?\n---|\+\+\+\s*\n.*?\n\+\+\+)\s*(?:\n|\Z)", re.S)
-SOURCE_LINE = re.compile(r"^\s*>\s*(?:原文\s*[：:]|\[原文(?:链接)?\]|原文链接)", re.M)
+SOURCE_LINE = re.compile(r"^\s*>\s*(?:原文\s*[：:]|\[原文(?:链接)?\]|原文链接|"
+                         r"\[`?(?:https?://)?[\w-]+(?:\.[\w-]+)+/[^\]]*`?\]\([^)]*\)\s*$)", re.M)  # > [`url`](url)
 REF_DEFINITION = re.compile(r"^ {0,3}\[[^\]\n]+\]:\s*\S+.*$", re.M)
 IMAGE = re.compile(r"!\[[^\]\n]*\](?:\((?:[^()\n]|\([^()\n]*\))*\)|\[[^\]\n]*\])")
 LINK_CARD = re.compile(r"\[\s*#{1,6}\s*(?P<title>[^\n\]]*)[^\]]{0,600}?\]\([^)\s]*\)")  # Medium's embed
@@ -26,7 +27,8 @@ HTML_TAG = re.compile(
     r"thead|tbody|ul|ol|li|h[1-6]|blockquote|iframe|script|style|hr|section|article|header|footer|details|"
     r"summary|center|font|small|big|mark|del|ins|s|kbd|var|cite|q|abbr|dl|dt|dd|picture|source|video|audio|"
     r"svg|path|noscript|figure)\b[^>]*>", re.I)
-URL = re.compile(r"<?(?:https?|ftp)://[^\s<>)\]]+>?|\bwww\.[^\s<>)\]]+")
+URL = re.compile(r"<?(?:https?|ftp)://[^\s<>)\]]+>?|\bwww\.[^\s<>)\]]+|"
+                 r"\b(?:[\w-]+\.)+(?:com|org|net|io|ai|dev|co|me|app|edu|gov)/[^\s<>)\]`]*")
 
 
 def markdown_prose(text: str) -> str:
@@ -56,12 +58,16 @@ def html_prose(text: str) -> str:
     title_text = title.get_text(" ", strip=True) if title else ""
     body = soup.find("section", attrs={"data-field": "body"}) or soup.body or soup
     for dup in body.find_all(class_="graf--title"):
-        if dup.get_text(" ", strip=True) == title_text:
+        if _letters(dup.get_text()) == _letters(title_text):
             dup.decompose()
     for br in body.find_all("br"):
         br.replace_with("\n")
     prose = "\n".join([title_text, body.get_text("\n")])
     return URL.sub(" ", prose)
+
+
+def _letters(text: str) -> str:
+    return "".join(c for c in text.casefold() if c.isalnum())
 
 
 def article_prose(path: Path) -> str:
