@@ -28,6 +28,8 @@ def body(html: str):
     FIG + "<p>卢克·切瑟在 Unsplash 上拍摄的照片</p>",
     FIG + "<p><em>作者截图</em></p>",
     FIG + "<p>来源：维基百科</p>",
+    FIG + "<p>(Source: Kaggle)</p>",
+    FIG + "<p>Wikimedia Commons</p>",  # a bare credit word beside an image
     PROSE + "<p>图片由作者提供</p>" + PROSE,  # a credit shape counts anywhere
     "<p>image_credit — Udemy</p>" + PROSE,
     PROSE + "<p>除非另有说明，所有图像均由作者提供。</p>",
@@ -42,6 +44,8 @@ def test_credit_line_in_body_counts(html):
     '<span class="credit">Photo by Jane Doe on Unsplash</span></figcaption></figure>',  # in its caption
     FIG + "<p>I found a lot of free pictures on Unsplash, and I use them in every post I write.</p>",
     FIG + "<p>我经常在 Unsplash 上找免费图片，因为它们质量很高，而且可以商用。</p>",
+    FIG + "<p>Free pictures on Unsplash are great for blogs</p>",
+    FIG + "<p>Unsplash 上的图片是免费的</p>",
     PROSE + "<p>我们从维基百科收集了这些来源，并用它们训练模型。</p>",
     "<pre><code>Photo by Jane Doe on Unsplash</code></pre>",
     "<h2>来源</h2><ul><li>某篇论文，2020 年</li></ul>",

@@ -49,6 +49,8 @@ OPENS_LIKE_PROSE = re.compile(
     r"^(?:我们|我|你|您|他|她|它|这|那|让|但|因为|所以|如果|然而|当|虽然|可以|在这|首先|最后|"
     r"we\b|i\b|you\b|he\b|she\b|it\b|this\b|that\b|these\b|there\b|let\b|but\b|if\b|when\b|so\b|now\b|the\s+\w+\s+(?:is|are|was|were)\b)",
     re.I)
+PROSE_WORDS = re.compile(r"\b(?:is|are|was|were|have|has|can|could|will|would|should|use|used|find|found|love|like)\b|"
+                         r"是|有|可以|能|会|我们|你|我|非常|很", re.I)  # a credit names, it does not state
 SENTENCE_END = re.compile(r"(?<=[。！？!?])|(?<=[a-z0-9)][.])\s+(?=[A-Z])")
 
 
@@ -78,7 +80,8 @@ def is_credit(text: str, links=(), beside_image: bool = False) -> bool:
         return False
     if parse_line(t, list(links)) is not None:
         return True
-    return len(t) <= MAX_WEAK and bool(CANDIDATE.search(t)) and not re.search(r"[，,;；]", t)
+    return (len(t) <= MAX_WEAK and bool(CANDIDATE.search(t)) and not re.search(r"[，,;；]", t)
+            and not PROSE_WORDS.search(t))
 
 
 def last_sentence(text: str) -> str:
