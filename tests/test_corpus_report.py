@@ -182,3 +182,16 @@ def test_chapters_pair_with_articles_minus_the_omitted():
     assert omitted == {"b.md"}
     assert pair_sources(docs, [Path("a.md"), Path("b.md"), Path("c.md")], omitted) == ""
     assert [d.source.name for d in docs] == ["a.md", "c.md"]
+
+
+def test_table_and_show():
+    from bench.corpus.__main__ import show, table
+
+    row = {"chapters": 2, "kept": {"pct": 98.5, "hits": []}, "warnings": {"count": 1, "hits": ["warning: x"]},
+           "epubcheck": {"errors": 0, "warnings": 2, "hits": []}}
+    for key in ("credits", "markdown", "code", "outro", "latex", "missing"):
+        row[key] = {"count": 0, "hits": []}
+    row["credits"] = {"count": 1, "hits": [{"file": "a.md", "excerpt": "图片由作者提供"}]}
+    out = table({"demo": row, "broken": {"error": "no chapters found"}}, ("epubcheck",))
+    assert "98.50%" in out and "0/2" in out and "broken: build failed: no chapters found" in out
+    assert show({"demo": row}, "credits").splitlines() == ["== demo: 1 credits", "  a.md: 图片由作者提供"]
