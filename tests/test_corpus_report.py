@@ -120,6 +120,7 @@ def test_outro_counts_at_the_end_only():
 
 def test_a_link_with_a_path_is_not_a_card():
     assert markup.link_card_outro(body(PROSE + "<p>https://example.com/2021/01/how-to-start/</p>")) == []
+    assert markup.link_card_outro(body(PROSE + "<p>https://start.spring.io/</p>" + PROSE * 9)) == []
 
 
 # --- LaTeX ------------------------------------------------------------------------------------------

@@ -30,7 +30,7 @@ MD_HEADING = re.compile(r"^#{1,6}\s+\S", re.M)  # in code, a heading counts besi
 MD_IN_CODE = re.compile(r"!\[[^\]]*\]\(|\[[^\]]+\]\((?:https?:|/|img/)|^\s*>\s*[\u3400-\u9fff]", re.M)
 DOMAIN = r"(?:[\w-]+\.)+(?:com|org|net|io|ai|dev|co|me|app|blog|pub|xyz|so)"
 LINK_CARD = [
-    re.compile(rf"^(?:https?://)?(?:www\.)?{DOMAIN}/?$", re.I),  # medium.com alone (a URL with a path is a link)
+    re.compile(rf"^(?:www\.)?{DOMAIN}$", re.I),  # medium.com alone (a card's footer; a URL is the author's link)
     re.compile(r"\[\s*#{1,6}"),  # [## Title
     re.compile(rf"^#{{1,6}}\s.*\s{DOMAIN}$", re.I),  # ## Title ### subtitle medium.com
 ]
