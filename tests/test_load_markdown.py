@@ -82,7 +82,7 @@ def test_markdown_left_raw_is_read():
 def test_fence_trailer_keeps_lines_and_code():
     ch = load(GOLDEN / "fence-closed-on-a-line-with-html-and-image" / "in.md")
     pres = ch.body.find_all("pre")
-    assert [p.get_text() for p in pres] == ["library(ggplot2)\n", "x <- 1\n"]
+    assert [p.get_text() for p in pres] == ["library(ggplot2)\n", "x <- 1\n", "y = 2\n"]
     image = ch.body.find("img", src="img/plot.png")
     assert image is not None and image.find_parent("pre") is None
     assert image.find_parent(attrs={"data-src-line": True})["data-src-line"] == "5"

@@ -6,11 +6,13 @@ Rules, each a row of `REPAIRS` (name -> what the reader gets), each logged as `l
 - `fence-trailer` (block rule, before `fence`): a closing fence with more on its line
   (```` ```</details> ![](a.png) ````) is no closing fence for CommonMark, so the code block swallows
   the rest of the article. When an open fence meets, before any real closer, a line that starts with
-  a run of its marker at least as long as the opener and goes on with markup (`<tag`, `![`, `[`;
-  never an info string), the code ends there and the parser goes on *on that same line* after the
-  marker run (the line's start is moved in the block state), so the rest is read as HTML or
-  Markdown and every later block keeps its source line. A block rule and not a pre-pass over the
-  lines: it only ever sees lines inside an open fence, and the line numbers do not move.
+  a run of its marker at least as long as the opener and goes on with markup or text (`<tag`, `![`,
+  `[`, `*`, a Chinese character: never an info string), the code ends there and the parser goes on
+  *on that same line* after the marker run (the line's start is moved in the block state), so the
+  rest is read as HTML or Markdown and every later block keeps its source line. A block rule and
+  not a pre-pass over the lines: it only ever sees lines inside an open fence (a longer opener, a
+  tilde fence, a ```` ```python ```` after a real closer are left to the library's rule), and
+  the line numbers do not move.
 - `html-trailer` (core rule, after `block`): an HTML block followed on its line by Markdown
   (`<figure>…</figure>![](b.png)`, `<script …></script>[text](url)`, `</details> ![](a.png)`) is all
   raw HTML for CommonMark. Text outside every element of the block (found by the HTML tokenizer,
@@ -47,7 +49,7 @@ REPAIRS = {
     "broken-link-encoded": "spaces in a link's path: encoded as %20",
     "punctuation-link": "a link on punctuation only: the punctuation kept, the link dropped",
 }
-FENCE_TRAILER_STARTS = ("<", "![", "[")  # what follows a marker run: markup, never an info string
+FENCE_TRAILER_STARTS = ("<", "![", "[", "*")  # after a marker run: markup or text, never an info string
 VOID = frozenset("area base br col embed hr img input link meta param source track wbr".split())
 MARKDOWN_INLINE = frozenset({"link_open", "image", "em_open", "strong_open", "s_open", "code_inline"})
 NOTES = "pressroom_repairs"
@@ -90,7 +92,7 @@ def _fence_closed_by_markup(state, start: int, end: int, silent: bool) -> bool:
         rest = state.skipSpaces(after)
         if rest >= maximum:
             return False  # a real closing fence: the library's rule
-        if state.src.startswith(FENCE_TRAILER_STARTS, rest):
+        if state.src.startswith(FENCE_TRAILER_STARTS, rest) or is_cjk(state.src[rest]):
             break
     token = state.push("fence", "code", 0)
     token.info = info
