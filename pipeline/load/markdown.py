@@ -2,7 +2,11 @@
 matter). Every block element gets `data-src-line`, its first line in the file; so do the block
 elements of raw HTML blocks, found by the HTML tokenizer (not by a pattern), so that what the
 sanitizer removes from them is reported with its line. markdown-it stops at `MAX_NESTING` levels
-and silently drops the rest of the file: such a file is refused, with the line."""
+and silently drops the rest of the file: such a file is refused, with the line. Markdown that
+CommonMark would print raw (emphasis beside full-width punctuation, a fence closed on a line with
+more markup, Markdown after an HTML block, links in code spans or broken by a translation) is
+read as meant by the plugins of `cjk.py` and `markdown_repair.py`; what they changed is logged as
+`load.<rule>`."""
 from __future__ import annotations
 
 from html.parser import HTMLParser
@@ -15,8 +19,10 @@ from mdit_py_plugins.footnote import footnote_plugin
 from mdit_py_plugins.front_matter import front_matter_plugin
 
 from ..model import Chapter, PressroomError
+from .cjk import cjk_friendly
 from .decode import scrub
 from .html import BLOCKS
+from .markdown_repair import markdown_repairs, notes
 
 MAX_NESTING = 60  # markdown-it's block nesting limit (CommonMark preset: 20, which real lists can reach)
 
@@ -25,7 +31,7 @@ def _parser() -> MarkdownIt:
     md = MarkdownIt("commonmark", {"html": True, "linkify": False, "typographer": False,
                                    "maxNesting": MAX_NESTING})
     md.enable(["table", "strikethrough"])
-    md.use(front_matter_plugin).use(footnote_plugin)
+    md.use(front_matter_plugin).use(footnote_plugin).use(cjk_friendly).use(markdown_repairs)
     # markdown-it leaves `![x](file:///etc/passwd)` and `[x](javascript:…)` as literal text, silently;
     # as elements they reach the clean stage, which removes them and says so, with the line
     md.validateLink = lambda url: True
@@ -119,4 +125,16 @@ def load_markdown(text: str, path: Path, rel: str, number: int) -> Chapter:
             meta[key] = str(fm[key]).strip()
     if "subtitle" not in meta and meta.get("description"):
         meta["subtitle"] = meta["description"]
-    return Chapter(source_path=path, rel=rel, number=number, dom=dom, meta=meta)
+    chapter = Chapter(source_path=path, rel=rel, number=number, dom=dom, meta=meta)
+    _log_repairs(chapter, env)
+    return chapter
+
+
+def _log_repairs(chapter: Chapter, env: dict) -> None:
+    for rule, message, line, text in notes(env):
+        chapter.log("info", f"load.{rule}", message, text=text, line=line)
+    if env.get("cjk_emphasis"):
+        line, count = env["cjk_emphasis"]
+        chapter.log("info", "load.cjk-emphasis", f"{count} run(s) of emphasis markers beside Chinese text or "
+                    "full-width punctuation may open or close emphasis (CommonMark would print them; the "
+                    "first here)", line=line)
