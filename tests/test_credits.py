@@ -46,6 +46,10 @@ def test_golden(case, tmp_path):
     assert html == out.read_text(encoding="utf-8").strip()
     if "must-not-fire" in case or "not-credit" in case:
         assert all(f.credit is None for f in ch.figures)
+        assert not ch.meta.get("credits")
+    elif "article-note" in case:  # a note on all the images: the credits page, not a figure
+        assert all(f.credit is None for f in ch.figures) and ch.meta["credits"]
+        assert [d.rule for d in ch.diagnostics if d.rule.startswith("credits.")] == ["credits.article"]
     else:
         assert ch.figures[0].credit is not None
         assert 'class="credit"' in html
