@@ -59,9 +59,9 @@ def all_italic(p: Tag) -> bool:
 
 
 def _one_sentence(t: str) -> bool:
+    """No sentence break inside the line (`normalize` has taken the final stop off)."""
     body = t.rstrip("。.!！?？…")
-    inner = len(re.findall(r"[。！？!?]", body)) + len(re.findall(r"[a-z]\.\s+[A-Z]", body))
-    return inner == 0 or (inner == 1 and body == t)
+    return not re.search(r"[。！？!?]", body) and not re.search(r"[a-z)]\.\s+[A-Z]", body)
 
 
 def caption_shape(node) -> Shape | None:

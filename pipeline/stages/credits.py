@@ -239,6 +239,7 @@ def _orphans(chapter, cjk: bool) -> None:
         elif orphan.article:
             cr = orphan.credit
             cr.chapter_number, cr.line = chapter.number, line
+            cr.note = " ".join(joined_text(orphan.p).split())  # the author's sentence, shown on the credits page
             chapter.meta.setdefault("credits", []).append(cr)
             _remove(orphan.node)
             chapter.log("info", "credits.article", "credit note for the article's images moved to the credits page",
