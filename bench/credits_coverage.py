@@ -7,6 +7,7 @@ image block (a header image's credit), or one after a divider that follows an im
 be in italics or in a blockquote. Article-wide credit notes (`除非另有说明，所有图片均由作者提供`)
 anywhere are candidates too. Recognized means a credits rule took it (`credits.line`,
 `credits.nearest`, `credits.article`) and its words are no longer a paragraph of the body.
+The stages run as in a build (clean, images, credits); candidates are taken before clean.
 Usage: .venv/bin/python bench/credits_coverage.py [corpus dir]
 """
 from __future__ import annotations
@@ -21,7 +22,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from pipeline.config import BookConfig  # noqa: E402
 from pipeline.load import load_chapter  # noqa: E402
-from pipeline.stages import StageContext, credits, images  # noqa: E402
+from pipeline.stages import StageContext, clean, credits, images  # noqa: E402
 
 CANDIDATE = re.compile(r"unsplash|pexels|pixabay|wikimedia|维基|imgflip|(?<!创)作者|来源|拍摄|截图|鸣谢|出处|照片由|图片由|图像由|"
                        r"photo by|image by|image from|images? by|picture by|picture from|^from |source\W*$|source\s*:|"
@@ -112,11 +113,16 @@ def main(root: Path) -> int:
             lang = "en" if "en" in folder or "html" in folder else "zh-CN"
             cfg = BookConfig(title="bench", language=lang, source_dir=d)
             ctx = StageContext(cfg, d, Path(cache), offline=True)
-            total = rec = left = 0
+            total = rec = left = gone = 0
             misses = []
             for i, f in enumerate(sorted(p for p in d.iterdir() if p.suffix in (".md", ".html"))):
                 ch = load_chapter(f, f.name, i + 1)
                 cands = candidates(ch)
+                clean.run(ch, ctx)  # as in a build: clean may remove an image (a banner) and leave its credit
+                kept = squash(ch.body.get_text(" "))
+                gone_now = [c for c in cands if squash(c[0]) not in kept]  # cruft clean removed (an outro)
+                gone += len(gone_now)
+                cands = [c for c in cands if c not in gone_now]
                 images.run(ch, ctx)
                 credits.run(ch, ctx)
                 found = [squash(d_.text) for d_ in ch.diagnostics if d_.rule in RULES]
@@ -134,7 +140,8 @@ def main(root: Path) -> int:
             total_all += total
             rec_all += rec
             share = f"{100 * rec / total:.1f}%" if total else "-"
-            print(f"{folder}: {rec}/{total} candidate credit lines recognized ({share}), {left} left in the body")
+            print(f"{folder}: {rec}/{total} candidate credit lines recognized ({share}), {left} left in the body"
+                  f" ({gone} more removed by clean with their section)")
             for m in misses:
                 print(m)
     if total_all:

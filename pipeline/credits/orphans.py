@@ -6,7 +6,8 @@ holding one) outside figures, lists and tables that are either an article-wide c
 naming an image or a credit (`照片由 A 在 Unsplash 上拍摄` placed before the header image, or after a
 divider): it goes with the nearest uncredited figure (the next block, else the previous one, dividers
 skipped); beside only credited figures it stays (logged); with no figure near, a credit that is not a bare source goes to the credits page; a bare source
-(`来源：X`) with no image near stays in the body (a source of text, not of an image).
+(`来源：X`) with no image near stays in the body (a source of text, not of an image) unless it says
+it is an image's (`image_credit — Udemy`, `图片来源：X`).
 """
 from __future__ import annotations
 
@@ -23,6 +24,10 @@ from .strings import joined_text, links_of
 MAX_LINE = 140  # characters
 CREDIT_WORDS = re.compile(r"unsplash|pexels|pixabay|wikimedia|维基媒体|imgflip|照片|图片|图像|截图|插图|来源|拍摄|鸣谢|作者|"
                           r"photo|image|picture|screenshot|illustration|source|credit|courtesy|author", re.I)
+# a source line that says it is an image's (`image_credit — Udemy`, `图片来源：X`): with no image near (the
+# clean stage may have removed its banner), it still goes to the credits page, unlike a bare `来源：X`
+IMAGE_SOURCE = re.compile(r"^[\s*_]*(?:图片来源|图像来源|照片来源|图源|图片出处|图片提供|(?:image|photo|picture)[\s_]*"
+                          r"(?:source|credits?)|courtesy)", re.I)
 OUTSIDE = ("figure", "li", "table", "pre", "td", "th", "nav", "header", "footer")
 DIVIDERS = ("hr",)
 
@@ -87,5 +92,6 @@ def find_orphans(body, figures) -> list[Orphan]:
         fig = nearest_figure(node, figures)
         beside_figure = any(isinstance(s, Tag) and s.name == "figure"
                             for s in (_sibling(node, "find_next_sibling"), _sibling(node, "find_previous_sibling")))
-        out.append(Orphan(node, p, credit, fig, fig is None and not beside_figure and credit.kind != "source"))
+        to_page = credit.kind != "source" or bool(IMAGE_SOURCE.match(t))
+        out.append(Orphan(node, p, credit, fig, fig is None and not beside_figure and to_page))
     return out
