@@ -256,7 +256,7 @@ def _match_families(t: str, links, depth: int) -> Credit | None:
     return None
 
 
-_SEPARATORS = re.compile(r"(?:[。！？!?；;|]|\.(?=\s|$)|\s[–—-]{1,2}\s|——|[–—]|[，,](?=\s*(?:图片|图像|照片|由|photo|image)))")
+_SEPARATORS = re.compile(r"(?:[。！？!?；;|]|\n|\.(?=\s|$)|\s[–—-]{1,2}\s|——|[–—]|[，,](?=\s*(?:图片|图像|照片|由|photo|image)))")
 _SOURCE_LINK_WORDS = {"source", "sources", "来源", "src", "credit", "image source", "图片来源", "出处", "link"}
 
 
@@ -315,7 +315,7 @@ def split_lead(text: str, links: list[tuple[str, str]] | None = None) -> tuple[i
     return None
 
 
-_LEAD_SEPARATORS = re.compile(r"[。！？!?；;|:：]|\.(?=\s)|\s[–—-]{1,2}\s|——|[–—]")
+_LEAD_SEPARATORS = re.compile(r"\n|[。！？!?；;|:：]|\.(?=\s)|\s[–—-]{1,2}\s|——|[–—]")
 _IN_SENTENCE = [(fam, kind, re.compile(p, re.I)) for fam, kind, p in IN_SENTENCE]
 _ARTICLE_NOTES = [(fam, kind, re.compile(p, re.I)) for fam, kind, p in ARTICLE_NOTES]
 MAX_NOTE = 100  # characters: an article-wide credit note is one short sentence

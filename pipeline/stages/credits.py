@@ -54,6 +54,22 @@ def _truncate(node, offset: int) -> None:
         last.extract()
         _prune(parent, node)
         nodes = text_nodes(node)
+    _drop_trailing_breaks(node)
+
+
+def _drop_trailing_breaks(node) -> None:
+    """`<br/>`s left at the end of a caption once its credit is cut off (and the blanks around them)."""
+    while node.contents:
+        last = node.contents[-1]
+        if isinstance(last, NavigableString) and not last.strip():
+            last.extract()
+        elif getattr(last, "name", None) == "br":
+            last.decompose()
+        elif getattr(last, "name", None) in ("em", "i", "strong", "b", "span") and not last.get_text(strip=True) \
+                and not last.find("img"):
+            last.decompose()
+        else:
+            break
 
 
 def _keep_from(node, offset: int) -> None:
@@ -135,7 +151,7 @@ def _from_caption(cap):
         label = cap.find("span", class_="figure-label")
         if label is not None and normalize(joined_text(cap)) and not str(label.next_sibling or "").startswith(" "):
             label.insert_after(" ")
-        return credit, normalize(text[:offset])
+        return credit, normalize(text[:offset]).rstrip(_TRAILING)
     credit = credit_in_sentence(text)  # 由作者绘制的架构图: the sentence stays the caption
     return (credit, normalize(text)) if credit is not None else None
 
@@ -166,7 +182,7 @@ def _from_block(chapter, el):
             credit, line_text, line = ln.credit, normalize(text[ln.cut:]), src
             _truncate(ln.p, ln.cut)
         elif ln.role == "lead":
-            credit, line_text, line = ln.credit, normalize(text[:ln.cut]), src
+            credit, line_text, line = ln.credit, normalize(text[:ln.cut]).rstrip(_TRAILING), src
             _keep_from(ln.p, ln.cut)
         elif ln.role == "sentence":
             credit, line_text, line = ln.credit, normalize(text), src
