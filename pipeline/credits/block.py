@@ -38,12 +38,13 @@ def read_line(node, credit_found: bool) -> Line | None:
     p = line_of(node)
     if p is None:
         return None
-    text, links = joined_text(p), links_of(p)
-    if article_note(text) is not None:
+    text, links = joined_text(p), links_of(p)  # joined: offsets into the text nodes, for cutting
+    spaced = p.get_text(" ", strip=True)  # read as a line: "2025<sup>1</sup>" stays "2025 1"
+    if article_note(spaced) is not None:
         return None  # a note on all the article's images, not this figure's credit (orphans.py)
     shape = caption_shape(node)
     if not credit_found:
-        cr = parse_line(text, links)
+        cr = parse_line(spaced, links)
         if cr is not None:
             return Line(node, p, "credit", cr, 0, shape.name if shape else "")
         if len(text) <= MAX_FUSED:
@@ -54,7 +55,7 @@ def read_line(node, credit_found: bool) -> Line | None:
             if lead is not None:
                 return Line(node, p, "lead", lead[1], lead[0], shape.name if shape else "")
         if shape is not None:
-            cr = credit_in_sentence(text)
+            cr = credit_in_sentence(spaced)
             if cr is not None:
                 return Line(node, p, "sentence", cr, 0, shape.name)
     if shape is None or (credit_found and not shape.after_credit):

@@ -19,7 +19,7 @@ from bs4 import Tag
 from . import links as L
 from .captions import line_of
 from .parse import article_note, normalize, parse_line
-from .strings import joined_text, links_of
+from .strings import links_of
 
 MAX_LINE = 140  # characters
 CREDIT_WORDS = re.compile(r"unsplash|pexels|pixabay|wikimedia|维基媒体|imgflip|照片|图片|图像|截图|插图|来源|拍摄|鸣谢|作者|"
@@ -76,7 +76,7 @@ def find_orphans(body, figures) -> list[Orphan]:
             continue
         node = p.parent if p.parent is not None and p.parent.name in ("blockquote", "div", "aside") \
             and line_of(p.parent) is p else p
-        text = joined_text(p)
+        text = p.get_text(" ", strip=True)
         t = normalize(text)
         if not t or len(t) > MAX_LINE:
             continue

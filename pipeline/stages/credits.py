@@ -177,7 +177,7 @@ def _from_block(chapter, el):
         text = joined_text(ln.p)
         src = source_line(ln.node)
         if ln.role == "credit":
-            credit, line_text, line = ln.credit, normalize(text), src
+            credit, line_text, line = ln.credit, normalize(ln.p.get_text(" ", strip=True)), src
         elif ln.role == "fused":
             credit, line_text, line = ln.credit, normalize(text[ln.cut:]), src
             _truncate(ln.p, ln.cut)
