@@ -12,7 +12,8 @@ import pytest
 from pipeline.book.credits import collect_credits, credits_table
 from pipeline.config import BookConfig
 from pipeline.credits.links import clean_url
-from pipeline.credits.parse import parse_line, split_fused
+from pipeline.credits.captions import caption_shape
+from pipeline.credits.parse import article_note, credit_in_sentence, parse_line, split_fused, split_lead
 from pipeline.load import load_chapter
 from pipeline.stages import StageContext, credits, images
 
@@ -44,12 +45,25 @@ def test_golden(case, tmp_path):
     if os.environ.get("PRESSROOM_REGEN") or not out.exists():
         out.write_text(html + "\n", encoding="utf-8")
     assert html == out.read_text(encoding="utf-8").strip()
+    # what --explain says the credits stage did: every move logged, with its source line
+    explain = "".join(f"{d.rule} {d.line} {d.text}\n" for d in ch.diagnostics if d.rule.startswith("credits."))
+    log = GOLDEN / case / "explain.txt"
+    if os.environ.get("PRESSROOM_REGEN") or not log.exists():
+        log.write_text(explain, encoding="utf-8")
+    assert explain == log.read_text(encoding="utf-8")
+    moves = [d.rule for d in ch.diagnostics if d.rule in ("credits.line", "credits.nearest", "credits.article",
+                                                          "credits.caption")]
     if "must-not-fire" in case or "not-credit" in case:
         assert all(f.credit is None for f in ch.figures)
+        assert not ch.meta.get("credits") and not moves
+    elif "article-note" in case:  # a note on all the images: the credits page, not a figure
+        assert all(f.credit is None for f in ch.figures) and ch.meta["credits"]
+        assert [d.rule for d in ch.diagnostics if d.rule.startswith("credits.")] == ["credits.article"]
     else:
         assert ch.figures[0].credit is not None
         assert 'class="credit"' in html
         assert not re.search(r"utm_|[?&]source=|[?&]ref=", html)
+
 
 
 @pytest.mark.parametrize("line,kind,creator,platform", [
@@ -131,6 +145,11 @@ def test_credits_template():
                                                        link_to=lambda part, frag: f"{part}.xhtml#{frag}")
     assert 'role="doc-credits"' in html and "<h1>图片来源</h1>" in html
     assert "Gwendal Cottin" in html and "https://x.org/a" in html
+    note = parse_line("图片由作者提供")
+    note.chapter_number, note.figure_label, note.note = 1, "T", "除非另有说明，所有图片均由作者提供。"
+    html = env.get_template("credits.xhtml.j2").render(book=book, credits=[note], t={},
+                                                       link_to=lambda part, frag: f"{part}.xhtml#{frag}")
+    assert "（除非另有说明，所有图片均由作者提供。）" in html
 
 
 @pytest.mark.skipif(not CORPUS.is_dir(), reason="shared corpus not present")
@@ -143,3 +162,76 @@ def test_corpus_coverage(capsys):
     out = capsys.readouterr().out
     m = re.search(r"ALL: (\d+)/(\d+)", out)
     assert m and int(m.group(1)) / int(m.group(2)) >= 0.95, out
+
+
+@pytest.mark.parametrize("html,shape", [
+    ("<p>左：原始图像</p>", "zh-position"),
+    ("<p>右图：经过模糊处理后的图像，核大小为 5×5</p>", "zh-position"),
+    ("<p>上图：训练损失曲线</p>", "zh-position"),
+    ("<p>图 3：三个模型的验证误差</p>", "zh-label"),
+    ("<p>（a）原始数据</p>", "zh-subfigure"),
+    ("<p>Left: the raw signal</p>", "en-position"),
+    ("<p>Figure 2. Loss of the three runs</p>", "en-label"),
+    ("<p><em>A quiet street after the rain, with a long and winding shadow</em></p>", "italic-line"),
+    ("<blockquote><p>左：原始图像</p></blockquote>", "zh-position"),
+    ("<p>三种采样方法的比较</p>", "short"),
+    # body text: no shape
+    ("<p>我们先来看看这张图说明了什么。</p>", None),
+    ("<p>下面是训练的代码：</p>", None),
+    ("<p>" + "这一段是正文，讲的是模型为什么会在这个数据集上过拟合，以及我们如何通过交叉验证发现这个问题。" * 2 + "</p>", None),
+    ("<p>左：" + "很长的正文" * 30 + "</p>", None),
+    ("<p>The model overfits. We fix it with dropout.</p>", None),
+    ("<p>Figure 2 shows that the third run converges more slowly than the other two, which we did not expect "
+     "at all given the schedule, the warm-up and the batch size we had chosen for the experiment.</p>", None),
+    ("<ul><li>左：原始图像</li></ul>", None),
+])
+def test_caption_shapes(html, shape):
+    from bs4 import BeautifulSoup
+    node = BeautifulSoup(html, "lxml").body.contents[0]
+    got = caption_shape(node)
+    assert (got.name if got else None) == shape
+
+
+def test_short_shape_only_before_the_credit():
+    from bs4 import BeautifulSoup
+    assert caption_shape(BeautifulSoup("<p>三种采样方法的比较</p>", "lxml").p).after_credit is False
+    assert caption_shape(BeautifulSoup("<p>左：原始图像</p>", "lxml").p).after_credit is True
+
+
+@pytest.mark.parametrize("line,note", [
+    ("除非另有说明，所有图片均由作者提供。", True),
+    ("所有图片除非另有说明，均为作者所有。", True),
+    ("本文中的全部图表都是由作者制作的。", True),
+    ("Unless otherwise noted, all images are by the author.", True),
+    ("All figures in this post were made by me", True),
+    ("所有的图表都显示我们的模型更好。", False),
+    ("作者感谢三位审稿人对初稿提出的意见。", False),
+    ("All images in the dataset were labelled by hand over two weeks.", False),
+])
+def test_article_note(line, note):
+    assert (article_note(line) is not None) == note
+
+
+def test_split_lead_and_sentence():
+    text = "图片由作者提供：左为原始数据，右为清洗后的数据"
+    cut, cr = split_lead(text)
+    assert text[cut:] == "左为原始数据，右为清洗后的数据" and cr.kind == "author"
+    assert split_lead("来源：左为原始数据") is None  # a bare source is not split off a caption
+    assert credit_in_sentence("由作者绘制的推荐系统架构图").kind == "author"
+    assert credit_in_sentence("Architecture diagram drawn by the author").kind == "author"
+    for body in ("使用作者提供的代码可以复现这个结果", "The dataset was created by the author of the library",
+                 "作者在下一节解释原因"):
+        assert credit_in_sentence(body) is None, body
+
+
+def test_source_opening_a_paragraph_is_not_a_credit():
+    assert parse_line("Source: the survey we ran for three months across forty schools") is None
+    assert parse_line("Source: photo I took in Lisbon").kind == "source"
+
+
+def test_article_note_on_credits_page(tmp_path):
+    ch = build(GOLDEN / "zh-article-note" / "in.md", tmp_path, "zh-CN")
+    found = collect_credits([ch])
+    assert len(found) == 1 and found[0].figure_id == "" and found[0].figure_label == (ch.title or ch.rel)
+    assert found[0].note == "除非另有说明，本文所有图片均由作者制作。"
+    assert "除非另有说明" not in ch.body.get_text()

@@ -1,7 +1,8 @@
 """The book's image credits: collected from the figures, printed for `pressroom credits`.
 
 `collect_credits(chapters)` gives one Credit per credited figure, in book order, with its chapter
-number and figure label; `credits_table(credits, fmt)` renders them as an aligned table, CSV or JSON.
+number and figure label, and after each chapter's figures the notes that credit all its images
+(`chapter.meta["credits"]`, from the credits stage), labelled with the article's name; `credits_table(credits, fmt)` renders them as an aligned table, CSV or JSON.
 """
 from __future__ import annotations
 
@@ -28,6 +29,11 @@ def collect_credits(chapters) -> list[Credit]:
             cr.figure_id = cr.figure_id or fig.id
             cr.figure_label = cr.figure_label or fig.label
             cr.chapter_number = cr.chapter_number or ch.number
+            out.append(cr)
+        for cr in ch.meta.get("credits", ()):
+            cr.figure_label = cr.figure_label or ch.title or ch.rel
+            cr.chapter_number = cr.chapter_number or ch.number
+            cr.chapter_id = cr.chapter_id or ch.id
             out.append(cr)
     return out
 

@@ -90,3 +90,50 @@ AUTHOR_TOKENS = [
     "绘制", "拍摄", "生成", "截取", "自制", "的", "了", "中", "和", "及", "与", "上", "所",
 ]
 AUTHOR_WORDS = ("作者", "自制", "本人")
+
+# --- a credit inside a caption sentence, searched (not matched whole) in a caption-like line of a figure's
+# caption block: the sentence stays as the caption, the credit is added (`由作者绘制的模型架构图`).
+# (family, kind, pattern)
+IN_SENTENCE: list[tuple[str, str, str]] = [
+    ("zh-author-made", "author",
+     rf"(?:由|经)?作者(?:自己|本人)?(?:亲自)?(?:{MAKE}|提供|拍摄|截取|整理)的[^，,。；;]{{0,14}}?"
+     rf"(?:{PIC}|截图|图表|图形|示意图|插画|漫画|可视化)"),
+    ("zh-author-screenshot", "screenshot", r"作者(?:的)?(?:截图|屏幕截图)"),
+    ("en-author-made", "author",
+     rf"\b(?:{EN_PIC}|screenshots?|visuali[sz]ations?|drawings?|maps?|plots?)\b[^.]{{0,40}}?\b(?:created|made|drawn|"
+     r"generated|designed|taken|photographed|provided)\s+by\s+(?:the\s+)?(?:author|me|myself)\b(?!\s+of)"),
+    ("en-author-own", "author", r"\b(?:the\s+)?author'?s\s+own\s+(?:image|photo|screenshot|illustration|diagram|drawing)\b"),
+]
+
+# --- a note that credits every image of the article: it goes to the credits page under the article's
+# name, never to one figure. Searched in a short paragraph (parse.article_note).
+ARTICLE_NOTES: list[tuple[str, str, str]] = [
+    ("zh-all-images-author", "author",
+     rf"(?:所有|全部|一切|其余|其他)(?:的)?(?:{PIC}|截图|图表|图形|可视化|示意图)(?:和(?:{PIC}|图表|图形))?.{{0,16}}?"
+     rf"(?:均|都|皆)?(?:是|为|由|来自|属于)?.{{0,4}}?(?:作者|本人|我自己)"),
+    ("zh-author-all-images", "author",
+     rf"(?:作者|本人|我)(?:自己)?.{{0,8}}?{MAKE}了?(?:本文|文中|文章)?(?:中的)?(?:所有|全部)(?:的)?(?:{PIC}|图表|图形|可视化)"),
+    ("en-all-images-author", "author",
+     rf"\ball\s+(?:other\s+)?(?:{EN_PIC}|screenshots|visuali[sz]ations|figures|photos)\b.{{0,40}}?\b(?:by|from|of|courtesy\s+of)"
+     rf"\s+(?:the\s+)?(?:author|me|myself)\b"),
+]
+
+# --- caption-like paragraphs: what may join a figure's caption when its caption block holds a credit.
+# A line joins only if it fits a shape: `marked` shapes (a position or a figure label, a short italic
+# line) may stand before or after the credit line; the plain `short` shape only between the image and
+# the credit (a short body sentence after a credit line is body text). Lengths in characters, CJK/other.
+# (name, pattern, italic_only, max_cjk, max_other, after_credit)
+CAPTION_SHAPES: list[tuple[str, str, bool, int, int, bool]] = [
+    ("zh-position",
+     r"^(?:左|右|上|下|中|左上|右上|左下|右下|左侧|右侧|左边|右边|上方|下方|顶部|底部|中间|左图|右图|上图|下图|中图|"
+     r"左上图|右上图|左下图|右下图|第[一二三四五六七八九十\d]+(?:行|列|张|幅|排))\s*[:：]", False, 120, 240, True),
+    ("zh-label", r"^(?:图|图表|表|插图|子图)\s*[\dA-Za-z一二三四五六七八九十]+(?:[.\-]\d+)*\s*[:：.。、]", False, 120, 240, True),
+    ("zh-subfigure", r"^[(（][a-hA-H一二三四五六][)）]\s*\S", False, 80, 160, True),
+    ("en-position",
+     r"^(?:left|right|top|bottom|above|below|middle|center|centre|top[- ]left|top[- ]right|bottom[- ]left|"
+     r"bottom[- ]right|upper|lower|(?:first|second|third)\s+(?:row|column|panel))\s*(?:image|figure|panel|plot)?\s*[:：]",
+     False, 120, 240, True),
+    ("en-label", r"^(?:figure|fig\.?|table|plate|exhibit)\s*\d+[a-z]?(?:\.\d+)*\s*[.:：—–-]", False, 120, 240, True),
+    ("italic-line", r"^.+$", True, 60, 120, True),
+    ("short", r"^.+$", False, 60, 120, False),
+]

@@ -12,12 +12,13 @@ import unicodedata
 
 from ..model import Credit
 from . import links as L
-from .families import AUTHOR_TOKENS, AUTHOR_WORDS, COMPILED
+from .families import ARTICLE_NOTES, AUTHOR_TOKENS, AUTHOR_WORDS, COMPILED, IN_SENTENCE
 
 MAX_CREDIT = 140  # characters: longer is prose, not a credit line
 _WRAP = re.compile(r"^[\s*_“”\"'「」]*[(（\[【]\s*(.*?)\s*[)）\]】][\s*_“”\"'。.．]*$")
 _SENTENCE_STARTS = re.compile(r"^(我们|我|你|让我们|但是|因为|所以|现在|然后|如果|这里|这是|首先|接下来|we |i |you |let|this |it )",
                               re.I)
+_PROSE = re.compile(r"\b(?:we|i|you|they|our|us|was|were|did|asked|ran)\b", re.I)
 _BARE_NOUN = re.compile(r"照片|图片|图像|相片|图|插图|影像|image|photo|picture|pic", re.I)
 LICENCES = [
     (re.compile(r"公有领域|公共领域|public\s+domain", re.I), "public domain"),
@@ -149,6 +150,8 @@ def _source_rest(rest: str, links, depth: int) -> Credit | None:
         return cr
     if not body or len(body) > 100 or re.search(r"[。！？!?;；]", body):
         return None
+    if len(body.split()) >= 8 and _PROSE.search(body):
+        return None  # "Source: the survey we ran for three months across …" opens a paragraph of text
     _resolve_creator(cr, body, links)
     if not cr.creator_url and links and not cr.platform_url:
         cr.creator_url = L.clean_url(links[-1][1])
@@ -231,6 +234,8 @@ def _match_families(t: str, links, depth: int) -> Credit | None:
             continue
         _resolve_creator(cr, g.get("a", ""), links)
         if g.get("url"):
+            if not L.looks_like_url(g["url"]):
+                continue  # 图片由作者提供：左为原始数据 is a credit and a caption, not a link
             url = L.url_from_text(g["url"])
             known = L.platform_of_url(url)
             cr.platform = cr.platform or (known[0] if known else L.host(url))
@@ -251,7 +256,7 @@ def _match_families(t: str, links, depth: int) -> Credit | None:
     return None
 
 
-_SEPARATORS = re.compile(r"(?:[。！？!?；;|]|\.(?=\s|$)|\s[–—-]{1,2}\s|——|[–—]|[，,](?=\s*(?:图片|图像|照片|由|photo|image)))")
+_SEPARATORS = re.compile(r"(?:[。！？!?；;|]|\n|\.(?=\s|$)|\s[–—-]{1,2}\s|——|[–—]|[，,](?=\s*(?:图片|图像|照片|由|photo|image)))")
 _SOURCE_LINK_WORDS = {"source", "sources", "来源", "src", "credit", "image source", "图片来源", "出处", "link"}
 
 
@@ -291,4 +296,49 @@ def split_fused(text: str, links: list[tuple[str, str]] | None = None) -> tuple[
         if cr is not None and normalize(raw[:sep.start()]):
             keep = sep.end() if raw[sep.start()] in "。！？!?.;；" else sep.start()
             return keep, cr
+    return None
+
+
+def split_lead(text: str, links: list[tuple[str, str]] | None = None) -> tuple[int, Credit] | None:
+    """(start of the caption in `text`, the credit) for a line that opens with a credit and goes on
+    with a caption (`图片由作者提供：左为原始数据，右为处理后的数据`), else None."""
+    links = list(links or [])
+    raw = text.rstrip()
+    for sep in _LEAD_SEPARATORS.finditer(raw):
+        head, tail = raw[:sep.start()], raw[sep.end():]
+        if not normalize(tail) or not normalize(head):
+            continue
+        head_links = [lk for lk in links if normalize(lk[0]) and normalize(lk[0]) in normalize(head)]
+        cr = parse_line(head, head_links)
+        if cr is not None and cr.kind != "source":
+            return sep.end(), cr
+    return None
+
+
+_LEAD_SEPARATORS = re.compile(r"\n|[。！？!?；;|:：]|\.(?=\s)|\s[–—-]{1,2}\s|——|[–—]")
+_IN_SENTENCE = [(fam, kind, re.compile(p, re.I)) for fam, kind, p in IN_SENTENCE]
+_ARTICLE_NOTES = [(fam, kind, re.compile(p, re.I)) for fam, kind, p in ARTICLE_NOTES]
+MAX_NOTE = 100  # characters: an article-wide credit note is one short sentence
+
+
+def credit_in_sentence(text: str) -> Credit | None:
+    """The author's credit stated inside a caption sentence (`由作者绘制的模型架构图`), or None.
+    Only asked of a caption-like line in a figure's caption block; the sentence stays as the caption."""
+    t = normalize(text)
+    if not t or len(t) > MAX_CREDIT:
+        return None
+    for _fam, kind, rx in _IN_SENTENCE:
+        if rx.search(t):
+            return Credit(kind=kind, note=t)
+    return None
+
+
+def article_note(text: str) -> Credit | None:
+    """A note that credits all the article's images (`除非另有说明，所有图片均由作者提供`), or None."""
+    t = normalize(text)
+    if not t or len(t) > MAX_NOTE or _SENTENCE_STARTS.match(t):
+        return None
+    for fam, kind, rx in _ARTICLE_NOTES:
+        if rx.search(t):
+            return Credit(kind=kind, note=t)
     return None

@@ -2,39 +2,35 @@
 
 Where a credit is looked for, for each figure the images stage made: the whole caption
 (`Photo by X on Unsplash` as a Medium figcaption), the end of the caption (`…分布。卢克·切瑟在
-Unsplash 上拍摄的照片。`, `Caption ([Source](…))`), the paragraph right after the figure, and last
-the alt text (which keeps its words). The credit becomes `<span class="credit">图片：A / Unsplash</span>`
-at the end of the figcaption, links without tracking parameters; every credit is logged.
+Unsplash 上拍摄的照片。`, `Caption ([Source](…))`), then the figure's caption block
+(`credits/block.py`: the paragraphs after the image up to the first one that is not caption-like, the
+credit anywhere in it: its own line, fused at the end or the start of a caption line, inside a caption
+sentence, in italics or a blockquote), and last the alt text (which keeps its words). The caption lines
+of the block join the figcaption in order (the author's words kept); the credit becomes
+`<span class="credit">图片：A / Unsplash</span>` at the end of the figcaption, links without tracking
+parameters. Credit lines no figure claimed (`credits/orphans.py`) go to the nearest image, or to the
+credits page under the article's name. Every move is logged.
 """
 from __future__ import annotations
 
-import re
-
 from bs4 import NavigableString
 
-from ..credits.parse import normalize, parse_line, split_fused
+from ..credits.block import caption_block
+from ..credits.orphans import find_orphans
+from ..credits.parse import credit_in_sentence, normalize, parse_line, split_fused, split_lead
 from ..credits.render import credit_span, short_text
-from ..images.figure import next_block
+from ..credits.strings import joined_text, links_of, text_nodes
 from ..model import source_line
-from .tree import by_id, in_classed, strings
+from .tree import by_id
 
 _TRAILING = " \t\n|–—-－,，:：;；(（[【"
+_LEADING = " \t\n|–—-－,，:：;；。.!！?？)）]】"
 
 
-def _links(node) -> list[tuple[str, str]]:
-    return [(a.get_text(" ", strip=True), a.get("href", "")) for a in node.find_all("a") if a.get("href")]
-
-
-def _caption_nodes(cap):
-    """The text nodes of a figcaption after its label."""
-    return [s for s in strings(cap)
-            if not in_classed(s, "span", "figure-label") and not in_classed(s, "span", "credit")]
-
-
-def _truncate(cap, offset: int) -> None:
-    """Drop the caption's text from `offset` (in the joined text after the label) on."""
+def _truncate(node, offset: int) -> None:
+    """Drop the node's text from `offset` (in its joined text, labels and credits left out) on."""
     pos = 0
-    for s in _caption_nodes(cap):
+    for s in text_nodes(node):
         n = len(s)
         if pos + n <= offset:
             pos += n
@@ -46,9 +42,8 @@ def _truncate(cap, offset: int) -> None:
         else:
             parent = s.parent
             s.extract()
-            _prune(parent, cap)
-    # trailing separators and empty wrappers
-    nodes = _caption_nodes(cap)
+            _prune(parent, node)
+    nodes = text_nodes(node)
     while nodes:
         last = nodes[-1]
         stripped = str(last).rstrip(_TRAILING)
@@ -57,8 +52,60 @@ def _truncate(cap, offset: int) -> None:
             break
         parent = last.parent
         last.extract()
-        _prune(parent, cap)
-        nodes = _caption_nodes(cap)
+        _prune(parent, node)
+        nodes = text_nodes(node)
+    _drop_trailing_breaks(node)
+
+
+def _drop_trailing_breaks(node) -> None:
+    """`<br/>`s left at the end of a caption once its credit is cut off (and the blanks around them)."""
+    while node.contents:
+        last = node.contents[-1]
+        if isinstance(last, NavigableString) and not last.strip():
+            last.extract()
+        elif getattr(last, "name", None) == "br":
+            last.decompose()
+        elif getattr(last, "name", None) in ("em", "i", "strong", "b", "span") and not last.get_text(strip=True) \
+                and not last.find("img"):
+            last.decompose()
+        else:
+            break
+
+
+def _keep_from(node, offset: int) -> None:
+    """Drop the node's text before `offset` (a credit that opens a caption line) and the separator."""
+    pos = 0
+    for s in text_nodes(node):
+        n = len(s)
+        if pos >= offset:
+            break
+        keep = str(s)[max(0, offset - pos):]
+        pos += n
+        parent = s.parent
+        if keep:
+            s.replace_with(NavigableString(keep))
+        else:
+            s.extract()
+            _prune(parent, node)
+    nodes = text_nodes(node)
+    while nodes:
+        first = nodes[0]
+        stripped = str(first).lstrip(_LEADING)
+        if stripped:
+            first.replace_with(NavigableString(stripped))
+            break
+        parent = first.parent
+        first.extract()
+        _prune(parent, node)
+        nodes = text_nodes(node)
+
+
+def _remove(node) -> None:
+    """A block out of the body, with the blank text after it."""
+    nxt = node.next_sibling
+    if isinstance(nxt, NavigableString) and not nxt.strip():
+        nxt.extract()
+    node.decompose()
 
 
 def _prune(tag, stop) -> None:
@@ -75,6 +122,102 @@ def _clear_caption(cap) -> None:
         child.extract()
 
 
+def _caption_of(chapter, el):
+    cap = el.find("figcaption")
+    if cap is None:
+        cap = chapter.dom.new_tag("figcaption")
+        el.append(cap)
+    return cap
+
+
+def _from_caption(cap):
+    """(credit, line text) from the figcaption itself, or None."""
+    text, links = joined_text(cap), links_of(cap)
+    if not normalize(text):
+        return None
+    credit = parse_line(text, links)
+    if credit is not None:
+        _clear_caption(cap)
+        return credit, normalize(text)
+    fused = split_fused(text, links)
+    if fused is not None:
+        offset, credit = fused
+        _truncate(cap, offset)
+        return credit, normalize(text[offset:])
+    lead = split_lead(text, links)
+    if lead is not None:
+        offset, credit = lead
+        _keep_from(cap, offset)
+        label = cap.find("span", class_="figure-label")
+        if label is not None and normalize(joined_text(cap)) and not str(label.next_sibling or "").startswith(" "):
+            label.insert_after(" ")
+        return credit, normalize(text[:offset]).rstrip(_TRAILING)
+    credit = credit_in_sentence(text)  # 由作者绘制的架构图: the sentence stays the caption
+    return (credit, normalize(text)) if credit is not None else None
+
+
+def _join(chapter, cap, p) -> None:
+    """The paragraph's content appended to the caption, on a line of its own after any text."""
+    if normalize(joined_text(cap)):
+        cap.append(chapter.dom.new_tag("br"))
+    elif cap.contents:
+        cap.append(" ")
+    for child in list(p.contents):
+        cap.append(child.extract())
+
+
+def _from_block(chapter, el):
+    """(credit, line text, source line) from the figure's caption block, which leaves the body."""
+    lines = caption_block(el)
+    if not lines:
+        return None
+    cap = _caption_of(chapter, el)
+    credit, line_text, line = None, "", None
+    for ln in lines:
+        text = joined_text(ln.p)
+        src = source_line(ln.node)
+        if ln.role == "credit":
+            credit, line_text, line = ln.credit, normalize(ln.p.get_text(" ", strip=True)), src
+        elif ln.role == "fused":
+            credit, line_text, line = ln.credit, normalize(text[ln.cut:]), src
+            _truncate(ln.p, ln.cut)
+        elif ln.role == "lead":
+            credit, line_text, line = ln.credit, normalize(text[:ln.cut]).rstrip(_TRAILING), src
+            _keep_from(ln.p, ln.cut)
+        elif ln.role == "sentence":
+            credit, line_text, line = ln.credit, normalize(text), src
+        if ln.role != "credit":
+            chapter.log("info", "credits.caption", f"caption line ({ln.shape or ln.role}) joined to the figure's caption",
+                        line=src, text=normalize(joined_text(ln.p)))
+            _join(chapter, cap, ln.p)
+        _remove(ln.node)
+    return credit, line_text, line
+
+
+def _from_alt(el):
+    alt = next((im.get("alt", "") for im in el.find_all("img") if im.get("alt")), "")
+    credit = parse_line(alt) if alt else None
+    return (credit, normalize(alt)) if credit is not None else None
+
+
+def attach(chapter, fig, el, credit, line_text: str, line, cjk: bool, rule: str = "credits.line") -> None:
+    """The credit on the figure: a span at the end of its caption, the alt text, the log."""
+    credit.figure_id, credit.figure_label = fig.id, fig.label
+    credit.chapter_number, credit.line = chapter.number, line
+    fig.credit = credit
+    cap = _caption_of(chapter, el)
+    if cap.get_text(strip=True):
+        cap.append(" ")
+    cap.append(credit_span(chapter.dom, credit, cjk))
+    fig.caption = normalize(joined_text(cap))
+    short = short_text(credit, cjk)
+    for im in el.find_all("img"):
+        if im.get("alt", "") in (fig.label, "") or normalize(im.get("alt", "")) == line_text:
+            im["alt"] = f"{fig.caption}（{short}）" if cjk and fig.caption else \
+                f"{fig.caption} ({short})" if fig.caption else short
+    chapter.log("info", rule, f"credit for {fig.label}: {short}", line=line, text=line_text)
+
+
 def run(chapter, ctx) -> None:
     body = chapter.body
     if body is None:
@@ -85,65 +228,37 @@ def run(chapter, ctx) -> None:
         if el is None:
             continue
         cap = el.find("figcaption")
-        credit, line_text, line = None, "", source_line(el)
-        if cap is not None:
-            text = "".join(str(s) for s in _caption_nodes(cap))
-            links = _links(cap)
-            if normalize(text):
-                credit = parse_line(text, links)
-                if credit is not None:
-                    _clear_caption(cap)
-                    line_text = normalize(text)
-                else:
-                    fused = split_fused(text, links)
-                    if fused is not None:
-                        offset, credit = fused
-                        line_text = normalize(text[offset:])
-                        _truncate(cap, offset)
-        if credit is None:
-            nxt = next_block(el)
-            if nxt is not None and getattr(nxt, "name", None) == "p" and not nxt.find("img"):
-                credit = parse_line(nxt.get_text(" ", strip=True), _links(nxt))
-                if credit is not None:
-                    line_text = normalize(nxt.get_text(" ", strip=True))
-                    line = source_line(nxt) or line
-                    if cap is None:
-                        cap = chapter.dom.new_tag("figcaption")
-                        el.append(cap)
-                    nxt.decompose()
-        if credit is None:
-            alt = next((im.get("alt", "") for im in el.find_all("img") if im.get("alt")), "")
-            credit = parse_line(alt) if alt else None
-            line_text = normalize(alt) if credit else ""
-        if credit is None:
-            continue
-        credit.figure_id, credit.figure_label = fig.id, fig.label
-        credit.chapter_number, credit.line = chapter.number, line
-        fig.credit = credit
-        if cap is None:
-            cap = chapter.dom.new_tag("figcaption")
-            el.append(cap)
-        if cap.get_text(strip=True):
-            cap.append(" ")
-        cap.append(credit_span(chapter.dom, credit, cjk))
-        fig.caption = normalize("".join(str(s) for s in _caption_nodes(cap)))
-        short = short_text(credit, cjk)
-        for im in el.find_all("img"):
-            if im.get("alt", "") in (fig.label, "") or normalize(im.get("alt", "")) == line_text:
-                im["alt"] = f"{fig.caption}（{short}）" if cjk and fig.caption else \
-                    f"{fig.caption} ({short})" if fig.caption else short
-        chapter.log("info", "credits.line", f"credit for {fig.label}: {short}", line=line, text=line_text)
-    _unattached(chapter)
+        line = source_line(el)
+        found = _from_caption(cap) if cap is not None else None
+        if found is None:
+            block = _from_block(chapter, el)
+            if block is not None:
+                credit, line_text, line = block[0], block[1], block[2] or line
+                found = (credit, line_text)
+        if found is None:
+            found = _from_alt(el)
+        if found is not None:
+            attach(chapter, fig, el, found[0], found[1], line, cjk)
+    _orphans(chapter, cjk)
 
 
-def _unattached(chapter) -> None:
-    """Log credit-like lines the figures did not claim (for --explain and the coverage bench)."""
-    for p in chapter.body.find_all("p"):
-        text = p.get_text(" ", strip=True)
-        if len(text) > 140 or not re.search(r"unsplash|照片|图片|图像|截图|来源|photo|image|source|credit", text, re.I):
-            continue
-        prev = p.find_previous_sibling()
-        if prev is None or prev.name != "figure" and not prev.find("img"):
-            continue
-        if parse_line(text, _links(p)) is not None:
-            chapter.log("warning", "credits.unattached", "credit line not attached to a figure", node=p, text=text)
+def _orphans(chapter, cjk: bool) -> None:
+    """Credit lines no figure's caption block claimed: to the nearest image, else to the credits page."""
+    figures = {f.id: f for f in chapter.figures}
+    for orphan in find_orphans(chapter.body, figures):
+        text = normalize(joined_text(orphan.p))
+        line = source_line(orphan.node)
+        if orphan.figure is not None:
+            fig = figures[orphan.figure.get("id")]
+            _remove(orphan.node)
+            attach(chapter, fig, orphan.figure, orphan.credit, text, line, cjk, rule="credits.nearest")
+        elif orphan.article:
+            cr = orphan.credit
+            cr.chapter_number, cr.line = chapter.number, line
+            cr.note = " ".join(joined_text(orphan.p).split())  # the author's sentence, shown on the credits page
+            chapter.meta.setdefault("credits", []).append(cr)
+            _remove(orphan.node)
+            chapter.log("info", "credits.article", "credit note for the article's images moved to the credits page",
+                        line=line, text=text)
+        else:
+            chapter.log("warning", "credits.unattached", "credit line not attached to a figure", line=line, text=text)

@@ -1,0 +1,78 @@
+"""A figure's caption block: the paragraphs after an image up to the next one that is not caption-like,
+and the credit somewhere in it.
+
+`caption_block(figure)` walks the blocks after the figure (a `<p>`, or a `<blockquote>` holding one
+`<p>`): a line is the credit (a whole credit line), a caption with the credit at its end (`fused`),
+at its start (`lead`) or inside its sentence (`sentence`), or a caption line (`captions.caption_shape`).
+The walk stops at the first block that is none of these, at a second credit, or at a line whose shape
+may not stand after the credit (a short sentence after the credit line is body text). A block without
+a credit is no block: the paragraphs stay in the body. Nothing here changes the tree.
+"""
+from __future__ import annotations
+
+from typing import NamedTuple
+
+from bs4 import Tag
+
+from ..images.figure import next_block
+from ..model import Credit
+from .captions import caption_shape, line_of
+from .parse import article_note, credit_in_sentence, parse_line, split_fused, split_lead
+from .strings import joined_text, links_of
+
+MAX_LINES = 5  # a caption in two or three lines and its credit; more is the article going on
+MAX_FUSED = 200  # characters: a longer paragraph ending in "(source)" is body text
+
+
+class Line(NamedTuple):
+    node: Tag  # the block in the body (a <p> or the <blockquote> around it)
+    p: Tag  # the paragraph
+    role: str  # credit, fused, lead, sentence, caption
+    credit: Credit | None
+    cut: int  # fused: where the caption ends; lead: where it starts (in joined_text(p))
+    shape: str  # the caption shape's name, or ""
+
+
+def read_line(node, credit_found: bool) -> Line | None:
+    """What one block after the figure is, or None (not part of a caption block)."""
+    p = line_of(node)
+    if p is None:
+        return None
+    text, links = joined_text(p), links_of(p)  # joined: offsets into the text nodes, for cutting
+    spaced = p.get_text(" ", strip=True)  # read as a line: "2025<sup>1</sup>" stays "2025 1"
+    if article_note(spaced) is not None:
+        return None  # a note on all the article's images, not this figure's credit (orphans.py)
+    shape = caption_shape(node)
+    if not credit_found:
+        cr = parse_line(spaced, links)
+        if cr is not None:
+            return Line(node, p, "credit", cr, 0, shape.name if shape else "")
+        if len(text) <= MAX_FUSED:
+            fused = split_fused(text, links)
+            if fused is not None:
+                return Line(node, p, "fused", fused[1], fused[0], shape.name if shape else "")
+            lead = split_lead(text, links)
+            if lead is not None:
+                return Line(node, p, "lead", lead[1], lead[0], shape.name if shape else "")
+        if shape is not None:
+            cr = credit_in_sentence(spaced)
+            if cr is not None:
+                return Line(node, p, "sentence", cr, 0, shape.name)
+    if shape is None or (credit_found and not shape.after_credit):
+        return None
+    return Line(node, p, "caption", None, 0, shape.name)
+
+
+def caption_block(figure: Tag) -> list[Line]:
+    """The figure's caption block (captions and the one credit, in order), or [] when it has no credit."""
+    lines: list[Line] = []
+    found = False
+    node = next_block(figure)
+    while node is not None and len(lines) < MAX_LINES:
+        line = read_line(node, found)
+        if line is None:
+            break
+        lines.append(line)
+        found = found or line.credit is not None
+        node = next_block(node)
+    return lines if found else []
