@@ -40,7 +40,7 @@ def block_texts(ch):
 
 
 def pressroom(text: str) -> str:
-    chars, _ = punctuate(text, {i for i, c in enumerate(text) if c == OBJECT})
+    chars = punctuate(text, {i for i, c in enumerate(text) if c == OBJECT}).chars
     return space_text("".join(chars))
 
 

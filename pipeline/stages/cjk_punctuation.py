@@ -11,13 +11,14 @@ full-width mark) on the side the rule names, so `e.g.`, `3.14`, `U.S.`, `(see Fi
 `punctuate(text, protected)` works on the text of one block (its inline elements joined, so a
 mark after `<b>中文</b>` sees the Han before it); `protected` are the positions no rule may change
 (code, kbd, samp, math put in as one stand-in character; web addresses are found here). It
-returns the new characters, position by position ("" for a character dropped), and the names of
-the rules that fired, with their counts, for `--explain`.
+returns the new characters, position by position ("" for a character dropped), the names of the
+rules that fired, with their counts, and where each first fired, for `--explain`.
 """
 from __future__ import annotations
 
 import re
 from collections import Counter
+from typing import NamedTuple
 
 HAN = "\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff"
 CLOSING = "\u3002\uff01\uff1f\uff1b\uff1a\uff0c\u3001\uff09\u300d\u300f\u3011\u300b\u201d\u2019"  # 。！？；：，、）」』】》”’
@@ -72,6 +73,7 @@ class _Text:
         self.live = list(range(len(text)))  # original positions of the characters still there
         self.protected = protected
         self.fired: Counter = Counter()
+        self.where: dict[str, int] = {}  # each rule's first change, as an original position
 
     def string(self) -> str:
         """The text now; `self.at[i]` is the original position of its character i (a position
@@ -89,6 +91,7 @@ class _Text:
         for k, p in enumerate(positions):
             self.chars[p] = new if k == 0 else ""
         self.fired[rule] += 1
+        self.where.setdefault(rule, positions[0])
         self.live = [p for p in self.live if self.chars[p] != ""]
         return True
 
@@ -161,22 +164,26 @@ def _quotes(t: _Text) -> None:
                 t.replace(end, end + 1, right, "quotes")
 
 
-def punctuate(text: str, protected: set[int] | None = None) -> tuple[list[str], Counter]:
-    """The block's characters after the rules (one string per original position, "" when
-    dropped) and how often each rule fired."""
+class Punctuated(NamedTuple):
+    chars: list[str]  # one string per original position ("" when dropped)
+    fired: Counter  # how often each rule fired
+    where: dict[str, int]  # the original position of each rule's first change
+
+
+def punctuate(text: str, protected: set[int] | None = None) -> Punctuated:
+    """The block's characters after the rules, the rules that fired, and where."""
     protected = set(protected or ())
     for m in URL.finditer(text):
         protected.update(range(*m.span()))
     t = _Text(text, protected)
     if not _CHINESE.search(text):
-        return t.chars, t.fired
+        return Punctuated(t.chars, t.fired, t.where)
     _brackets(t)  # before the colon and comma rules, so （来源:作者） sees its full-width bracket
     _quotes(t)
     _apply(t, _COMPILED + _COMPILED_DOUBLED)
-    return t.chars, t.fired
+    return Punctuated(t.chars, t.fired, t.where)
 
 
 def punctuate_text(text: str) -> str:
     """`punctuate` on a plain string (tests, bench)."""
-    chars, _ = punctuate(text)
-    return "".join(chars)
+    return "".join(punctuate(text).chars)

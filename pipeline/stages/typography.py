@@ -91,24 +91,23 @@ def punctuation(chapter) -> None:
             text += piece
         if not _IS_HAN.search(text):
             continue
-        chars, fired = punctuate(text, protect)
+        chars, fired, where = punctuate(text, protect)
         if not fired:
             continue
         for node, protected, start, end in spans:
             new = "".join(chars[start:end])
             if not protected and new != str(node):
                 node.replace_with(NavigableString(new))
-        after = "".join(chars)
         for rule, count in sorted(fired.items()):
             chapter.log("info", "typography.punctuation", f"{DESCRIPTIONS[rule]} ({count}x)",
-                        block, text=_excerpt(text, after))
+                        block, text=_excerpt(text, chars, where[rule]))
 
 
-def _excerpt(before: str, after: str, width: int = 60) -> str:
-    """Where the text changed first, before and after: "说:机器 -> 说：机器"."""
-    i = next((k for k, (a, b) in enumerate(zip(before, after)) if a != b), min(len(before), len(after)))
-    start = max(0, i - width // 3)
-    return f"{before[start:start + width].strip()} -> {after[start:start + width].strip()}"
+def _excerpt(before: str, chars: list[str], at: int, width: int = 24) -> str:
+    """The text around a rule's first change, before and after: "老师说:学习 -> 老师说：学习"."""
+    start = max(0, at - width // 2)
+    after = "".join(chars[start:start + width])
+    return f"{before[start:start + width].strip()} -> {after.strip()}"
 
 
 def run(chapter, ctx) -> None:
