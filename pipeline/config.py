@@ -40,6 +40,7 @@ class TypographyOptions:
     """[typography]"""
 
     cjk_latin_spacing: bool = True
+    cjk_punctuation: bool = True  # ASCII punctuation in Chinese sentences made full width
 
 
 @dataclass(frozen=True)

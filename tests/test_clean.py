@@ -115,6 +115,35 @@ def test_outro_removed_mixed_paragraph_kept():
     assert "在你走之前" not in body_text(ch) and "我在 Twitter 上看到一个讨论" in body_text(ch)
 
 
+@pytest.mark.parametrize("case, line, shape, removed", [
+    ("en-link-card-end-inside-subtitle-heading", 5, "over several blocks", "A short guide to melt and pivot"),
+    ("zh-link-card-without-host-tail", 5, "over several blocks", "从缺失值到重复行"),
+    ("zh-link-card-without-empty-link", 5, "over several blocks", "如何挑选对模型最有用的特征"),
+    ("zh-link-card-collapsed-into-heading", 5, "one line", "用 pandas 计算移动平均"),
+    ("en-link-card-hugo-converter", 5, "Hugo converter", "A small dashboard for screening stocks"),
+])
+def test_link_card_shapes_are_logged_with_line_and_text(case, line, shape, removed):
+    fired = [d for d in golden_case(case).diagnostics if d.rule == "clean.link-cards"]
+    assert fired and fired[0].line == line and shape in fired[0].message and removed in fired[0].text
+
+
+def test_link_card_rule_never_takes_an_authors_heading_or_paragraph():
+    ch = golden_case("zh-link-card-must-not-fire-real-headings")
+    assert not [d for d in ch.diagnostics if d.rule == "clean.link-cards"]
+    assert len(ch.body.find_all("h2")) == 2 and "这是我写的一段说明" in body_text(ch)
+
+
+def test_before_you_go_section_goes_only_when_it_holds_calls_to_action():
+    for case in ("zh-outro-before-you-go-variants", "en-outro-before-you-leave-bold-paragraph"):
+        ch = golden_case(case)
+        assert not re.search("离开之前|Before you leave|关注我|follow me", body_text(ch), re.I), case
+        assert any(d.rule == "clean.outro" and "heading" in d.message for d in ch.diagnostics), case
+    for case in ("zh-outro-before-you-go-heading-with-real-content-stays",
+                 "zh-outro-before-you-go-paragraph-with-real-content-stays"):
+        ch = golden_case(case)
+        assert "之前" in body_text(ch) and not [d for d in ch.diagnostics if d.rule == "clean.outro"], case
+
+
 def test_empty_article_is_left_out_with_a_warning():
     ch = golden_case("zh-empty-article")
     assert ch.omitted

@@ -66,3 +66,27 @@ def test_only_spaces_change(text):
         out.replace(" ", "") == text.replace(" ", "")
     import re
     assert not re.search(r"[用中文][ab1Z9]|[ab1Z9%][用中文]", out)
+
+
+def test_every_punctuation_change_is_logged_with_its_line():
+    ch = run('<p data-src-line="7">他说:好,走吧!</p><p data-src-line="9">e.g. 3.14 不变</p>')
+    logged = [(d.rule, d.line, d.message) for d in ch.diagnostics if d.rule == "typography.punctuation"]
+    assert {m.split(" (")[0] for _, _, m in logged} == {
+        "ASCII colon after Chinese -> ：", "ASCII comma after Chinese -> ，", "ASCII exclamation mark after Chinese -> ！"}
+    assert {line for _, line, _ in logged} == {7}
+    assert all("他说:好" in d.text and "他说：好" in d.text for d in ch.diagnostics if d.line == 7)
+
+
+def test_punctuation_switched_off_leaves_ascii():
+    assert run("<p>他说:好,走吧!</p>", cjk_punctuation=False).body.p.get_text() == "他说:好,走吧!"
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.text(alphabet='用中文ab1 ,.:;!?()"。！）-…', max_size=40))
+def test_punctuation_changes_only_marks_and_spaces(text):
+    """Letters, digits and Han pass through in order; only marks and spaces change."""
+    from pipeline.stages.cjk_punctuation import punctuate_text
+    out = punctuate_text(text)
+    keep = lambda s: [c for c in s if c.isalnum()]  # noqa: E731
+    assert keep(out) == keep(text)
+    assert punctuate_text(out) == out  # a second run changes nothing

@@ -6,11 +6,20 @@ and apply the line's justification as Pango letter spacing on those characters w
 drawn. Only WeasyPrint 70's internals are patched (two functions, idempotently, by `install()`
 in the process that lays out); with any other version nothing is patched, `JUSTIFY_CJK` is False
 and print.css sets Chinese flush left.
+
+A line never adds more than `MAX_CJK_GAP` (an eighth of an em) per expansion opportunity: the
+gap a reader sees between two characters, with the glyphs' own side bearings and the 1.5 times
+wider gap Pango leaves next to a text box's first and last character, then stays under a quarter
+em. When the next word cannot be broken (a Latin word such as "Pressroom", a web address, inline
+code) and the line falls short by more than that, it is spread up to the cap and the rest is left
+as a rag at its end, instead of tearing every character apart. Measured on tds-zh: 9 of 620
+Chinese lines needed more (the preface's second line 0.159 em, the widest 0.36 em).
 """
 from __future__ import annotations
 
 import re
 
+MAX_CJK_GAP = 0.125  # em: the most justification adds per CJK character (or space) on a line
 CJK = re.compile("[\u2e80-\u2fff\u3001-\u303f\u3040-\u30ff\u3100-\u31ff\u3200-\u9fff\uac00-\ud7af"
                  "\uf900-\ufaff\ufe30-\ufe4f\uff01-\uff60\U00020000-\U0003134f]")
 
@@ -18,7 +27,7 @@ CJK = re.compile("[\u2e80-\u2fff\u3001-\u303f\u3040-\u30ff\u3100-\u31ff\u3200-\u
 def install() -> bool:
     """Let WeasyPrint justify a line by spacing its CJK characters as well as its spaces (clreq
     3.8, inter-character expansion): one more expansion opportunity per CJK character, applied as
-    Pango letter spacing when the line is drawn. Only WeasyPrint 70's internals are patched; with
+    Pango letter spacing when the line is drawn, at most MAX_CJK_GAP each (the rest a rag). Only WeasyPrint 70's internals are patched; with
     any other version this returns False and Chinese stays flush left (print.css)."""
     try:
         import weasyprint
@@ -28,7 +37,8 @@ def install() -> bool:
         from weasyprint.text.ffi import TO_UNITS, ffi, pango
     except ImportError:
         return False
-    if not weasyprint.__version__.startswith("70.") or not hasattr(inline, "count_expandable_spaces"):
+    if not weasyprint.__version__.startswith("70.") or not hasattr(inline, "count_expandable_spaces") \
+            or not hasattr(inline, "justify_line"):
         return False
     if getattr(line_break.Layout.set_text, "pressroom", False):
         return True
@@ -62,8 +72,23 @@ def install() -> bool:
             pos += size
         pango.pango_layout_set_attributes(self.layout, attrs)
 
+    justify_line = inline.justify_line
+
+    def justify_line_capped(context, line, extra_width):
+        """WeasyPrint's justify_line, with the space per opportunity capped on lines with CJK."""
+        opportunities = count_expandable(line)
+        if opportunities and extra_width > 0 and _has_cjk(line):
+            extra_width = min(extra_width, MAX_CJK_GAP * line.style["font_size"] * opportunities)
+        return justify_line(context, line, extra_width)
+
+    def _has_cjk(box):
+        if isinstance(box, boxes.TextBox):
+            return CJK.search(box.text) is not None
+        return isinstance(box, (boxes.LineBox, boxes.InlineBox)) and any(_has_cjk(c) for c in box.children)
+
     set_text_justified.pressroom = True
     inline.count_expandable_spaces = count_expandable
+    inline.justify_line = justify_line_capped
     line_break.Layout.set_text = set_text_justified
     return True
 

@@ -1,12 +1,19 @@
 """Medium link cards ("mixtape embeds") become one compact "further reading" line with the
 card's title and link (`[clean] link_cards = "further-reading"`, the default) or leave the book
-(`"drop"`). Three shapes are recognised:
+(`"drop"`). The shapes recognised (CARD_SHAPES for the Markdown ones), each logged with its name:
 
-- the Markdown converters' `[](url) [## Title ### subtitle host](url)`, which markdown-it renders
-  as an empty link, a paragraph starting "[## Title", an h3 and a paragraph "host](url)";
+- one line: `[](url) [## Title ### subtitle host](url)` parsed as links, or the card link alone
+  in a heading or paragraph with `###` inside it (`## [Title ### subtitle medium.com](url)`);
+- over several blocks: markdown-it renders `[](url) [## Title`, `### subtitle`, `host](url)` as
+  a paragraph, an h3 and a paragraph; the end may be inside the h3 (`### subtitle
+  medium.com](url)`), may have no host (`### subtitle](url)`), the `[](url)` may be missing (then
+  the first block must start `[#`); at most four short text blocks, never a list, code or image;
+- the Hugo converter's `[**Title**  _description_host](url "url")[](url)`: one paragraph of a
+  bold title, a line break and a description ending in the link's host;
 - Medium HTML's `div.graf--mixtapeEmbed` (title in `<strong>`, description in `<em>`);
 - the newer converter's bare `</publication/slug-id>` (or `<https://…>`) tokens alone in a
   paragraph.
+An author's heading with a link (`## [1. NASA World Wind](url)`) or a bold link alone is no card.
 """
 from __future__ import annotations
 
@@ -15,11 +22,15 @@ import re
 from bs4 import Tag
 
 from ..tree import ancestor, first, has_class, strings, tags
-from ._dom import blocks, copy_line, loose_text, remove, text
+from ._dom import copy_line, host, loose_text, remove, text
 
 RULE = "link-cards"
 LABELS = {"zh": "延伸阅读：", "ja": "関連記事：", "en": "Further reading: "}
-CARD_END = re.compile(r"^(?P<host>[^\s\]]*)\]\((?P<url>[^)\s]+)\)[\s*_]*$")
+CARD_END = re.compile(r"\]\((?P<url>[^)\s]+)(?:\s+\"[^\"]*\")?\)[\s*_]*$")  # "… medium.com](url)"
+ONE_LINE = re.compile(r"^\[#*\s*(?P<title>.*?)\s*(?:###.*)?\]\((?P<url>[^)\s]+)\)[\s*_]*$")
+HOST_TAIL = re.compile(r"\s[\w-]+(\.[\w-]+)+\s*$")  # "… medium.com"
+CARD_BLOCKS = ("p", "h1", "h2", "h3", "h4", "h5", "h6")
+CONTAINERS = ("body", "blockquote", "li", "div", "section")
 TOKEN = re.compile(r"<((?:/|https?://)[^<>\s]+)>")
 TOKENS_ONLY = re.compile(r"^([\s*_]*<(?:/|https?://)[^<>\s]+>[\s*_]*)+$")
 
@@ -99,44 +110,98 @@ def run(chapter, ctx) -> None:
 
 
 def _markdown_cards(chapter, ctx, body) -> None:
-    for start in list(blocks(body)):
-        if start.parent is None or start.name != "p":
+    """The Markdown converters' cards, in the shapes of CARD_SHAPES (module docstring)."""
+    for start in [t for t in tags(body, CARD_BLOCKS) if t.parent is not None and t.parent.name in CONTAINERS]:
+        if start.parent is None:  # taken with an earlier card
             continue
-        first_link = first(start, ("a",))
-        if first_link is None or text(first_link) or first(first_link, ("img",)) is not None:
-            continue
-        second = first_link.find_next_sibling("a")
-        if second is not None and text(second).startswith("#") and text(start) == text(second):
-            m1 = re.match(r"^#+\s*(?P<title>.*?)\s*(?:###.*)?$", text(second))  # the card on one line, parsed
-            _replace(chapter, ctx, [start], [(m1.group("title") if m1 else "", second.get("href", ""))],
-                     "Medium link card")
-            continue
-        if text(start).split("[")[0].strip("* _"):
-            continue
-        rest = text(start).lstrip("* _")
-        if not rest.startswith("[##") and not rest.startswith("["):
-            continue
-        nodes, url = [start], first_link.get("href", "")
-        title = ""
-        if "](" in rest:  # the whole card on one line
-            m2 = re.match(r"^\[#*\s*(?P<title>.*?)\s*(?:###.*)?\]\((?P<url>[^)\s]+)\)\s*$", rest)
-            if not m2:
-                continue
-            title = m2.group("title")
-        else:
-            title = rest.lstrip("[").lstrip("#").strip()
-            nxt = start
-            ok = False
-            for _ in range(4):
-                nxt = nxt.find_next_sibling()
-                if nxt is None:
-                    break
-                nodes.append(nxt)
-                m = CARD_END.match(text(nxt))
-                if nxt.name == "p" and m:
-                    url = m.group("url") or url
-                    ok = True
-                    break
-            if not ok:
-                continue
-        _replace(chapter, ctx, nodes, [(title, url)], "Medium link card")
+        for shape, find in CARD_SHAPES:
+            found = find(start)
+            if found is not None:
+                nodes, title, url = found
+                _replace(chapter, ctx, nodes, [(title, url)], f"Medium link card ({shape})")
+                break
+
+
+def _empty_link_then(start: Tag):
+    """`[](url)` first in the block (maybe in bold), then the rest of its text; else None."""
+    first_link = first(start, ("a",))
+    if first_link is None or text(first_link) or first(first_link, ("img",)) is not None:
+        return None
+    before = ""
+    for node in start.descendants:
+        if node is first_link:
+            break
+        if isinstance(node, str):
+            before += node
+    if before.strip("* _"):
+        return None
+    return first_link
+
+
+def _card_title(s: str) -> str:
+    """"## Title ### subtitle host" -> "Title"."""
+    s = s.strip().lstrip("*_ ").lstrip("[").lstrip("#").strip()
+    return s.split(" ###")[0].split("###")[0].strip(" *_")
+
+
+def _one_link(start: Tag):
+    """`[](url) [## Title ### subtitle host](url)` parsed as links, or the card link alone in a
+    heading or paragraph (`## [Title ### subtitle medium.com](url)`): its text is the block's."""
+    links = [a for a in start.find_all("a") if text(a)]
+    if len(links) != 1 or text(links[0]) != text(start).strip("* _"):
+        return None
+    words = text(links[0])
+    empty = _empty_link_then(start)
+    card = (empty is not None and words.startswith("#")) or \
+        (" ###" in words and HOST_TAIL.search(words) is not None) or \
+        (words.startswith("#") and " ###" in words)
+    if not card:
+        return None
+    return [start], _card_title(words), links[0].get("href", "")
+
+
+def _split(start: Tag):
+    """`[](url) [## Title` / `### subtitle` / `host](url)` over up to four blocks (the end maybe
+    inside the subtitle heading, maybe without a host); without the `[](url)`, the first block
+    must start `[#`. The blocks between are short text: no list, code or image is ever taken."""
+    empty = _empty_link_then(start)
+    rest = text(start).lstrip("* _")
+    if not (rest.startswith("[#") or empty is not None and rest.startswith("[")):
+        return None
+    if "](" in rest:  # the whole card on one line, left as text
+        m = ONE_LINE.match(rest)
+        return ([start], m.group("title"), m.group("url")) if m else None
+    nodes, nxt = [start], start
+    for _ in range(4):
+        nxt = nxt.find_next_sibling()
+        if nxt is None or nxt.name not in CARD_BLOCKS or first(nxt, ("img", "pre", "table")) is not None \
+                or len(text(nxt)) > 300:
+            return None
+        nodes.append(nxt)
+        m = CARD_END.search(text(nxt))
+        if m:
+            return nodes, rest.lstrip("[").lstrip("#").strip(" *_"), m.group("url") or (empty or {}).get("href", "")
+    return None
+
+
+def _hugo(start: Tag):
+    """The Hugo converter's card: `[**Title**  _description_host](url "url")[](url)`, a paragraph of
+    one link (bold title, line break, description ending in the site's host) and an empty link."""
+    if start.name != "p":
+        return None
+    links = start.find_all("a")
+    if not links or len(links) > 2 or text(start) != text(links[0]):
+        return None
+    card, url = links[0], links[0].get("href", "")
+    if len(links) == 2 and (text(links[1]) or links[1].get("href") != url):
+        return None
+    strong = card.find(["strong", "b"])
+    site = host(url).removeprefix("www.")
+    words = text(card)
+    if strong is None or card.find("br") is None or not site or not words.startswith(text(strong)) \
+            or not words.rstrip("/ ").endswith(site):
+        return None
+    return [start], text(strong), url
+
+
+CARD_SHAPES = [("one line", _one_link), ("over several blocks", _split), ("Hugo converter", _hugo)]

@@ -6,8 +6,9 @@ The rule works from position and structure, in Chinese and English:
 - a block is an outro when every sentence in it is a call to action or a pleasantry
   ("thanks for reading", "happy coding") and at least one is a call to action; a paragraph
   that also says something else stays whole;
-- a closing section whose heading is an outro heading ("Before you go", "在你走之前") goes with its
-  content when that content is calls to action, images and their short credit lines;
+- a closing section whose heading is an outro heading ("Before you go", "Before you leave",
+  "在你走之前", "在您离开之前", "临走前"; or a short paragraph, often bold, saying only that) goes
+  with its content when that content is calls to action, images and their short credit lines;
 - a heading left with nothing under it after that goes too.
 A Twitter mention in the middle of the article is never looked at.
 """
@@ -46,8 +47,10 @@ PLEASANTRY = re.compile(
     r"祝.{0,12}|希望.{0,30}(喜欢|有用|有帮助|帮助|收获).{0,6}|干杯|下次见|回头见|编码快乐|快乐编码|问候|"
     r"保持学习.{0,10}|不断学习.{0,20})[\s!！.。~～:)）(（\-😊🙂😁🙏❤️]*$", re.I)
 OUTRO_HEADING = re.compile(
-    r"^(before you go|在你走之前|走之前|临走前|离开之前|stay (connected|in touch)|let'?s connect|connect with me|"
-    r"follow me|关注我|联系我|保持联系|support (me|my work)|want more\??|more from me)[\s!！.。:：?？]*$", re.I)
+    r"^[\W_]*(before you (go|leave)|one last thing|(在|趁)?(你|您)?(走|离开)之?前|临走(之)?前|离开之前|"
+    r"stay (connected|in touch)|let'?s (connect|stay in touch)|connect with me|"
+    r"follow me|关注我|联系我|保持联系|support (me|my work)|want more\??|more from me)[\W_]*$", re.I)
+HEADING_LIKE = 40  # a paragraph this short (often bold) that says "Before you go" acts as a heading
 
 
 def _shape(block) -> str | list[str]:
@@ -88,10 +91,13 @@ def run(chapter, ctx) -> None:
     if not tail:
         return
     # closing sections under an outro heading
-    for h in [b for b in tail if b.name in HEADINGS and OUTRO_HEADING.match(text(b))]:
+    # (a section is judged by all its content, so its heading is looked for in the last TAIL
+    # blocks even in a short article, where `tail` is its last third)
+    for h in [b for b in texty[-TAIL:] if _outro_heading(b)]:
         section = []
+        level = int(h.name[1]) if h.name in HEADINGS else 7  # a paragraph "Before you go": up to any heading
         for sib in h.find_next_siblings():
-            if sib.name in HEADINGS and int(sib.name[1]) <= int(h.name[1]) or is_footnotes(sib):
+            if sib.name in HEADINGS and int(sib.name[1]) <= level or is_footnotes(sib):
                 break
             section.append(sib)
         kinds = [block_kind(s) for s in section]
@@ -113,10 +119,18 @@ def run(chapter, ctx) -> None:
         _dangling_headings(chapter, body)
 
 
+def _outro_heading(block) -> bool:
+    """An outro heading ("Before you go", "在你走之前"), or a short paragraph saying only that."""
+    if not isinstance(block, Tag) or not OUTRO_HEADING.match(text(block)):
+        return False
+    return block.name in HEADINGS or block.name == "p" and len(text(block)) <= HEADING_LIKE
+
+
 def _dangling_headings(chapter, body) -> None:
-    """Headings at the very end that lost all their content to the outro rule."""
+    """Headings at the very end that lost all their content to the outro rule, and a paragraph
+    "Before you go" left there alone."""
     while True:
         last = [b for b in blocks(body) if not is_footnotes(b) and not is_blank(b)]
-        if not last or last[-1].name not in HEADINGS:
+        if not last or not (last[-1].name in HEADINGS or _outro_heading(last[-1])):
             return
         remove(chapter, RULE, last[-1], "heading left without content after the outro removed")
