@@ -215,7 +215,7 @@ def _embed(chapter, ctx, img, loaded, inline: bool, label: str = "", caption: st
     if ctx.config.images.missing_images == "omit":
         holder.decompose()
         return raw, ""
-    holder.replace_with(frame(chapter.dom, _note(ctx), img.get("alt", ""), caption, inline))
+    holder.replace_with(frame(chapter.dom, _note(chapter, ctx), img.get("alt", ""), caption, inline))
     return raw, ""
 
 
@@ -234,13 +234,16 @@ def frame(soup, note: str, alt: str = "", caption: str = "", inline: bool = Fals
     return box
 
 
-def _note(ctx) -> str:
-    """The frame's note in the book's language, from strings.toml (the book's own first)."""
+def _note(chapter, ctx) -> str:
+    """The frame's note in the book's language, from strings.toml (the book's own first; both
+    watched by the chapter cache, like the files of a missing image)."""
     from types import SimpleNamespace
 
-    from ..layout import strings  # only when an image is missing: Jinja is not needed otherwise
+    from ..layout import TEMPLATES, strings  # only when an image is missing: Jinja is not needed otherwise
 
     lang = ctx.config.language.split("-")[0].lower()
+    for folder in (Path(ctx.source_dir) / ctx.config.templates, TEMPLATES):
+        chapter.deps[str(folder / "strings.toml")] = None
     words = strings(SimpleNamespace(config=ctx.config, source_dir=Path(ctx.source_dir)))
     return words.get("image_missing") or MISSING.get(lang, MISSING["en"])
 
