@@ -197,7 +197,8 @@ def parts(book: Book) -> list[Part]:
         out.append(Part(ch.id, "chapter.xhtml.j2", ch.title, "chapter", "bodymatter" if i == 0 else "",
                         chapter=ch))
     if book.credits or any(ch.meta.get("original_url") for ch in book.chapters):
-        out.append(Part("credits", "credits.xhtml.j2", t.get("credits", "Image credits"), "backmatter",
+        title = t.get("credits", "Image credits") if book.credits else t.get("sources", "Sources")
+        out.append(Part("credits", "credits.xhtml.j2", title, "backmatter",
                         "backmatter"))
     return out
 
