@@ -314,3 +314,15 @@ def test_release_refuses_missing_images(tmp_path, monkeypatch):
     monkeypatch.setattr(release, "check_file", lambda p: pytest.fail("checked a book with missing images"))
     with pytest.raises(PressroomError, match="release refused: 3 images missing, the first chapters/x.md:3"):
         release.make_release(tmp_path, tmp_path / "out")
+
+
+def test_one_missing_image_is_one_line(tmp_path):
+    from pipeline.book import missing_images
+    from pipeline.model import Book
+
+    ch = run_stages(tmp_path, "![](img/nowhere.png)\n")
+    book = Book(config=BookConfig(title="t"), source_dir=tmp_path, chapters=[ch], diagnostics=list(ch.diagnostics))
+    missing_images.run(book)
+    (warning,) = [str(d) for d in book.diagnostics if d.level == "warning"]
+    assert "\n" not in warning and warning.startswith("chapters/x.md:1: image not found: img/nowhere.png")
+    assert "drawn as a frame that keeps its caption and credit" in warning

@@ -3,17 +3,21 @@
 Each chapter logs a warning for each image it could not find or use (`images.missing`,
 `images.broken`, kept in the chapter for `--explain`); this stage replaces them, in the book's list
 (what `pressroom build` prints and a later up-to-date build repeats), with one warning that says
-what was done with them (`[images] missing_images`) and lists them, a line each, in book order.
+what was done with them (`[images] missing_images`) and lists them, a line each, in book order;
+one missing image keeps its one-line warning, with what was done with it.
 """
 from __future__ import annotations
 
 from ..model import Diagnostic
 
 RULES = ("images.missing", "images.broken")
-DONE = {
-    "frame": "each drawn as a frame that keeps its caption and credit",
-    "omit": "left out, with the caption and credit of a figure left without an image",
+DONE = {  # (one image, several)
+    "frame": ("drawn as a frame that keeps its caption and credit",
+              "each drawn as a frame that keeps its caption and credit"),
+    "omit": ("left out, with its figure's caption and credit if nothing else is left in it",
+             "left out, with the caption and credit of a figure left without an image"),
 }
+CHOICE = '--strict and release refuse {}; book.toml [images] missing_images = "frame" | "omit" | "error"'
 
 
 def missing(diagnostics) -> list[Diagnostic]:
@@ -21,9 +25,13 @@ def missing(diagnostics) -> list[Diagnostic]:
 
 
 def summary(found: list[Diagnostic], mode: str) -> Diagnostic:
-    n = len(found)
-    head = (f"{n} image{'s' if n != 1 else ''} missing, {DONE.get(mode, DONE['frame'])} "
-            f"(--strict and release refuse them; book.toml [images] missing_images = \"frame\" | \"omit\" | \"error\"):")
+    """One image: its own warning, one line, saying what was done; several: a line saying what,
+    then one line for each (file:line: what is wrong with it)."""
+    one, several = DONE.get(mode, DONE["frame"])
+    if len(found) == 1:
+        d = found[0]
+        return Diagnostic(d.level, d.rule, f"{d.message}; {one} ({CHOICE.format('it')})", d.file, d.line, d.text)
+    head = f"{len(found)} images missing, {several} ({CHOICE.format('them')}):"
     return Diagnostic("warning", "images.missing", "\n".join([head] + [f"    {d}" for d in found]))
 
 
