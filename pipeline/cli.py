@@ -116,7 +116,8 @@ def parser() -> argparse.ArgumentParser:
     sub = ap.add_subparsers(dest="command", required=True)
 
     b = sub.add_parser("build", help="build the book")
-    b.add_argument("--format", choices=["epub", "pdf", "all"], default="all")
+    b.add_argument("--format", choices=["epub", "pdf", "all"], default="all",
+                   help="what to build: epub, pdf or all, both (default: all)")
     b.add_argument("--source", default="source", help="the book's folder (default: source)")
     b.add_argument("--out", default="build", help="where the files go (default: build)")
     b.add_argument("--strict", action="store_true", help="treat warnings (missing images, …) as errors")

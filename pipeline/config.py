@@ -56,6 +56,9 @@ class ImagesOptions:
     max_pixels: int = 60_000_000
     allow_private_hosts: bool = False
     offline: bool = False
+    # an image not found or not usable: "frame" draws a quiet frame with its caption and credit (a
+    # warning), "omit" leaves the figure out with its caption and credit, "error" stops the build
+    missing_images: Literal["frame", "omit", "error"] = "frame"
 
 
 @dataclass(frozen=True)
@@ -252,7 +255,8 @@ def load_config(source_dir: Path) -> tuple[BookConfig, list[str]]:
     """Read `book.toml` in `source_dir`; return the config and notes for the user."""
     source_dir = Path(source_dir)
     if not source_dir.is_dir():
-        raise PressroomError(f"source folder not found: {source_dir} (pass --source DIR, a folder of articles)")
+        what = "is a file, not a folder" if source_dir.exists() else "does not exist"
+        raise PressroomError(f"source folder {what}: {source_dir} (pass --source DIR, a folder of articles)")
     path = source_dir / "book.toml"
     notes: list[str] = []
     if not path.exists():

@@ -15,6 +15,7 @@ import jinja2
 from markupsafe import Markup
 from pygments.formatters import HtmlFormatter
 
+from .book import title_lines
 from .cache import TEMPLATES
 from .model import Book, Chapter, PressroomError
 
@@ -108,7 +109,8 @@ def environment(book: Book, cache_dir: Path | None = None) -> jinja2.Environment
         trim_blocks=True,
         lstrip_blocks=True,
     )
-    env.globals.update(book=book, config=book.config, t=strings(book), link_to=link_to_epub)
+    env.globals.update(book=book, config=book.config, t=strings(book), link_to=link_to_epub,
+                       title_lines=lambda title, place="titlepage": title_lines.lines(title, place, book))
     return env
 
 
@@ -195,7 +197,8 @@ def parts(book: Book) -> list[Part]:
         out.append(Part(ch.id, "chapter.xhtml.j2", ch.title, "chapter", "bodymatter" if i == 0 else "",
                         chapter=ch))
     if book.credits or any(ch.meta.get("original_url") for ch in book.chapters):
-        out.append(Part("credits", "credits.xhtml.j2", t.get("credits", "Image credits"), "backmatter",
+        title = t.get("credits", "Image credits") if book.credits else t.get("sources", "Sources")
+        out.append(Part("credits", "credits.xhtml.j2", title, "backmatter",
                         "backmatter"))
     return out
 

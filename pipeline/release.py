@@ -11,6 +11,7 @@ import shutil
 from importlib import metadata
 from pathlib import Path
 
+from .book import missing_images
 from .build import build
 from .check import check_file
 from .model import PressroomError
@@ -50,6 +51,10 @@ def report(book, checks, warnings) -> dict:
 def make_release(source: Path, out: Path, jobs: int | None = None) -> list[Path]:
     result = build(source, out, ("epub", "pdf"), jobs=jobs, force=True)
     book = result.book
+    lost = missing_images.missing(d for ch in book.chapters for d in ch.diagnostics)
+    if lost:  # a frame or a left-out figure is fine for a draft, never for a release
+        raise PressroomError(f"release refused: {len(lost)} image{'s' if len(lost) != 1 else ''} missing, "
+                             f"the first {lost[0]} (add the files, then run make release again)")
     checks = [check_file(p) for p in result.outputs]
     for c in checks:
         print(c.line())

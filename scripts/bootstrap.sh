@@ -28,8 +28,15 @@ want=$(sha256sum pyproject.toml | cut -c1-16)
 if [ ! -x .venv/bin/python ] || [ "$(cat "$stamp" 2>/dev/null)" != "$want" ]; then
   echo "bootstrap: installing Python packages into .venv"
   python3 -m venv .venv
-  .venv/bin/python -m pip install -q --disable-pip-version-check --upgrade pip
-  .venv/bin/python -m pip install -q --disable-pip-version-check -e '.[test]' 2>&1 \
-    | { grep -v -e "is ignored: it is neither a file nor a directory" -e "BuildBackendWarning" || true; }
+  # pip and setuptools talk a lot (setuptools' "Please be careful with folders in your working
+  # directory" banner, pip's "Location 'file:///…' is ignored"): all of it goes to a log, shown
+  # only when pip fails
+  log=.venv/bootstrap-pip.log
+  if ! { .venv/bin/python -m pip install -q --disable-pip-version-check --upgrade pip \
+         && .venv/bin/python -m pip install -q --disable-pip-version-check -e '.[test]'; } >"$log" 2>&1; then
+    cat "$log" >&2
+    echo "bootstrap: pip failed (its output above, and in $log)" >&2
+    exit 1
+  fi
   echo "$want" > "$stamp"
 fi

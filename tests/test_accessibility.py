@@ -4,6 +4,8 @@ package language, legible code colours, the tagged PDF (and its pdf/ua-1 variant
 list: each page break marker in the EPUB sits where the PDF page with that printed folio starts."""
 from __future__ import annotations
 
+import dataclasses
+
 import re
 import shutil
 import subprocess
@@ -60,8 +62,10 @@ def test_stage_is_idempotent_and_passes_the_audit(case):
     assert ch.body.decode_contents() == before
     book = Book(config=BookConfig(title="t", language=lang), source_dir=Path("."), chapters=[ch])
     # a figure with no caption, no credit and a file name for alt: nothing to describe it with, so
-    # the image is left decorative and the book makes no conformance claim
-    expected = ["figure image without alt text"] if case == "zh-images-alt-and-decorative" else []
+    # the image is left decorative and the book makes no conformance claim; nor with a missing
+    # image's frame (figure 1.4): the image is not in the book
+    expected = ["figure image without alt text", "an image is missing (a frame in its place)"] \
+        if case == "zh-images-alt-and-decorative" else []
     assert [p.split(": ", 1)[1] for p in a11y.audit(book)] == expected
 
 
@@ -138,6 +142,40 @@ def test_metadata_declares_the_claim_only_when_the_audit_passes():
     assert custom["a11y:certifiedBy"] == "Example Press" and custom["schema:accessibilitySummary"] == "S"
     assert custom["schema:accessibilityHazard"] == "noFlashingHazard"
     assert "pageBreakSource" not in custom
+
+
+def _missing_book(count=2, mode="frame", has_frames=True, lang="zh-CN"):
+    from pipeline.config import ImagesOptions
+    from pipeline.model import Diagnostic
+
+    frame = '<figure class="figure missing"><div class="image-missing"><span>图片暂缺</span></div></figure>'
+    book = _book(lang=lang, body="<p>正文</p>" + (frame * count if has_frames else ""))
+    book.config = dataclasses.replace(book.config, images=ImagesOptions(missing_images=mode))
+    book.chapters[0].diagnostics = [Diagnostic("warning", "images.missing", f"image not found: img/{i}.png", "x.md", i)
+                                    for i in range(count)]
+    return book
+
+
+def test_metadata_with_missing_images_says_only_what_is_true():
+    meta = a11y.metadata(_missing_book(), has_images=False, page_list=False)
+    props = dict(meta)
+    assert "dcterms:conformsTo" not in props and "a11y:certifiedBy" not in props  # frames: no WCAG claim
+    assert ("schema:accessibilityFeature", "alternativeText") not in meta
+    assert [v for p, v in meta if p == "schema:accessMode"] == ["textual"]
+    summary = props["schema:accessibilitySummary"]
+    assert "每幅信息性图片都有替代文本" not in summary and "原文中有 2 幅图片未能收录，其位置以图框标出" in summary
+    # some images there, some missing: alt text is declared for those it has, and the rest are named
+    mixed = a11y.metadata(_missing_book(count=1, lang="en"), has_images=True, page_list=False)
+    summary = dict(mixed)["schema:accessibilitySummary"]
+    assert ("schema:accessibilityFeature", "alternativeText") in mixed and "dcterms:conformsTo" not in dict(mixed)
+    assert "Every informative image has alternative text." in summary and "1 of the original images could not" in summary
+    # left out ("omit"): no frame in the book, the claim stands, and the summary says they were left out
+    omitted = dict(a11y.metadata(_missing_book(mode="omit", has_frames=False), has_images=False, page_list=True))
+    assert omitted["dcterms:conformsTo"] and "已连同其图注与来源略去" in omitted["schema:accessibilitySummary"]
+    # a book with every image there: the claim and the alt text sentence, as before
+    whole = dict(a11y.metadata(_book(), has_images=True, page_list=False))
+    assert whole["dcterms:conformsTo"] and "每幅信息性图片都有替代文本" in whole["schema:accessibilitySummary"]
+    assert "未能收录" not in whole["schema:accessibilitySummary"]
 
 
 def test_package_language():
@@ -275,7 +313,10 @@ def test_epub_only_build_takes_the_page_list_from_an_earlier_layout_of_the_same_
     shutil.copytree(ROOT / "source", book, ignore=shutil.ignore_patterns("build"))
     nav, opf = nav_and_opf(build(book, tmp_path / "a", ("epub",), jobs=1).outputs[0])
     assert 'epub:type="page-list"' not in nav  # nothing laid out yet: no page list, none declared
-    assert "pageNavigation" not in opf and "dcterms:conformsTo" in opf
+    assert "pageNavigation" not in opf
+    # the default book's images are missing: frames stand in their place, so no claim, and the
+    # summary says so instead of claiming alt text for every image
+    assert "dcterms:conformsTo" not in opf and "alternativeText" not in opf and "6 幅图片未能收录" in opf
     full = build(book, tmp_path / "b", ("epub", "pdf"), jobs=1)
     full_nav, _ = nav_and_opf(full.outputs[0])
     epub_only = build(book, tmp_path / "b", ("epub",), jobs=1, force=True)

@@ -95,7 +95,69 @@ def test_pressroom_new_writes_a_book_toml(tmp_path):
 
 
 def test_missing_source_folder(tmp_path):
-    assert_one_line_error(pressroom("build", "--source", tmp_path / "nope", "--out", tmp_path / "o"), "source folder not found")
+    """A folder that is not there is not an empty one: the first run of a newcomer with a typo."""
+    proc = pressroom("build", "--source", tmp_path / "nope", "--out", tmp_path / "o")
+    line = assert_one_line_error(proc, "source folder does not exist:", str(tmp_path / "nope"))
+    assert "no chapters" not in line and proc.stderr.strip() == line and not (tmp_path / "o").exists()
+    (tmp_path / "a-file.md").write_text("# T\n", encoding="utf-8")
+    assert_one_line_error(pressroom("build", "--source", tmp_path / "a-file.md", "--out", tmp_path / "o"),
+                          "source folder is a file, not a folder:")
+    (tmp_path / "empty").mkdir()
+    assert_one_line_error(pressroom("build", "--source", tmp_path / "empty", "--out", tmp_path / "o"),
+                          "no chapters found in")
+
+
+def test_build_help_states_the_formats_and_the_default():
+    proc = pressroom("build", "--help")
+    assert proc.returncode == 0
+    help_text = " ".join(proc.stdout.split())
+    assert "--format {epub,pdf,all}" in help_text and "(default: all)" in help_text
+    assert "epub, pdf or all" in help_text
+
+
+def _fake_bootstrap(tmp_path, pip_fails: bool):
+    """scripts/bootstrap.sh in a copy of the project, with stand-ins for dpkg, java and python3
+    whose venv's pip prints what setuptools and pip print (and fails when asked)."""
+    import shutil
+
+    project, bin_dir = tmp_path / "project", tmp_path / "bin"
+    (project / "scripts").mkdir(parents=True)
+    bin_dir.mkdir()
+    shutil.copy(ROOT / "scripts" / "bootstrap.sh", project / "scripts")
+    shutil.copy(ROOT / "pyproject.toml", project)
+    noise = ("echo 'Please be careful with folders in your working directory with the names of packages'; "
+             "echo \"WARNING: Location 'file:///opt/wheels' is ignored: it is neither a file nor a directory.\" >&2; "
+             + ("exit 1" if pip_fails else "exit 0"))
+    venv_python = f"#!/bin/sh\n{noise}\n"
+    stubs = {
+        "dpkg": "#!/bin/sh\nexit 0\n",
+        "java": "#!/bin/sh\nexit 0\n",
+        "python3": ('#!/bin/sh\nmkdir -p .venv/bin\ncat > .venv/bin/python <<"EOF"\n' + venv_python
+                    + 'EOF\nchmod +x .venv/bin/python\n'),
+    }
+    for name, text in stubs.items():
+        (bin_dir / name).write_text(text)
+        (bin_dir / name).chmod(0o755)
+    env = {**os.environ, "PATH": f"{bin_dir}:{os.environ['PATH']}"}
+    return subprocess.run(["bash", str(project / "scripts" / "bootstrap.sh")], capture_output=True, text=True,
+                          env=env, timeout=60), project
+
+
+def test_bootstrap_prints_no_installer_noise(tmp_path):
+    proc, project = _fake_bootstrap(tmp_path, pip_fails=False)
+    assert proc.returncode == 0, proc.stderr
+    out = proc.stdout + proc.stderr
+    assert out.strip() == "bootstrap: installing Python packages into .venv"
+    assert "Please be careful" not in out and "is ignored" not in out
+    assert "Please be careful" in (project / ".venv" / "bootstrap-pip.log").read_text()
+    assert (project / ".venv" / ".pressroom-installed").exists()
+
+
+def test_bootstrap_shows_pips_output_when_pip_fails(tmp_path):
+    proc, project = _fake_bootstrap(tmp_path, pip_fails=True)
+    assert proc.returncode == 1
+    assert "is ignored" in proc.stderr and "bootstrap: pip failed" in proc.stderr
+    assert not (project / ".venv" / ".pressroom-installed").exists()
 
 
 def test_failed_build_keeps_previous_output(tmp_path):

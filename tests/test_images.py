@@ -223,3 +223,106 @@ def test_remote(server, tmp_path):
         fetch(server + "/other.png", opts, tmp_path, offline=True)
     with pytest.raises(ImageNotFound, match="private or loopback"):
         fetch(server + "/ok.png", ImagesOptions(), tmp_path / "c2")
+
+
+# ------------------------------------------------------------------ missing images: frame, omit, error
+MISSING_FIGURES = ("# T\n\n![](img/nowhere.png)\n\n照片由 [Unsplash](https://unsplash.com) 上的 A 拍摄\n\n"
+                   "第一段正文。\n\n![一张图表](img/gone.png)\n\n模型的准确率\n\n第二段正文。\n\n"
+                   "![](img/ok.png)\n\n她最常用的词\n\n第三段正文，里面有 ![](img/tiny.png) 一个小图。\n")
+
+
+def test_missing_image_is_a_quiet_frame_that_keeps_caption_and_credit(tmp_path):
+    ch = run_stages(tmp_path, MISSING_FIGURES)
+    frames = ch.body.select("figure.missing > div.image-missing")
+    assert len(frames) == 2 and [f.label for f in ch.figures] == ["图 1.1", "图 1.2", "图 1.3"]
+    assert [f.get_text() for f in frames] == ["图片暂缺", "图片暂缺一张图表"]  # the alt text when it says more
+    assert "img/nowhere.png" not in ch.body.get_text() and not ch.body.select("[role=img]")
+    first, second = ch.body.find_all("figure")[:2]
+    assert "Unsplash" in first.figcaption.get_text() and ch.figures[0].credit is not None
+    assert "模型的准确率" in second.figcaption.get_text()
+    assert ch.body.select_one("p span.image-missing").get_text() == "图片暂缺"  # inline: a span in its sentence
+    assert [d.rule for d in ch.diagnostics if d.level == "warning"] == ["images.missing"] * 3
+
+
+def test_missing_image_note_in_english_and_from_the_books_strings(tmp_path):
+    ch = run_stages(tmp_path, "![](img/nowhere.png)\n", lang="en")
+    assert ch.body.select_one(".image-missing").get_text() == "Image not available"
+    own = tmp_path / "own"
+    book, f, cfg = make_book(own, "![](img/nowhere.png)\n", lang="en")
+    (book / "templates").mkdir()
+    (book / "templates" / "strings.toml").write_text('[en]\nimage_missing = "Picture to come"\n', encoding="utf-8")
+    ch = load_chapter(f, "chapters/x.md", 1)
+    images.run(ch, StageContext(cfg, book, own / "cache", offline=True))
+    assert ch.body.select_one(".image-missing").get_text() == "Picture to come"
+
+
+def test_missing_images_omit_leaves_the_figure_out_with_its_caption_and_credit(tmp_path):
+    from pipeline.book.credits import collect_credits
+
+    ch = run_stages(tmp_path, MISSING_FIGURES, missing_images="omit")
+    text = ch.body.get_text()
+    assert "Unsplash" not in text and "模型的准确率" not in text and "图片暂缺" not in text
+    assert "第一段正文。" in text and "第二段正文。" in text and "一个小图" in text  # the author's sentences stay
+    assert [f.label for f in ch.figures] == ["图 1.1"] and "她最常用的词" in ch.body.figure.get_text()
+    assert collect_credits([ch]) == []  # no credit of a dropped image reaches the credits page
+    omitted = [d for d in ch.diagnostics if d.rule == "images.omitted"]
+    assert len(omitted) == 2 and "照片由 Unsplash 上的 A 拍摄" in omitted[0].text and "模型的准确率" in omitted[1].text
+
+
+def test_missing_images_error_and_strict_refuse(tmp_path):
+    with pytest.raises(PressroomError, match=r'image not found: img/nowhere.png .*missing_images = "error"'):
+        run_stages(tmp_path / "e", MISSING_FIGURES, missing_images="error")
+    with pytest.raises(PressroomError, match="--strict"):
+        run_stages(tmp_path / "s", MISSING_FIGURES, strict=True, missing_images="omit")
+
+
+def test_missing_images_setting_is_checked(tmp_path):
+    from pipeline.config import load_config
+
+    (tmp_path / "book.toml").write_text('title = "T"\n\n[images]\nmissing_images = "hide"\n', encoding="utf-8")
+    with pytest.raises(PressroomError, match=r"\[images\] 'missing_images' must be one of 'frame', 'omit', 'error'") as e:
+        load_config(tmp_path)
+    assert e.value.line == 4
+
+
+def test_one_warning_lists_every_missing_image(tmp_path):
+    from pipeline.book import missing_images
+    from pipeline.model import Book, Diagnostic
+
+    ch = run_stages(tmp_path, MISSING_FIGURES)
+    other = Diagnostic("warning", "credits.unattached", "credit line not attached to a figure", "chapters/y.md", 3)
+    book = Book(config=BookConfig(title="t"), source_dir=tmp_path, chapters=[ch],
+                diagnostics=[*ch.diagnostics, other])
+    missing_images.run(book)
+    warnings = [d for d in book.diagnostics if d.level == "warning"]
+    assert len(warnings) == 2 and warnings[1] is other
+    lines = str(warnings[0]).splitlines()
+    assert lines[0].startswith("3 images missing, each drawn as a frame") and len(lines) == 4
+    assert [ln.split(": image not found: ")[1].split(" ")[0] for ln in lines[1:]] == [
+        "img/nowhere.png", "img/gone.png", "img/tiny.png"]
+    assert lines[1].strip().startswith("chapters/x.md:3:")
+
+
+def test_release_refuses_missing_images(tmp_path, monkeypatch):
+    from pipeline import release
+    from pipeline.build import BuildResult
+    from pipeline.model import Book
+
+    ch = run_stages(tmp_path, MISSING_FIGURES, missing_images="omit")
+    book = Book(config=BookConfig(title="t"), source_dir=tmp_path, chapters=[ch])
+    monkeypatch.setattr(release, "build", lambda *a, **k: BuildResult(book=book, outputs=[]))
+    monkeypatch.setattr(release, "check_file", lambda p: pytest.fail("checked a book with missing images"))
+    with pytest.raises(PressroomError, match="release refused: 3 images missing, the first chapters/x.md:3"):
+        release.make_release(tmp_path, tmp_path / "out")
+
+
+def test_one_missing_image_is_one_line(tmp_path):
+    from pipeline.book import missing_images
+    from pipeline.model import Book
+
+    ch = run_stages(tmp_path, "![](img/nowhere.png)\n")
+    book = Book(config=BookConfig(title="t"), source_dir=tmp_path, chapters=[ch], diagnostics=list(ch.diagnostics))
+    missing_images.run(book)
+    (warning,) = [str(d) for d in book.diagnostics if d.level == "warning"]
+    assert "\n" not in warning and warning.startswith("chapters/x.md:1: image not found: img/nowhere.png")
+    assert "drawn as a frame that keeps its caption and credit" in warning

@@ -22,6 +22,33 @@ def _contents(pdf) -> list[str]:
             for line in text.splitlines() if "..." in line]
 
 
+def number_edges(pdf) -> dict[int, list[float]]:
+    """The right edge (pt) of each contents entry's page number, by page: the last word of each
+    line that has a leader (pdftotext -bbox, the pages before the main matter)."""
+    from lxml import etree
+
+    xml = subprocess.run(["pdftotext", "-f", "1", "-l", "8", "-bbox", str(pdf), "-"], capture_output=True,
+                         check=True).stdout
+    root = etree.fromstring(xml, etree.XMLParser(recover=True))
+    edges: dict[int, list[float]] = {}
+    for index, page in enumerate(root.iter("{*}page")):
+        lines: dict[float, list] = {}
+        for w in page.iter("{*}word"):
+            lines.setdefault(round(float(w.get("yMax")), 1), []).append(w)
+        for words in lines.values():
+            words.sort(key=lambda w: float(w.get("xMin")))
+            if any("..." in (w.text or "") for w in words) and re.fullmatch(r"\d+|[ivxlc]+", words[-1].text or ""):
+                edges.setdefault(index, []).append(float(words[-1].get("xMax")))
+    return edges
+
+
+def assert_one_right_edge(pdf, entries: int) -> None:
+    edges = number_edges(pdf)
+    assert sum(len(e) for e in edges.values()) == entries, edges
+    for page, right in edges.items():
+        assert max(right) - min(right) <= 0.5, f"contents page {page + 1}: numbers end at {sorted(set(right))} pt"
+
+
 def _openings(pdf) -> dict[str, int]:
     """The index of the page each chapter opens on: where its first section's heading is."""
     pages = subprocess.run(["pdftotext", str(pdf), "-"], capture_output=True, text=True, check=True).stdout.split("\f")
@@ -64,6 +91,15 @@ def test_numbers_set_in_the_layout_read_the_same(built, tmp_path, monkeypatch):
     laid = build(book, tmp_path / "laid", ("pdf",), jobs=2)
     assert (tmp_path / "laid" / ".cache" / "pdf" / "front").is_dir()
     assert _contents(laid.outputs[0]) == _contents(stamped.outputs[0])
+    assert_one_right_edge(laid.outputs[0], 3 * 7)
+
+
+def test_the_numbers_of_chapters_and_sections_share_one_right_edge(built, default_book):
+    """A chapter's entry (its number hung in the margin) ends where a section's does: WeasyPrint
+    ends the leader of a line with a negative text-indent short by the indent (2em, 19 pt)."""
+    assert_one_right_edge(built[2].outputs[0], 3 * 7)
+    out, result = default_book  # a preface (unnumbered), a numbered chapter, its sections, the credits
+    assert_one_right_edge(next(p for p in result.outputs if p.suffix == ".pdf"), 7)
 
 
 def test_a_column_too_narrow_is_laid_out_again_wider(built, tmp_path, monkeypatch):

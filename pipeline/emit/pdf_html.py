@@ -295,7 +295,7 @@ def stand_ins(soup: BeautifulSoup) -> set[str]:
 def book_title(front: BeautifulSoup) -> str:
     """The book's title, as print.css sets it (`string-set`) for the running heads."""
     title = next(_inside(front.find_all("h1"), "titlepage"), None)
-    return title.get_text(" ", strip=True) if title else ""
+    return " ".join(title.get_text().split()) if title else ""  # its last characters are a span of their own
 
 
 def running_head(part: BeautifulSoup) -> str:

@@ -4,8 +4,15 @@ For each `<img>`: resolve its source (pipeline/images/resolve.py, fetch.py), che
 (check.py), prepare them for the EPUB (prepare.py), store the Asset on the chapter and point the
 src at `images/<hash>.<ext>`. A block holding only images becomes `<figure id="fig-1-2"
 class="figure">` with a `<figcaption>` that starts with its label (图 1.2 / Figure 1.2) and takes the
-caption paragraph after it. A missing or broken image becomes a placeholder that names the file,
-a warning (an error with --strict), and keeps its caption and credit.
+caption paragraph after it.
+
+A missing or broken image is a warning (an error with --strict, or with `[images] missing_images =
+"error"`), and then, as `missing_images` says: "frame" (the default) puts a quiet frame in its place,
+a short note ("图片暂缺" / "Image not available", strings.toml `image_missing`) and the image's own
+alt text when it says more than the caption, the caption and credit kept; "omit" takes the image
+out, and a figure left with no image goes with its caption and the credit line after it (logged as
+`images.omitted`; the next figures take its number), so no credit of a dropped image reaches the
+credits page. The book stage `missing_images` gathers the warnings into one.
 """
 from __future__ import annotations
 
@@ -13,6 +20,7 @@ from pathlib import Path
 
 from bs4 import NavigableString
 
+from ..credits.parse import normalize, parse_line
 from ..images.check import ImageRejected, check
 from ..images.figure import caption_text, image_only, informative_alt, is_caption, next_block
 from ..images.prepare import for_epub
@@ -20,7 +28,7 @@ from ..images.resolve import ImageNotFound, normalize_src, resolve
 from ..model import Figure, PressroomError, source_line
 from .tree import ancestor, tags
 
-MISSING_ZH, MISSING_EN = "图片缺失：", "Image missing: "
+MISSING = {"zh": "图片暂缺", "en": "Image not available"}  # when strings.toml has no `image_missing`
 INLINE_WRAPPERS = frozenset({"strong", "em", "b", "i", "span", "u", "mdspan"})
 
 
@@ -43,11 +51,15 @@ def run(chapter, ctx) -> None:
         label = f"图 {chapter.number}.{number}" if cjk else f"Figure {chapter.number}.{number}"
         fig = _make_figure(chapter, block, figure_el, f"fig-{chapter.number}-{number}", label)
         imgs = fig.find_all("img")
+        caption = caption_text(_caption_node(fig))
         results = []
         for im in imgs:
             done.add(id(im))
-            results.append(_embed(chapter, ctx, im, loaded, inline=False, label=label))
-        caption = caption_text(_caption_node(fig))
+            results.append(_embed(chapter, ctx, im, loaded, inline=False, label=label, caption=caption))
+        if results and not fig.find_all("img") and ctx.config.images.missing_images == "omit":
+            _omit(chapter, fig, label, caption)
+            number -= 1  # the next figure takes its number
+            continue
         for im in fig.find_all("img"):
             if not informative_alt(im.get("alt", "")):
                 im["alt"] = caption or label
@@ -174,11 +186,11 @@ def _watch_for(chapter, ctx, src: str) -> None:
             chapter.deps[str(folder.resolve())] = None
 
 
-def _embed(chapter, ctx, img, loaded, inline: bool, label: str = ""):
-    """Point the img at its prepared asset, or replace it with a placeholder. Returns (src, key)."""
+def _embed(chapter, ctx, img, loaded, inline: bool, label: str = "", caption: str = ""):
+    """Point the img at its prepared asset, or put a frame in its place (or nothing, with
+    `missing_images = "omit"`). Returns (src, key)."""
     raw = img.get("src", "") or img.get("data-src", "")
     src = normalize_src(raw)
-    short = src if not src.startswith("data:") else "data: URI"
     if src not in loaded:
         loaded[src] = _load(chapter, ctx, src)
     asset, problem = loaded[src]
@@ -196,14 +208,56 @@ def _embed(chapter, ctx, img, loaded, inline: bool, label: str = ""):
         return raw, asset.key
     rule = "images.missing" if problem.startswith("image not found") else "images.broken"
     chapter.log("warning", rule, problem, node=img, line=line)
-    if ctx.strict:
-        raise PressroomError(problem, chapter.rel, line)
-    cjk = ctx.config.is_cjk
-    text = (MISSING_ZH if cjk else MISSING_EN) + (short or "?")
-    alt = img.get("alt", "").strip()
-    aria = " ".join(p for p in (label, alt, f"（{text}）" if cjk else f"({text})") if p)
-    placeholder = chapter.dom.new_tag("span" if inline else "div",
-                                      attrs={"class": "image-missing", "role": "img", "aria-label": aria})
-    placeholder.string = text
-    img.replace_with(placeholder)
+    if ctx.strict or ctx.config.images.missing_images == "error":
+        why = "--strict" if ctx.strict else '[images] missing_images = "error"'
+        raise PressroomError(f"{problem} ({why} refuses a missing image)", chapter.rel, line)
+    holder = img.parent if img.parent is not None and img.parent.name == "picture" else img
+    if ctx.config.images.missing_images == "omit":
+        holder.decompose()
+        return raw, ""
+    holder.replace_with(frame(chapter.dom, _note(chapter, ctx), img.get("alt", ""), caption, inline))
     return raw, ""
+
+
+def frame(soup, note: str, alt: str = "", caption: str = "", inline: bool = False):
+    """What stands in a missing image's place: a quiet frame with a short note, and the image's alt
+    text when it says more than the caption (a span inside a sentence)."""
+    box = soup.new_tag("span" if inline else "div", attrs={"class": "image-missing"})
+    text = soup.new_tag("span", attrs={"class": "image-missing-note"})
+    text.string = note
+    box.append(text)
+    alt = normalize(alt)
+    if not inline and informative_alt(alt) and alt != caption:
+        described = soup.new_tag("span", attrs={"class": "image-missing-alt"})
+        described.string = alt
+        box.append(described)
+    return box
+
+
+def _note(chapter, ctx) -> str:
+    """The frame's note in the book's language, from strings.toml (the book's own first; both
+    watched by the chapter cache, like the files of a missing image)."""
+    from types import SimpleNamespace
+
+    from ..layout import TEMPLATES, strings  # only when an image is missing: Jinja is not needed otherwise
+
+    lang = ctx.config.language.split("-")[0].lower()
+    for folder in (Path(ctx.source_dir) / ctx.config.templates, TEMPLATES):
+        chapter.deps[str(folder / "strings.toml")] = None
+    words = strings(SimpleNamespace(config=ctx.config, source_dir=Path(ctx.source_dir)))
+    return words.get("image_missing") or MISSING.get(lang, MISSING["en"])
+
+
+def _omit(chapter, fig, label: str, caption: str) -> None:
+    """A figure whose images are all missing, left out (`missing_images = "omit"`) with its caption
+    and the credit line right after it, as the credits stage would have read it."""
+    removed = [caption] if caption else []
+    nxt = next_block(fig)
+    if nxt is not None and getattr(nxt, "name", None) == "p" and not nxt.find("img"):
+        links = [(a.get_text(" ", strip=True), a.get("href", "")) for a in nxt.find_all("a") if a.get("href")]
+        if parse_line(nxt.get_text(" ", strip=True), links) is not None:
+            removed.append(normalize(nxt.get_text(" ", strip=True)))
+            nxt.decompose()
+    chapter.log("info", "images.omitted", f"{label}: its image is missing; the figure is left out with its caption "
+                "and credit ([images] missing_images = \"omit\")", line=source_line(fig), text=" | ".join(removed))
+    fig.decompose()
