@@ -17,6 +17,7 @@ from mdit_py_plugins.front_matter import front_matter_plugin
 from ..model import Chapter, PressroomError
 from .decode import scrub
 from .html import BLOCKS
+from .math_syntax import math_plugin
 
 MAX_NESTING = 60  # markdown-it's block nesting limit (CommonMark preset: 20, which real lists can reach)
 
@@ -25,7 +26,7 @@ def _parser() -> MarkdownIt:
     md = MarkdownIt("commonmark", {"html": True, "linkify": False, "typographer": False,
                                    "maxNesting": MAX_NESTING})
     md.enable(["table", "strikethrough"])
-    md.use(front_matter_plugin).use(footnote_plugin)
+    md.use(front_matter_plugin).use(footnote_plugin).use(math_plugin)
     # markdown-it leaves `![x](file:///etc/passwd)` and `[x](javascript:…)` as literal text, silently;
     # as elements they reach the clean stage, which removes them and says so, with the line
     md.validateLink = lambda url: True
