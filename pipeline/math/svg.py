@@ -17,7 +17,8 @@ import xml.etree.ElementTree as ET
 from importlib.metadata import version
 from pathlib import Path
 
-SIZE = 100.0  # ziamath draws at this size in px; the SVG's dimensions are then divided into em
+SIZE = 12.0  # ziamath draws at this size, the SVG's dimensions then divided into em: near the text's
+# size in points, so that lengths MathML gives in pt (latex2mathml's `rowspacing="3pt"`) keep their proportion
 ZIAMATH_VERSIONS = {"0.13"}
 _TAG = re.compile(r"<[^>]*>")
 

@@ -32,6 +32,8 @@ MENDS: list[tuple[str, str, re.Pattern, object]] = [
      lambda m: "^{" + "".join(SUPERSCRIPTS[c] for c in m.group(0)) + "}"),
     ("inline-delimiters-in-display", "inline math delimiters left inside a display formula",
      re.compile(r"\\[()]"), ""),
+    ("ampersand-runs", "runs of alignment marks (&&, &&&) a translation left uneven between rows",
+     re.compile(r"(?<!\\)&(?:\s*&)+"), "&"),
     ("aligned-as-align", "an aligned environment latex2mathml reads only as align*",
      re.compile(r"\\(begin|end)\{(aligned|alignedat|flalign\*?|eqnarray\*?)\}"), r"\\\1{align*}"),
     ("gathered-as-gather", "a gathered environment latex2mathml reads only as gather*",
@@ -46,6 +48,8 @@ def mend(tex: str, display: bool) -> tuple[str, list[str]]:
     fired = []
     for name, _what, pattern, replacement in MENDS:
         if name == "inline-delimiters-in-display" and not display:
+            continue
+        if name == "ampersand-runs" and not re.search(r"\\begin\{aligned\}", tex):
             continue
         new = pattern.sub(replacement, tex)
         if new != tex:
