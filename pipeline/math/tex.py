@@ -21,6 +21,8 @@ MAX_DEPTH = 40  # braces and \left…\right, nested
 MACROS = re.compile(r"\\(?:def|gdef|edef|xdef|let|newcommand|renewcommand|providecommand|DeclareMathOperator|"
                     r"newenvironment|renewenvironment|csname|expandafter|input|include)(?![A-Za-z])")
 
+_NESTING = re.compile(r"\\[{}]|\\left(?![A-Za-z])|\\right(?![A-Za-z])|[{}]")  # an escaped \{ is drawn, not a group
+
 SUPERSCRIPTS = {"²": "2", "³": "3", "¹": "1", "⁰": "0", "⁴": "4", "⁵": "5", "⁶": "6", "⁷": "7", "⁸": "8",
                 "⁹": "9", "ⁿ": "n", "ᵢ": None}
 _SUPERSCRIPT = re.compile("[" + "".join(k for k, v in SUPERSCRIPTS.items() if v) + "]+")
@@ -65,14 +67,14 @@ def refusal(tex: str) -> str | None:
     if MACROS.search(tex):
         return "it defines or expands macros (\\def, \\newcommand, …), which Pressroom does not run"
     depth = deepest = 0
-    for c in tex:
-        if c == "{":
+    for token in _NESTING.findall(tex):
+        if token in ("{", "\\left"):
             depth += 1
             deepest = max(deepest, depth)
-        elif c == "}":
+        elif token in ("}", "\\right"):
             depth -= 1
     if deepest > MAX_DEPTH:
-        return f"its braces nest {deepest} deep, more than {MAX_DEPTH}"
+        return f"its braces and \\left…\\right nest {deepest} deep, more than {MAX_DEPTH}"
     if depth != 0:
         return "its braces { } do not balance"
     return None
