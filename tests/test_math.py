@@ -102,3 +102,18 @@ def test_strict_makes_an_unreadable_formula_an_error(tmp_path):
     run = pressroom("build", "--source", book, "--out", tmp_path / "out", "--format", "epub", "--strict")
     assert run.returncode == 2 and "chapters/a.md:3" in run.stderr and "formula" in run.stderr, run.stderr
     assert "Traceback" not in run.stderr
+
+
+def test_no_dollar_of_the_corpus_becomes_math():
+    """Every `$` of the corpus's Markdown (about 90: money, shell prompts, R's `df$col`, all
+    outside math) stays text: read one by one, none is a formula."""
+    from conftest import CORPUS
+    from pipeline.load.markdown import MD
+
+    files = sorted(CORPUS.glob("**/*.md")) if CORPUS.is_dir() else []
+    if not files:
+        pytest.skip("corpus absent")
+    made = [(f.name, t.content) for f in files for block in MD.parse(f.read_text(encoding="utf-8", errors="replace"))
+            for t in [block, *(block.children or [])]
+            if t.type.startswith("math") and t.markup in ("$", "$$")]
+    assert made == []

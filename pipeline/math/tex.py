@@ -80,6 +80,32 @@ def refusal(tex: str) -> str | None:
     return None
 
 
+_TAG = re.compile(r"\\tag\*?\s*\{([^{}]*)\}")
+_LABEL = re.compile(r"\\label\s*\{[^{}]*\}")
+_NUMBERED = re.compile(r"^\\begin\{(equation|align|gather|multline)\}(.*)\\end\{\1\}$", re.S)
+_UNNUMBERED = re.compile(r"^\\begin\{(equation|multline)\*\}(.*)\\end\{\1\*\}$", re.S)
+
+
+def numbering(tex: str) -> tuple[str, str | None, bool]:
+    """The formula without its numbering markup, the number its source gives (`\\tag{…}`), and
+    whether the source asks for the next automatic number (`equation`, `align`…, not starred)."""
+    tag = _TAG.search(tex)
+    given = tag.group(1).strip() if tag else None
+    tex = _LABEL.sub("", _TAG.sub("", tex)).strip()
+    auto = False
+    numbered = _NUMBERED.match(tex)
+    if numbered:
+        auto = given is None and "\\nonumber" not in tex and "\\notag" not in tex
+        tex = numbered.group(2).strip() if numbered.group(1) == "equation" else \
+            f"\\begin{{{numbered.group(1)}*}}{numbered.group(2)}\\end{{{numbered.group(1)}*}}"
+    else:
+        unnumbered = _UNNUMBERED.match(tex)
+        if unnumbered:
+            tex = unnumbered.group(2).strip()
+    tex = tex.replace("\\nonumber", "").replace("\\notag", "")
+    return tex, given, auto
+
+
 class MathSyntaxError(ValueError):
     pass
 

@@ -10,6 +10,8 @@ index of the MathML the loader kept aside (`chapter.mathml`: no clean rule sees 
 - converts it with latex2mathml into `<math>` (`display="block"` for display formulas), its
   LaTeX source in `alttext`; the PDF draws it from that source (`pipeline/math/svg.py`);
 - keeps author-written MathML, through an allowlist of presentation MathML (`pipeline/math/mathml.py`);
+- numbers a display formula the source numbers (`\\tag{…}`, `equation`, `align`: the block once,
+  as chapter.n), the number at the right margin;
 - prints a formula it cannot read, or refuses to read (too long, too deep, macros), as its
   source in the code face, with a warning naming the file and line (`--strict`: an error).
 
@@ -20,7 +22,7 @@ from __future__ import annotations
 from bs4 import BeautifulSoup
 
 from ..math.mathml import allowed_mathml
-from ..math.tex import MENDS, MathSyntaxError, mend, refusal, to_mathml
+from ..math.tex import MENDS, MathSyntaxError, mend, numbering, refusal, to_mathml
 
 WHAT = {name: what for name, what, _p, _r in MENDS}
 
@@ -33,12 +35,17 @@ def _math_element(chapter, mathml: str, tex: str):
     return math
 
 
-def _display_block(chapter, node, math):
-    """A display formula of its own as a block to centre and keep on one page."""
-    block = chapter.dom.new_tag("div", attrs={"class": "formula"})
+def _display_block(chapter, node, math, number: str | None = None):
+    """A display formula of its own as a block to centre and keep on one page, with its number
+    at the right margin when the source numbers it."""
+    block = chapter.dom.new_tag("div", attrs={"class": "formula numbered" if number else "formula"})
     if node.get("data-src-line"):
         block["data-src-line"] = node["data-src-line"]
     block.append(math)
+    if number:
+        label = chapter.dom.new_tag("span", attrs={"class": "formula-number"})
+        label.string = f"({number})"
+        block.append(label)
     return block
 
 
@@ -57,10 +64,16 @@ def _printed_as_source(chapter, node, tex: str, why: str) -> None:
         node.replace_with(code)
 
 
-def _from_tex(chapter, node) -> None:
+def _from_tex(chapter, node, counter: list[int]) -> None:
     source = node.get_text()
     display = "display" in (node.get("class") or [])
     tex, fired = mend(source, display)
+    number = None
+    if node.name == "div":
+        tex, number, auto = numbering(tex)
+        if auto:
+            counter[0] += 1
+            number = f"{chapter.number}.{counter[0]}" if chapter.number else str(counter[0])
     for name in fired:
         chapter.log("info", "math.mend", f"formula mended: {WHAT[name]}", node=node, text=source[:200])
     why = refusal(tex)
@@ -74,7 +87,7 @@ def _from_tex(chapter, node) -> None:
         return
     math = _math_element(chapter, mathml, tex)
     if node.name == "div":
-        math = _display_block(chapter, node, math)
+        math = _display_block(chapter, node, math, number)
     node.replace_with(math)
 
 
@@ -95,8 +108,9 @@ def run(chapter, ctx) -> None:
     body = chapter.body
     if body is None:
         return
+    counter = [0]  # equations numbered automatically, per chapter
     for node in body.find_all(class_="math-tex"):
-        _from_tex(chapter, node)
+        _from_tex(chapter, node, counter)
     for node in body.find_all(class_="math-mathml"):
         _from_mathml(chapter, node)
     chapter.mathml = []
