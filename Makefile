@@ -44,7 +44,7 @@ bench: $(STAMP) .venv/.bench-installed
 	$(BYTECODE) && $(PY) bench/run.py
 
 bench-math: $(STAMP) .venv/.bench-installed
-	$(BYTECODE) && $(PY) bench/math.py
+	$(BYTECODE) && $(PY) bench/math_cost.py
 
 .venv/.bench-installed: pyproject.toml
 	$(PY) -m pip install -q --disable-pip-version-check 'pypandoc-binary==1.17' 'psutil==7.2.2'

@@ -131,3 +131,23 @@ def test_every_formula_of_the_public_corpus_becomes_mathml():
                 svg.use_face(m.get_text(), Path("/tmp/pressroom-test-fonts"))
                 assert svg.missing(str(m)) == [], (path.name, m.get("alttext"))
     assert formulas >= 150 and chinese >= 10, (formulas, chinese)
+
+
+def test_tagged_pdf_gives_each_formula_its_latex_as_alternate_text(math_book):
+    import pikepdf
+
+    alts = []
+
+    def walk(node):
+        if isinstance(node, pikepdf.Dictionary):
+            if node.get("/S") == "/Figure" and "/Alt" in node:
+                alts.append(str(node["/Alt"]))
+            if "/K" in node:
+                walk(node["/K"])
+        elif isinstance(node, pikepdf.Array):
+            for child in node:
+                walk(child)
+
+    with pikepdf.open(math_book[".pdf"]) as pdf:
+        walk(pdf.Root.StructTreeRoot)
+    assert alts == ["\\frac{a}{b}", "\\lambda", "\\text{需求} = \\frac{1}{\\lambda}"]

@@ -179,8 +179,8 @@ def _inside(tags, cls: str):
 
 
 def _formulas(soup, fonts: Path) -> None:
-    """Each MathML formula drawn as SVG (WeasyPrint has no MathML), its LaTeX kept for the
-    accessibility tree (`role="math"`, `aria-label`) and the reader's search (`.formula-text`)."""
+    """Each MathML formula drawn as SVG (WeasyPrint has no MathML), its LaTeX the SVG's `<title>`:
+    WeasyPrint's tagged PDF makes the drawing a Figure with that text as its Alt."""
     maths = soup.find_all("math")
     if not maths:
         return
@@ -191,13 +191,13 @@ def _formulas(soup, fonts: Path) -> None:
         display = math.get("display") == "block"
         label = math.get("alttext") or svg.text_of(str(math))
         try:
-            drawn = BeautifulSoup(svg.formula_svg(str(math), display), "html.parser").svg
+            drawn = BeautifulSoup(svg.formula_svg(str(math), display, label), "html.parser").svg
         except Exception:  # noqa: BLE001  ziamath fails on some MathML it cannot lay out
             code = soup.new_tag("code", attrs={"class": "math-source"})
             code.string = label
             math.replace_with(code)
             continue
-        holder = soup.new_tag("span", attrs={"class": "formula-pdf", "role": "math", "aria-label": label})
+        holder = soup.new_tag("span", attrs={"class": "formula-pdf"})
         holder.append(drawn)
         math.replace_with(holder)
 

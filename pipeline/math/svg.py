@@ -84,9 +84,10 @@ def missing(mathml: str) -> list[str]:
 
 
 @functools.lru_cache(maxsize=4096)
-def formula_svg(mathml: str, display: bool) -> str:
-    """The formula as an `<svg>` element's markup, sized in em and set on the text's baseline."""
-    drawn = _ziamath().Math(mathml, size=SIZE, margin=0)
+def formula_svg(mathml: str, display: bool, title: str = "") -> str:
+    """The formula as an `<svg>` element's markup, sized in em and set on the text's baseline;
+    `title` (its LaTeX) is the `<title>` that WeasyPrint's tagged PDF gives the Figure as its Alt."""
+    drawn = _ziamath().Math(mathml, size=SIZE, margin=0, title=title or None)
     svg = drawn.svgxml()
     width, height = float(svg.get("width")), float(svg.get("height"))
     top, tall = (float(v) for v in svg.get("viewBox").split()[1::2])
