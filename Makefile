@@ -11,7 +11,7 @@ INPUTS  := $(shell find $(SOURCE) templates pipeline -type f -not -name '*.pyc' 
 BYTECODE := $(PY) -m compileall -q pipeline
 BUILD   := $(BYTECODE) && $(PY) -m pipeline build --source $(SOURCE) --out $(OUT) $(if $(JOBS),--jobs $(JOBS))
 
-.PHONY: all epub pdf test check release bench fuzz clean setup corpus
+.PHONY: all epub pdf test check release bench bench-math fuzz clean setup corpus
 
 all: epub pdf
 
@@ -42,6 +42,9 @@ release: $(STAMP)
 
 bench: $(STAMP) .venv/.bench-installed
 	$(BYTECODE) && $(PY) bench/run.py
+
+bench-math: $(STAMP) .venv/.bench-installed
+	$(BYTECODE) && $(PY) bench/math_cost.py
 
 .venv/.bench-installed: pyproject.toml
 	$(PY) -m pip install -q --disable-pip-version-check 'pypandoc-binary==1.17' 'psutil==7.2.2'

@@ -21,7 +21,7 @@ from pathlib import Path
 
 PIPELINE_DIR = Path(__file__).resolve().parent
 TEMPLATES = PIPELINE_DIR.parent / "templates"  # Pressroom's own templates (layout.py reads them)
-FORMAT = 1  # bump when the pickled Chapter changes shape
+FORMAT = 2  # bump when the pickled Chapter changes shape
 
 
 @functools.lru_cache(maxsize=1)

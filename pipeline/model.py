@@ -127,6 +127,7 @@ class Chapter:
     input_key: str = ""  # the hash of what the chapter stages read (build.run_chapters), "" when not cached
     html: str = ""  # the body's published HTML, set by freeze()
     problems: list[str] | None = None  # what the accessibility audit found, taken at freeze()
+    mathml: list[str] = field(default_factory=list)  # the article's own MathML, kept by the loader for the math stage
 
     @property
     def body(self):

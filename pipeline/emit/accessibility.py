@@ -114,6 +114,8 @@ def metadata(book: Book, has_images: bool, page_list: bool) -> list[tuple[str, s
         features.append("alternativeText")
     if page_list:
         features += ["pageNavigation", "pageBreakMarkers"]
+    if any("<math" in (chapter.html or "") for chapter in book.chapters):
+        features.append("MathML")  # formulas as MathML, their LaTeX in alttext (stages/math.py)
     features += [f for f in getattr(a11y, "features", []) if f not in features]
     out += [("schema:accessibilityFeature", f) for f in features]
     out += [("schema:accessibilityHazard", h) for h in a11y.hazards]

@@ -198,7 +198,7 @@ def write(book: Book, target: Path, cache_dir: Path) -> Path:
             continue
         content = layout.render_part(env, part, "epub")
         xhtml = page_template.render(part=part, content=Markup(content))
-        props = ["svg"] if "<svg" in content else []
+        props = [p for p, tag in (("mathml", "<math"), ("svg", "<svg")) if tag in content]
         page = Page(part.id, part.file, well_formed(xhtml, part.file), props)
         eb.add_item(page)
         spine.append(page)

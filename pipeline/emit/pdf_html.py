@@ -9,6 +9,7 @@ from __future__ import annotations
 import hashlib
 import json
 import re
+import tempfile
 import unicodedata
 from dataclasses import dataclass
 from pathlib import Path
@@ -177,9 +178,36 @@ def _inside(tags, cls: str):
     return (t for t in tags if t.find_parent(class_=cls) is not None)
 
 
-def prepare_tree(html: str, book: Book, named: frozenset[str] | None = None) -> BeautifulSoup:
-    """`html` as a tree prepared for print; `named`: `named_classes()` of the print stylesheet."""
+def _formulas(soup, fonts: Path) -> None:
+    """Each MathML formula drawn as SVG (WeasyPrint has no MathML), its LaTeX the SVG's `<title>`:
+    WeasyPrint's tagged PDF makes the drawing a Figure with that text as its Alt."""
+    maths = soup.find_all("math")
+    if not maths:
+        return
+    from ..math import svg
+
+    svg.use_face("".join(svg.text_of(str(m)) for m in maths), fonts)
+    for math in maths:
+        display = math.get("display") == "block"
+        label = math.get("alttext") or svg.text_of(str(math))
+        try:
+            drawn = BeautifulSoup(svg.formula_svg(str(math), display, label), "html.parser").svg
+        except Exception:  # noqa: BLE001  ziamath fails on some MathML it cannot lay out
+            code = soup.new_tag("code", attrs={"class": "math-source"})
+            code.string = label
+            math.replace_with(code)
+            continue
+        holder = soup.new_tag("span", attrs={"class": "formula-pdf"})
+        holder.append(drawn)
+        math.replace_with(holder)
+
+
+def prepare_tree(html: str, book: Book, named: frozenset[str] | None = None,
+                 fonts: Path | None = None) -> BeautifulSoup:
+    """`html` as a tree prepared for print; `named`: `named_classes()` of the print stylesheet;
+    `fonts`: where the faces made for formulas are kept."""
     soup = BeautifulSoup(html, "lxml")
+    _formulas(soup, fonts or Path(tempfile.gettempdir()) / "pressroom-fonts")
     columns = code_columns(book)
     for pre in _inside(soup.find_all("pre"), "chapter-body"):
         _code_lines(pre, soup, columns, named)
@@ -224,7 +252,7 @@ def part_documents(book: Book, cover_file: str, cache_dir: Path | None = None):
                                 created=when, modified=when)
 
     def document(html: str) -> BeautifulSoup:
-        soup = prepare_tree(html, book, named)
+        soup = prepare_tree(html, book, named, Path(cache_dir) / "fonts" if cache_dir is not None else None)
         for empty in soup.body.find_all(class_=["frontmatter", "mainmatter"], recursive=False):
             if not empty.find(True):  # an empty div of another page type would make a page of its own
                 empty.decompose()

@@ -13,6 +13,7 @@ from pathlib import Path
 
 from bs4 import NavigableString, Tag
 
+from ..math.mathml import stash
 from ..model import Chapter, PressroomError, source_line
 from .decode import decode, scrub, strip_controls
 from .html import load_html
@@ -38,6 +39,9 @@ def load_chapter(path: Path, rel: str, number: int) -> Chapter:
         chapter.log("warning", "load.characters", f"{removed} control or invalid character(s) removed "
                     f"(the first, {code}, here); XML cannot carry them", line=line)
     _check_tree(chapter)
+    if chapter.dom.body is not None:  # the article's MathML, as text for the math stage (math/mathml.py)
+        for math in chapter.dom.body.find_all("math"):
+            math.replace_with(stash(math, chapter))
     return chapter
 
 

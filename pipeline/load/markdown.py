@@ -23,6 +23,7 @@ from .cjk import cjk_friendly
 from .decode import scrub
 from .html import BLOCKS
 from .markdown_repair import markdown_repairs, notes
+from .math_syntax import math_plugin
 
 MAX_NESTING = 60  # markdown-it's block nesting limit (CommonMark preset: 20, which real lists can reach)
 
@@ -31,7 +32,7 @@ def _parser() -> MarkdownIt:
     md = MarkdownIt("commonmark", {"html": True, "linkify": False, "typographer": False,
                                    "maxNesting": MAX_NESTING})
     md.enable(["table", "strikethrough"])
-    md.use(front_matter_plugin).use(footnote_plugin).use(cjk_friendly).use(markdown_repairs)
+    md.use(front_matter_plugin).use(footnote_plugin).use(math_plugin).use(cjk_friendly).use(markdown_repairs)
     # markdown-it leaves `![x](file:///etc/passwd)` and `[x](javascript:…)` as literal text, silently;
     # as elements they reach the clean stage, which removes them and says so, with the line
     md.validateLink = lambda url: True

@@ -7,13 +7,14 @@ parallel and be cached by content hash. Adding a stage is one module and one lin
 from __future__ import annotations
 
 from ..model import StageContext
-from . import accessibility, clean, credits, highlight, images, structure, typography
+from . import accessibility, clean, credits, highlight, images, math, structure, typography
 
 __all__ = ["CHAPTER_STAGES", "StageContext"]
 
 
 CHAPTER_STAGES = [
     ("clean", clean.run),  # provenance to metadata, cruft out, markup repaired and sanitized
+    ("math", math.run),  # formulas (LaTeX, MathML) as MathML with their LaTeX as alttext
     ("images", images.run),  # every image found, checked by its bytes, made a figure or a placeholder
     ("credits", credits.run),  # credit lines parsed into structured credits on their figures
     ("typography", typography.run),  # spacing between Han and Latin text, punctuation

@@ -1,0 +1,52 @@
+#!/usr/bin/env python3
+"""`make bench-math`: what the math stage costs a 50-article book (the same book as `make bench`:
+its four articles with formulas hold about 170 of them).
+
+Cold EPUB + PDF builds (`--format all`, a fresh output folder each), with the math stage and
+without it (the same command with the stage taken out of `CHAPTER_STAGES`: formulas are then
+left as their LaTeX text), in turn, `--runs` times each; prints the medians and their ratio
+(target: with / without <= 1.05). A benchmark, never a test.
+"""
+from __future__ import annotations
+
+import argparse
+import statistics
+import sys
+import tempfile
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+from run import PY, ROOT, assemble, measure  # noqa: E402
+
+WITHOUT_MATH = ("import sys, pipeline.stages as s; "
+                "s.CHAPTER_STAGES[:] = [st for st in s.CHAPTER_STAGES if st[0] != 'math']; "
+                "from pipeline.cli import run; sys.argv[0] = 'pressroom'; run()")
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--runs", type=int, default=3)
+    parser.add_argument("--articles", type=int, default=50)
+    args = parser.parse_args()
+    with tempfile.TemporaryDirectory() as tmp:
+        book = assemble(Path(tmp), args.articles)
+        times: dict[str, list[dict]] = {"with the math stage": [], "without it": []}
+        for run in range(args.runs):
+            for name, head in (("with the math stage", [PY, "-m", "pipeline"]),
+                               ("without it", [PY, "-c", WITHOUT_MATH])):
+                out = Path(tmp) / f"out-{run}-{name[:4].strip()}"
+                times[name].append(measure([*head, "build", "--source", str(book), "--out", str(out),
+                                            "--format", "all"], ROOT))
+        print(f"{args.articles} articles, cold EPUB + PDF, medians of {args.runs}")
+        medians = {}
+        for name, runs in times.items():
+            wall = statistics.median(r["wall"] for r in runs)
+            cpu = statistics.median(r["cpu"] for r in runs)
+            medians[name] = (wall, cpu)
+            print(f"  {name:22} {wall:7.2f} s wall {cpu:7.2f} s cpu")
+        (w1, c1), (w0, c0) = medians.values()
+        print(f"  with / without: wall {w1 / w0:.3f}, cpu {c1 / c0:.3f} (target <= 1.05)")
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,89 @@
+"""The book's CJK face as a small TrueType font that ziamath can read, for Chinese in formulas.
+
+ziafont (ziamath's font reader) reads neither a `.ttc` collection nor a CID-keyed CFF font, and
+Noto Serif CJK (the text face of the print edition) is both. `face_for(chars)` takes the face out
+of its collection (fontTools), keeps only the characters asked for (a part's formulas need a few
+dozen), turns the cubic CFF outlines into TrueType quadratics (fontTools' cu2qu, within 1 unit of
+1000), and keeps the file in the cache by the characters' hash: 0.7 s once per set, then a read.
+"""
+from __future__ import annotations
+
+import hashlib
+import os
+import subprocess
+import tempfile
+from pathlib import Path
+
+FACE = "Noto Serif CJK SC:style=Regular"
+
+
+def _installed() -> tuple[str, int] | None:
+    try:
+        found = subprocess.run(["fc-match", "-f", "%{file}\n%{index}", FACE],
+                               capture_output=True, text=True, timeout=30).stdout.split("\n")
+    except (OSError, subprocess.SubprocessError):
+        return None
+    if len(found) < 2 or "CJK" not in found[0]:
+        return None
+    return found[0], int(found[1] or 0)
+
+
+def _as_truetype(font) -> None:
+    from fontTools.pens.cu2quPen import Cu2QuPen
+    from fontTools.pens.ttGlyphPen import TTGlyphPen
+    from fontTools.ttLib import newTable
+
+    order = font.getGlyphOrder()
+    glyphs = font.getGlyphSet()
+    glyf = newTable("glyf")
+    glyf.glyphOrder, glyf.glyphs = order, {}
+    for name in order:
+        pen = TTGlyphPen(None)
+        glyphs[name].draw(Cu2QuPen(pen, max_err=1.0, reverse_direction=True))
+        glyf[name] = pen.glyph()
+    font["glyf"], font["loca"] = glyf, newTable("loca")
+    for table in ("CFF ", "VORG"):
+        if table in font:
+            del font[table]
+    maxp = font["maxp"]
+    maxp.tableVersion = 0x00010000
+    for name in ("maxTwilightPoints", "maxStorage", "maxFunctionDefs", "maxInstructionDefs",
+                 "maxStackElements", "maxSizeOfInstructions", "maxComponentElements"):
+        setattr(maxp, name, 0)
+    maxp.maxZones = 1
+    post = font["post"]
+    post.formatType, post.extraNames, post.mapping, post.glyphOrder = 2.0, [], {}, order
+    font["head"].indexToLocFormat = 0
+    font["head"].glyphDataFormat = 0
+    font.sfntVersion = "\x00\x01\x00\x00"
+
+
+def face_for(chars: str, cache: Path) -> Path | None:
+    """A TrueType file of the CJK face with (at least) `chars`, or None when the face is not installed."""
+    chars = "".join(sorted(set(chars)))
+    target = cache / f"cjk-{hashlib.sha256(chars.encode()).hexdigest()[:16]}.ttf"
+    if target.is_file():
+        return target
+    where = _installed()
+    if where is None:
+        return None
+    from fontTools import subset
+    from fontTools.ttLib import TTCollection, TTFont
+
+    path, index = where
+    font = TTCollection(path, lazy=True).fonts[index] if path.lower().endswith(".ttc") else TTFont(path, lazy=True)
+    options = subset.Options()
+    options.layout_features, options.name_IDs, options.notdef_outline, options.desubroutinize = [], ["*"], True, True
+    subsetter = subset.Subsetter(options)
+    subsetter.populate(text=chars)
+    subsetter.subset(font)
+    _as_truetype(font)
+    cache.mkdir(parents=True, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(dir=cache, suffix=".part")
+    os.close(fd)
+    try:
+        font.save(tmp)
+        os.replace(tmp, target)
+    finally:
+        Path(tmp).unlink(missing_ok=True)
+    return target

@@ -1,0 +1,116 @@
+"""Math: every formula the loader found becomes MathML, with its LaTeX kept as `alttext`.
+
+The loader marks formulas as `span.math-tex` (inline; `span.math-tex.display` for a `\\[…\\]`
+inside a line) and `div.math-tex.display`, their text the LaTeX source (`pipeline/load/
+math_syntax.py`); MathML written in an HTML article arrives as `span.math-mathml`, its text the
+index of the MathML the loader kept aside (`chapter.mathml`: no clean rule sees it). This stage:
+
+- mends what translation did to a formula (`pipeline/math/tex.py`: dashes for minus signs,
+  `²` for `^2`, `\\(` inside a display…), each mend logged as `math.mend` for `--explain`;
+- converts it with latex2mathml into `<math>` (`display="block"` for display formulas), its
+  LaTeX source in `alttext`; the PDF draws it from that source (`pipeline/math/svg.py`);
+- keeps author-written MathML, through an allowlist of presentation MathML (`pipeline/math/mathml.py`);
+- numbers a display formula the source numbers (`\\tag{…}`, `equation`, `align`: the block once,
+  as chapter.n), the number at the right margin;
+- prints a formula it cannot read, or refuses to read (too long, too deep, macros), as its
+  source in the code face, with a warning naming the file and line (`--strict`: an error).
+
+Code blocks and inline code are never touched: the loader never marks math inside them.
+"""
+from __future__ import annotations
+
+from bs4 import BeautifulSoup
+
+from ..math.mathml import allowed_mathml
+from ..math.tex import MENDS, MathSyntaxError, mend, numbering, refusal, to_mathml
+
+WHAT = {name: what for name, what, _p, _r in MENDS}
+
+
+def _math_element(chapter, mathml: str, tex: str):
+    soup = BeautifulSoup(mathml, "html.parser")
+    math = soup.find("math")
+    if tex:
+        math["alttext"] = tex
+    return math
+
+
+def _display_block(chapter, node, math, number: str | None = None):
+    """A display formula of its own as a block to centre and keep on one page, with its number
+    at the right margin when the source numbers it."""
+    block = chapter.dom.new_tag("div", attrs={"class": "formula numbered" if number else "formula"})
+    if node.get("data-src-line"):
+        block["data-src-line"] = node["data-src-line"]
+    block.append(math)
+    if number:
+        label = chapter.dom.new_tag("span", attrs={"class": "formula-number"})
+        label.string = f"({number})"
+        block.append(label)
+    return block
+
+
+def _printed_as_source(chapter, node, tex: str, why: str) -> None:
+    chapter.log("warning", "math.unreadable", f"formula printed as its source: {why}; check its LaTeX",
+                node=node, text=tex[:200])
+    code = chapter.dom.new_tag("code", attrs={"class": "math-source"})
+    code.string = tex
+    if node.name == "div":
+        wrapper = chapter.dom.new_tag("p", attrs={"class": "math-source"})
+        if node.get("data-src-line"):
+            wrapper["data-src-line"] = node["data-src-line"]
+        wrapper.append(code)
+        node.replace_with(wrapper)
+    else:
+        node.replace_with(code)
+
+
+def _from_tex(chapter, node, counter: list[int]) -> None:
+    source = node.get_text()
+    display = "display" in (node.get("class") or [])
+    tex, fired = mend(source, display)
+    number = None
+    if node.name == "div":
+        tex, number, auto = numbering(tex)
+        if auto:
+            counter[0] += 1
+            number = f"{chapter.number}.{counter[0]}" if chapter.number else str(counter[0])
+    for name in fired:
+        chapter.log("info", "math.mend", f"formula mended: {WHAT[name]}", node=node, text=source[:200])
+    why = refusal(tex)
+    if why is None:
+        try:
+            mathml = to_mathml(tex, display)
+        except MathSyntaxError as e:
+            why = str(e)
+    if why is not None:
+        _printed_as_source(chapter, node, source.strip(), why)
+        return
+    math = _math_element(chapter, mathml, tex)
+    if node.name == "div":
+        math = _display_block(chapter, node, math, number)
+    node.replace_with(math)
+
+
+def _from_mathml(chapter, node) -> None:
+    index = node.get_text().strip()
+    source = chapter.mathml[int(index)] if index.isdigit() and int(index) < len(chapter.mathml) else ""
+    math = allowed_mathml(source)
+    if math is None:
+        _printed_as_source(chapter, node, source.strip(), "its MathML could not be read")
+        return
+    math = _math_element(chapter, math, "")
+    if math.get("display") == "block" and node.parent is not None and node.parent.name in ("body", "div", "section"):
+        math = _display_block(chapter, node, math)
+    node.replace_with(math)
+
+
+def run(chapter, ctx) -> None:
+    body = chapter.body
+    if body is None:
+        return
+    counter = [0]  # equations numbered automatically, per chapter
+    for node in body.find_all(class_="math-tex"):
+        _from_tex(chapter, node, counter)
+    for node in body.find_all(class_="math-mathml"):
+        _from_mathml(chapter, node)
+    chapter.mathml = []

@@ -1,0 +1,119 @@
+"""The math stage: formulas in Markdown and HTML become MathML with their LaTeX as alttext; money
+stays text; translation damage is mended and said; an unreadable or hostile formula is printed
+as its source with a warning, at once; code is never math. Golden cases in
+tests/golden/math/<case>/{in.md|in.html,out.html}; PRESSROOM_REGEN=1 rewrites them."""
+from __future__ import annotations
+
+import time
+from pathlib import Path
+
+import pytest
+
+from pipeline.config import BookConfig
+from pipeline.load import load_chapter
+from pipeline.model import StageContext
+from pipeline.stages import clean, math
+from goldens import assert_golden
+
+GOLDEN = Path(__file__).parent / "golden" / "math"
+CASES = sorted(p.name for p in GOLDEN.iterdir() if any(p.glob("in.*")))
+
+
+def staged(path: Path):
+    chapter = load_chapter(path, path.name, 1)
+    ctx = StageContext(BookConfig(title="t", language="zh-CN"), path.parent, Path("/nonexistent"))
+    clean.run(chapter, ctx)
+    math.run(chapter, ctx)
+    return chapter
+
+
+def case(name: str):
+    return staged(next((GOLDEN / name).glob("in.*")))
+
+
+@pytest.mark.parametrize("name", CASES)
+def test_golden(name):
+    chapter = case(name)
+    got = chapter.body.decode_contents().strip() + "\n"
+    notes = "".join(f"<!-- {d.level} {d.rule} line {d.line}: {d.message} -->\n"
+                    for d in chapter.diagnostics if d.rule.startswith("math."))
+    assert_golden(got + notes, GOLDEN / name / "out.html")
+
+
+def test_every_formula_keeps_its_latex_and_no_delimiter_is_left():
+    for name in CASES:
+        body = case(name).body
+        for m in body.find_all("math"):
+            assert m.get("xmlns") == "http://www.w3.org/1998/Math/MathML"
+            if name != "mathml-in-html" or m.get("display") != "block":
+                assert m.get("alttext"), (name, str(m)[:80])
+        text = "".join(s for s in body.find_all(string=True)
+                       if not any(p.name in ("code", "pre", "math") for p in s.parents))
+        for raw in ("\\(", "\\)", "\\[", "\\]", "$$", "\\frac", "\\begin"):
+            assert raw not in text, (name, raw, text)
+
+
+def test_money_is_never_math():
+    body = case("inline-dollars-and-money").body
+    text = body.get_text()
+    assert "$5 and then $10, or US$3" in text and "$ 4 $" in text
+    assert len(body.find_all("math")) == 3
+
+
+def test_mends_are_said():
+    rules = {d.message for d in case("translation-damage-dashes-superscripts-nested").diagnostics
+             if d.rule == "math.mend"}
+    assert any("dash" in r for r in rules) and any("superscript" in r for r in rules)
+    alt = [m["alttext"] for m in case("translation-damage-dashes-superscripts-nested").body.find_all("math")]
+    assert all("–" not in a and "²" not in a for a in alt) and "R^{2}" in alt[1]
+
+
+def test_html_mathml_is_allowlisted():
+    body = case("mathml-in-html").body
+    assert not body.find("script") and not body.find(attrs={"onclick": True})
+    assert body.find("math")["alttext"] == "\\frac{1}{\\lambda}" and not body.find("annotation")
+    assert body.find("div", class_="formula").find("munderover")
+
+
+@pytest.mark.parametrize("tex", [
+    "x" * 10_000,
+    "{" * 500 + "x" + "}" * 500,
+    "\\def\\a{\\a\\a}\\a",
+    "\\newcommand{\\x}{\\x}\\x",
+    "\\left(" * 300 + "x" + "\\right)" * 300,
+])
+def test_hostile_formulas_are_refused_within_a_second(tmp_path, tex):
+    (tmp_path / "a.md").write_text(f"Before.\n\n$${tex}$$\n\nAfter.\n", encoding="utf-8")
+    t0 = time.process_time()
+    chapter = staged(tmp_path / "a.md")
+    assert time.process_time() - t0 < 10  # a bound ten times the second asked for: CPU time, not wall
+    warnings = [d for d in chapter.diagnostics if d.rule == "math.unreadable"]
+    assert len(warnings) == 1 and warnings[0].line == 3, chapter.diagnostics
+    assert chapter.body.find("code", class_="math-source") and "After." in chapter.body.get_text()
+
+
+def test_strict_makes_an_unreadable_formula_an_error(tmp_path):
+    from conftest import pressroom
+
+    book = tmp_path / "book"
+    (book / "chapters").mkdir(parents=True)
+    (book / "book.toml").write_text('title = "T"\nlanguage = "en"\nauthors = ["A"]\n', encoding="utf-8")
+    (book / "chapters" / "a.md").write_text("# A\n\nBad $\\frac{1}{$ here.\n", encoding="utf-8")
+    run = pressroom("build", "--source", book, "--out", tmp_path / "out", "--format", "epub", "--strict")
+    assert run.returncode == 2 and "chapters/a.md:3" in run.stderr and "formula" in run.stderr, run.stderr
+    assert "Traceback" not in run.stderr
+
+
+def test_no_dollar_of_the_corpus_becomes_math():
+    """Every `$` of the corpus's Markdown (about 90: money, shell prompts, R's `df$col`, all
+    outside math) stays text: read one by one, none is a formula."""
+    from conftest import CORPUS
+    from pipeline.load.markdown import MD
+
+    files = sorted(CORPUS.glob("**/*.md")) if CORPUS.is_dir() else []
+    if not files:
+        pytest.skip("corpus absent")
+    made = [(f.name, t.content) for f in files for block in MD.parse(f.read_text(encoding="utf-8", errors="replace"))
+            for t in [block, *(block.children or [])]
+            if t.type.startswith("math") and t.markup in ("$", "$$")]
+    assert made == []

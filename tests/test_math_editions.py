@@ -1,0 +1,153 @@
+"""Formulas in both editions: a book with math passes EPUBCheck with its pages marked `mathml`;
+the PDF draws a fraction as a fraction (by pixels), leaves no LaTeX in its text, and draws the
+Chinese inside formulas from the CJK face (no box); every formula of the public corpus becomes
+MathML. The book is built once for the module."""
+from __future__ import annotations
+
+import re
+import subprocess
+import zipfile
+from pathlib import Path
+
+import pytest
+from PIL import Image
+
+from conftest import corpus_folder
+
+CHAPTER = r"""# 公式
+
+一个分数：
+
+\[ \frac{a}{b} \]
+
+需求率 \( \lambda \) 与 \( \text{需求} = \frac{1}{\lambda} \) 在同一行。价格是 $5 和 $10。
+"""
+
+
+@pytest.fixture(scope="module")
+def math_book(tmp_path_factory):
+    from pipeline.build import build
+
+    book = tmp_path_factory.mktemp("math-book")
+    (book / "chapters").mkdir()
+    (book / "chapters" / "01.md").write_text(CHAPTER, encoding="utf-8")
+    (book / "book.toml").write_text('title = "公式"\nlanguage = "zh-CN"\nauthors = ["A"]\n', encoding="utf-8")
+    out = book / "out"
+    result = build(book, out, ("epub", "pdf"), jobs=1)
+    return {p.suffix: p for p in result.outputs}
+
+
+def test_epub_with_math_passes_epubcheck_and_marks_its_pages(math_book):
+    from pipeline.check import run_epubcheck
+
+    result = run_epubcheck(math_book[".epub"])
+    assert result.ok and "0 errors, 0 warnings" in result.summary, result.problems
+    with zipfile.ZipFile(math_book[".epub"]) as z:
+        opf = z.read("EPUB/content.opf").decode()
+        page = z.read("EPUB/ch001.xhtml").decode()
+    assert re.search(r'href="ch001.xhtml"[^>]*properties="mathml"', opf)
+    assert page.count("<math") == 3 and 'alttext="\\frac{a}{b}"' in page
+
+
+def test_pdf_text_has_no_latex_and_keeps_the_money(math_book):
+    text = subprocess.run(["pdftotext", str(math_book[".pdf"]), "-"], capture_output=True, text=True).stdout
+    for raw in ("\\frac", "\\(", "\\[", "\\lambda", "\\text"):
+        assert raw not in text
+    assert "$5" in text and "$10" in text
+
+
+def _ink_bands(image: Image.Image) -> list[tuple[int, int]]:
+    """The runs of rows that have ink, top to bottom: (first row, last row)."""
+    grey = image.convert("L")
+    width, height = grey.size
+    pixels = grey.load()
+    bands, start = [], None
+    for y in range(height):
+        ink = any(pixels[x, y] < 128 for x in range(width))
+        if ink and start is None:
+            start = y
+        elif not ink and start is not None:
+            bands.append((start, y - 1))
+            start = None
+    return bands
+
+
+def test_a_display_fraction_is_drawn_stacked_not_as_text(math_book, tmp_path):
+    pdf = math_book[".pdf"]
+    pages = int(re.search(r"Pages:\s+(\d+)", subprocess.run(["pdfinfo", str(pdf)], capture_output=True,
+                                                             text=True).stdout).group(1))
+    subprocess.run(["pdftoppm", "-r", "150", "-png", "-f", str(pages), "-l", str(pages), str(pdf),
+                    str(tmp_path / "p")], check=True)
+    page = Image.open(next(tmp_path.glob("p*.png")))
+    width, height = page.size
+    # the fraction is the block centred between the first paragraph and the last: the middle third of
+    # the text width, where no body text line is that short
+    middle = page.crop((int(width * 0.42), 0, int(width * 0.58), height))
+    bands = _ink_bands(middle)
+    # numerator, rule, denominator: three bands, the middle one a thin rule, stacked within two lines
+    stacked = [(a, b, c) for a, b, c in zip(bands, bands[1:], bands[2:])
+               if b[1] - b[0] <= 3 and c[1] - a[0] < 90 and a[1] - a[0] > 5 and c[1] - c[0] > 5]
+    assert stacked, bands
+
+
+def test_chinese_in_formulas_is_drawn_from_the_cjk_face(tmp_path):
+    from pipeline.math import svg
+    from pipeline.math.tex import to_mathml
+
+    mathml = to_mathml(r"\text{需求率（未知，待估计）} = \frac{1}{\lambda}", True)
+    svg.use_face(svg.text_of(mathml), tmp_path)
+    assert svg.missing(mathml) == []
+    drawn = svg.formula_svg(mathml, True)
+    assert drawn.count("<path") > 10 and "<symbol" not in drawn and " id=" not in drawn
+
+
+def test_every_formula_of_the_public_corpus_becomes_mathml():
+    from pipeline.config import BookConfig
+    from pipeline.load import load_chapter
+    from pipeline.model import StageContext
+    from pipeline.stages import clean, math
+    from pipeline.math import svg
+
+    folder = corpus_folder("tds-zh-2025")
+    formulas = chinese = 0
+    for path in sorted(folder.glob("*.md")):
+        source = path.read_text(encoding="utf-8")
+        if "\\(" not in source and "\\[" not in source and "$$" not in source:
+            continue
+        chapter = load_chapter(path, path.name, 1)
+        ctx = StageContext(BookConfig(title="t", language="zh-CN"), folder, Path("/nonexistent"))
+        clean.run(chapter, ctx)
+        math.run(chapter, ctx)
+        body = chapter.body
+        assert not body.find(class_=["math-tex", "math-source"]), path.name
+        text = "".join(s for s in body.find_all(string=True)
+                       if not any(p.name in ("code", "pre", "math") for p in s.parents))
+        for raw in ("\\frac", "\\(", "\\)", "\\[", "\\]", "$$", "\\sum", "\\text"):
+            assert raw not in text, (path.name, raw)
+        for m in body.find_all("math"):
+            formulas += 1
+            if re.search(r"[\u4e00-\u9fff]", m.get_text()):
+                chinese += 1
+                svg.use_face(m.get_text(), Path("/tmp/pressroom-test-fonts"))
+                assert svg.missing(str(m)) == [], (path.name, m.get("alttext"))
+    assert formulas >= 150 and chinese >= 10, (formulas, chinese)
+
+
+def test_tagged_pdf_gives_each_formula_its_latex_as_alternate_text(math_book):
+    import pikepdf
+
+    alts = []
+
+    def walk(node):
+        if isinstance(node, pikepdf.Dictionary):
+            if node.get("/S") == "/Figure" and "/Alt" in node:
+                alts.append(str(node["/Alt"]))
+            if "/K" in node:
+                walk(node["/K"])
+        elif isinstance(node, pikepdf.Array):
+            for child in node:
+                walk(child)
+
+    with pikepdf.open(math_book[".pdf"]) as pdf:
+        walk(pdf.Root.StructTreeRoot)
+    assert alts == ["\\frac{a}{b}", "\\lambda", "\\text{需求} = \\frac{1}{\\lambda}"]
