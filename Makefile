@@ -32,7 +32,7 @@ $(OUT)/.pdf.done: $(STAMP) $(INPUTS)
 	@touch $@
 
 test: $(STAMP)
-	$(PY) -m pytest -q
+	$(PY) -m pytest -q --durations=15
 
 check: $(STAMP)
 	bash scripts/bootstrap-ace.sh && $(PY) -m pipeline check --ace
