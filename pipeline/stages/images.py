@@ -55,7 +55,7 @@ def run(chapter, ctx) -> None:
         results = []
         for im in imgs:
             done.add(id(im))
-            results.append(_embed(chapter, ctx, im, loaded, inline=False, label=label, caption=caption))
+            results.append(_embed(chapter, ctx, im, loaded, inline=False, caption=caption))
         if results and not fig.find_all("img") and ctx.config.images.missing_images == "omit":
             _omit(chapter, fig, label, caption)
             number -= 1  # the next figure takes its number
@@ -186,7 +186,7 @@ def _watch_for(chapter, ctx, src: str) -> None:
             chapter.deps[str(folder.resolve())] = None
 
 
-def _embed(chapter, ctx, img, loaded, inline: bool, label: str = "", caption: str = ""):
+def _embed(chapter, ctx, img, loaded, inline: bool, caption: str = ""):
     """Point the img at its prepared asset, or put a frame in its place (or nothing, with
     `missing_images = "omit"`). Returns (src, key)."""
     raw = img.get("src", "") or img.get("data-src", "")
