@@ -196,3 +196,14 @@ def test_table_and_show():
     out = table({"demo": row, "broken": {"error": "no chapters found"}}, ("epubcheck",))
     assert "98.50%" in out and "0/2" in out and "broken: build failed: no chapters found" in out
     assert show({"demo": row}, "credits").splitlines() == ["== demo: 1 credits", "  a.md: 图片由作者提供"]
+
+
+def test_build_warnings_count_each_item_of_a_group():
+    from bench.corpus.run import warnings
+
+    lines = ["note: no book.toml", "warning: a.md: empty article, left out of the book",
+             "warning: 2 images missing, each drawn as a frame:", "    a.md:5: image not found: x.png",
+             "    b.md:7: image not found: y.png", "wrote build/book.epub", "warning: c.md:1: odd"]
+    assert warnings(lines) == ["warning: a.md: empty article, left out of the book",
+                               "a.md:5: image not found: x.png", "b.md:7: image not found: y.png",
+                               "warning: c.md:1: odd"]
