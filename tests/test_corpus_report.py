@@ -166,12 +166,12 @@ def test_markdown_prose_keeps_the_authors_text_only():
           "![图](img/a.png)\n\n见[文档](https://example.com/docs)，网址 https://example.com/b 不算。\n\n"
           "[](https://x.io/a) [## 卡片标题\n\n### 卡片简介\n\nx.io](https://x.io/a)\n\n"
           "[**Card Two**  \n_a blurb…_www.x.io](https://x.io/b \"https://x.io/b\")\n\n"
-          "均值 $$\\bar{X} = \\frac{1}{n}$$ 与 \\(\\sigma\\) 之后。\n")
+          "均值 $$\\bar{X} = \\frac{1}{n}$$ 与 \\(\\sigma\\) 之后。\n\n\\[\n\n\\sqrt{x}\n\n\\]\n")
     prose = markdown_prose(md)
     assert "title" not in prose and "原文" not in prose and "example.com" not in prose and "图" not in prose
     assert "见文档" in prose and "卡片标题" in prose and "卡片简介" not in prose
     assert "Card Two" in prose and "blurb" not in prose
-    assert "frac" not in prose and "sigma" not in prose and "之后" in prose
+    assert "frac" not in prose and "sigma" not in prose and "sqrt" not in prose and "之后" in prose
 
 
 def test_html_prose_drops_the_repeated_title_and_footer():

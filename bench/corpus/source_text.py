@@ -24,8 +24,10 @@ LINK_CARDS = [  # Medium's embeds: [## Title ### blurb site](url), [**Title**  \
     re.compile(r"\[\s*#{1,6}\s*(?P<title>[^\n\]]*)[^\]]{0,600}?\]\([^)\s]*\)"),
     re.compile(r"\[\*\*(?P<title>[^\n*\]]+)\*\*[ \t]*\n[ \t]*_[^\]]{0,600}?\]\([^)]*\)"),
 ]
-_SPAN = r"(?:(?!\n[ \t]*\n).){0,3000}?"  # a formula never crosses a blank line (a lone \( in a regex stays text)
-MATH = re.compile(rf"\$\${_SPAN}\$\$|\\\[{_SPAN}\\\]|\\\({_SPAN}\\\)|\\begin\{{(\w+\*?)\}}{_SPAN}\\end\{{\1\}}", re.S)
+_INLINE = r"(?:(?!\n[ \t]*\n).){0,500}?"  # \(…\) never crosses a blank line (a lone \( in a regex stays text)
+_DISPLAY = r".{0,4000}?"  # \[…\], $$…$$ and environments may hold blank lines
+MATH = re.compile(rf"\$\${_DISPLAY}\$\$|\\\[{_DISPLAY}\\\]|\\\({_INLINE}\\\)|"
+                  rf"\\begin\{{(\w+\*?)\}}{_DISPLAY}\\end\{{\1\}}", re.S)
 LINK = re.compile(r"\[([^\]\n]*)\]\((?:[^()\n]|\([^()\n]*\))*\)")
 HTML_COMMENT = re.compile(r"<!--.*?-->", re.S)
 HTML_TAG = re.compile(
