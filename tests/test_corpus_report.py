@@ -164,10 +164,14 @@ def test_text_out_of_order_is_a_loss():
 def test_markdown_prose_keeps_the_authors_text_only():
     md = ("---\ntitle: x\n---\n# 标题\n\n> 原文：<https://example.com/a?source=x>\n\n"
           "![图](img/a.png)\n\n见[文档](https://example.com/docs)，网址 https://example.com/b 不算。\n\n"
-          "[](https://x.io/a) [## 卡片标题\n\n### 卡片简介\n\nx.io](https://x.io/a)\n")
+          "[](https://x.io/a) [## 卡片标题\n\n### 卡片简介\n\nx.io](https://x.io/a)\n\n"
+          "[**Card Two**  \n_a blurb…_www.x.io](https://x.io/b \"https://x.io/b\")\n\n"
+          "均值 $$\\bar{X} = \\frac{1}{n}$$ 与 \\(\\sigma\\) 之后。\n\n\\[\n\n\\sqrt{x}\n\n\\]\n")
     prose = markdown_prose(md)
     assert "title" not in prose and "原文" not in prose and "example.com" not in prose and "图" not in prose
     assert "见文档" in prose and "卡片标题" in prose and "卡片简介" not in prose
+    assert "Card Two" in prose and "blurb" not in prose
+    assert "frac" not in prose and "sigma" not in prose and "sqrt" not in prose and "之后" in prose
 
 
 def test_html_prose_drops_the_repeated_title_and_footer():
@@ -196,3 +200,14 @@ def test_table_and_show():
     out = table({"demo": row, "broken": {"error": "no chapters found"}}, ("epubcheck",))
     assert "98.50%" in out and "0/2" in out and "broken: build failed: no chapters found" in out
     assert show({"demo": row}, "credits").splitlines() == ["== demo: 1 credits", "  a.md: 图片由作者提供"]
+
+
+def test_build_warnings_count_each_item_of_a_group():
+    from bench.corpus.run import warnings
+
+    lines = ["note: no book.toml", "warning: a.md: empty article, left out of the book",
+             "warning: 2 images missing, each drawn as a frame:", "    a.md:5: image not found: x.png",
+             "    b.md:7: image not found: y.png", "wrote build/book.epub", "warning: c.md:1: odd"]
+    assert warnings(lines) == ["warning: a.md: empty article, left out of the book",
+                               "a.md:5: image not found: x.png", "b.md:7: image not found: y.png",
+                               "warning: c.md:1: odd"]

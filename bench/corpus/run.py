@@ -45,10 +45,27 @@ def build(folder: Path, out: Path, offline: bool = True) -> dict:
     lines = proc.stderr.splitlines()
     epub = next((Path(m.group(1)) for m in map(re.compile(r"^wrote (.+\.epub)$").match, proc.stdout.splitlines())
                  if m), None)
-    return {"rc": proc.returncode, "seconds": round(seconds, 1), "epub": epub,
-            "warnings": [ln for ln in lines if ln.startswith("warning:")],
+    return {"rc": proc.returncode, "seconds": round(seconds, 1), "epub": epub, "warnings": warnings(lines),
             "error": "" if proc.returncode == 0 else (lines[-1] if lines else f"exit {proc.returncode}"),
             "omitted": omitted_articles(lines)}
+
+
+def warnings(lines: list[str]) -> list[str]:
+    """Each warning the build printed: a `warning:` line, or each indented item of a grouped one
+    (`warning: 96 images missing …:` then one indented line per image)."""
+    out: list[str] = []
+    header = None
+    for line in lines:
+        if line.startswith("warning:"):
+            header = line
+            out.append(line)
+        elif header is not None and line[:1].isspace() and line.strip():
+            if out and out[-1] == header:
+                out.pop()  # the group's items stand for it
+            out.append(line.strip())
+        else:
+            header = None
+    return out
 
 
 def _digest(path: Path) -> str:

@@ -2,7 +2,8 @@
 
 Markdown: the text minus front matter, the source line (`> 原文：…`, `> [原文链接](…)`), image syntax,
 link targets (the link text stays), Medium link cards but their title (`[## Title ### blurb site](url)`),
-reference definitions, HTML tags and comments, and URLs.
+reference definitions, HTML tags and comments, URLs, and TeX formulas (`$$…$$`, `\[…\]`, `\(…\)`,
+`\begin{…}…\end{…}`: the math stage typesets them, and the latex column counts those left as text).
 Medium's HTML export: the title and the body section, minus the repeated title (`graf--title`),
 images, scripts, and the export footer. Code stays: it is the author's too and the EPUB keeps it.
 """
@@ -19,7 +20,14 @@ SOURCE_LINE = re.compile(r"^\s*>\s*(?:原文\s*[：:]|\[原文(?:链接)?\]|原�
                          r"\[`?(?:https?://)?[\w-]+(?:\.[\w-]+)+/[^\]]*`?\]\([^)]*\)\s*$)", re.M)  # > [`url`](url)
 REF_DEFINITION = re.compile(r"^ {0,3}\[[^\]\n]+\]:\s*\S+.*$", re.M)
 IMAGE = re.compile(r"!\[[^\]\n]*\](?:\((?:[^()\n]|\([^()\n]*\))*\)|\[[^\]\n]*\])")
-LINK_CARD = re.compile(r"\[\s*#{1,6}\s*(?P<title>[^\n\]]*)[^\]]{0,600}?\]\([^)\s]*\)")  # Medium's embed
+LINK_CARDS = [  # Medium's embeds: [## Title ### blurb site](url), [**Title**  \n_blurb…_site](url "url")
+    re.compile(r"\[\s*#{1,6}\s*(?P<title>[^\n\]]*)[^\]]{0,600}?\]\([^)\s]*\)"),
+    re.compile(r"\[\*\*(?P<title>[^\n*\]]+)\*\*[ \t]*\n[ \t]*_[^\]]{0,600}?\]\([^)]*\)"),
+]
+_INLINE = r"(?:(?!\n[ \t]*\n).){0,500}?"  # \(…\) never crosses a blank line (a lone \( in a regex stays text)
+_DISPLAY = r".{0,4000}?"  # \[…\], $$…$$ and environments may hold blank lines
+MATH = re.compile(rf"\$\${_DISPLAY}\$\$|\\\[{_DISPLAY}\\\]|\\\({_INLINE}\\\)|"
+                  rf"\\begin\{{(\w+\*?)\}}{_DISPLAY}\\end\{{\1\}}", re.S)
 LINK = re.compile(r"\[([^\]\n]*)\]\((?:[^()\n]|\([^()\n]*\))*\)")
 HTML_COMMENT = re.compile(r"<!--.*?-->", re.S)
 HTML_TAG = re.compile(
@@ -41,7 +49,9 @@ def markdown_prose(text: str) -> str:
     text = "\n".join(lines)
     text = REF_DEFINITION.sub("", text)
     text = HTML_COMMENT.sub(" ", text)
-    text = LINK_CARD.sub(lambda m: m.group("title"), text)  # the card's title stays, its blurb is no prose
+    for card in LINK_CARDS:
+        text = card.sub(lambda m: m.group("title"), text)  # the card's title stays, its blurb is no prose
+    text = MATH.sub(" ", text)  # TeX is measured by the latex column, typeset or not
     for _ in range(2):  # [![](img)](url): the image first, then the link around it
         text = IMAGE.sub(" ", text)
         text = LINK.sub(r"\1", text)
