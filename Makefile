@@ -38,7 +38,7 @@ check: $(STAMP)
 	bash scripts/bootstrap-ace.sh && $(PY) -m pipeline check --ace
 
 release: $(STAMP)
-	$(PY) -m pipeline release --source $(SOURCE) --out $(OUT)
+	$(PY) -m pipeline release --source $(SOURCE) --out $(OUT) $(if $(ALLOW_MISSING_IMAGES),--allow-missing-images)
 
 bench: $(STAMP) .venv/.bench-installed
 	$(BYTECODE) && $(PY) bench/run.py

@@ -72,7 +72,8 @@ def cmd_check(args) -> int:
 def cmd_release(args) -> int:
     from .release import make_release
 
-    for path in make_release(Path(args.source), Path(args.out), jobs=args.jobs):
+    for path in make_release(Path(args.source), Path(args.out), jobs=args.jobs,
+                             allow_missing_images=args.allow_missing_images):
         print(f"wrote {path}")
     return 0
 
@@ -137,6 +138,8 @@ def parser() -> argparse.ArgumentParser:
     r.add_argument("--source", default="source")
     r.add_argument("--out", default="build")
     r.add_argument("--jobs", type=int, default=None)
+    r.add_argument("--allow-missing-images", action="store_true",
+                   help="release with missing images drawn as frames (listed in the build report) instead of refusing")
     r.set_defaults(func=cmd_release)
 
     n = sub.add_parser("new", help="write a book.toml for a folder of articles")

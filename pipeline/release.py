@@ -8,6 +8,7 @@ import os
 import platform
 import re
 import shutil
+import sys
 from importlib import metadata
 from pathlib import Path
 
@@ -48,11 +49,14 @@ def report(book, checks, warnings) -> dict:
     }
 
 
-def make_release(source: Path, out: Path, jobs: int | None = None) -> list[Path]:
+def make_release(source: Path, out: Path, jobs: int | None = None, allow_missing_images: bool = False) -> list[Path]:
     result = build(source, out, ("epub", "pdf"), jobs=jobs, force=True)
     book = result.book
     lost = missing_images.missing(d for ch in book.chapters for d in ch.diagnostics)
-    if lost:  # a frame or a left-out figure is fine for a draft, never for a release
+    if lost and allow_missing_images:  # asked for by name: the report's missing_figures counts them
+        print(f"warning: released with {len(lost)} image{'s' if len(lost) != 1 else ''} missing "
+              "(--allow-missing-images), drawn as frames", file=sys.stderr)
+    elif lost:  # a frame or a left-out figure is fine for a draft, never for a release by default
         raise PressroomError(f"release refused: {len(lost)} image{'s' if len(lost) != 1 else ''} missing, "
                              f"the first {lost[0]} (add the files, then run make release again)")
     checks = [check_file(p) for p in result.outputs]
