@@ -21,7 +21,7 @@ from collections import Counter
 from typing import NamedTuple
 
 HAN = "\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff"
-CLOSING = "\u3002\uff01\uff1f\uff1b\uff1a\uff0c\u3001\uff09\u300d\u300f\u3011\u300b\u201d\u2019"  # 。！？；：，、）」』】》”’
+CLOSING = "\u3002\uff01\uff1f\uff1b\uff1a\uff0c\u3001\uff09\u300d\u300f\u3011\u300b\u201d"  # 。！？；：，、）」』】》” (not ’: an apostrophe)
 OPENING = "\uff08\u300c\u300e\u3010\u300a\u201c\u2018"  # （「『【《“‘
 ENDS = "\u3002\uff01\uff1f"  # 。！？
 CJK = HAN + CLOSING + OPENING
@@ -52,7 +52,7 @@ DOUBLED = [
     ("doubled-end", rf"(?<=[{ENDS}])([ ]*[.。])", "", "second end mark after 。！？ dropped"),
     ("doubled-end-paren", r"(?<=\u3002)([ ]*[)）][ ]*[.。])", "）", "end mark after 。） dropped"),
     ("closing-paren", rf"(?<=[{ENDS}])([ ]*\))", "）", "ASCII ) after a Chinese end mark -> ）"),
-    ("period", rf"(?<=[{HAN}）」』”])([ ]*\.)(?![.A-Za-z0-9])(?=[ ]*(?:$|[{HAN}{OPENING}{OBJECT}*_\"]))", "。",
+    ("period", rf"(?<=[{HAN}）」』”])([ ]*\.)(?![.A-Za-z0-9])(?=[ ]*(?:$|[{HAN}{OPENING}*_\"]))", "。",
      "ASCII full stop ending a Chinese sentence -> 。"),
 ]
 DESCRIPTIONS = {name: what for name, _, _, what in RULES + DOUBLED}
@@ -177,7 +177,7 @@ def punctuate(text: str, protected: set[int] | None = None) -> Punctuated:
     for m in URL.finditer(text):
         protected.update(range(*m.span()))
     t = _Text(text, protected)
-    if not _CHINESE.search(text):
+    if not _HAS_HAN.search(text):  # English text (with its curly quotes) is never touched
         return Punctuated(t.chars, t.fired, t.where)
     while True:  # until nothing changes: a change can make the context of another (。:(1))
         before = sum(t.fired.values())
