@@ -81,8 +81,8 @@ def test_punctuation_switched_off_leaves_ascii():
     assert run("<p>他说:好,走吧!</p>", cjk_punctuation=False).body.p.get_text() == "他说:好,走吧!"
 
 
-@settings(max_examples=200, deadline=None)
-@given(st.text(alphabet='用中文ab1 ,.:;!?()"。！）-…', max_size=40))
+@settings(max_examples=300, deadline=None)
+@given(st.text(alphabet='用中文ab1 ,.:;!?()"\'。！）（-…—“', max_size=40))
 def test_punctuation_changes_only_marks_and_spaces(text):
     """Letters, digits and Han pass through in order; only marks and spaces change."""
     from pipeline.stages.cjk_punctuation import punctuate_text
@@ -90,3 +90,16 @@ def test_punctuation_changes_only_marks_and_spaces(text):
     keep = lambda s: [c for c in s if c.isalnum()]  # noqa: E731
     assert keep(out) == keep(text)
     assert punctuate_text(out) == out  # a second run changes nothing
+    spaced = typography.space_text(out)  # nor after the spacing that follows it
+    assert typography.space_text(punctuate_text(spaced)) == spaced
+
+
+def test_title_and_subtitle_get_the_same_rules_and_are_logged():
+    ch = chapter("<p>正文。</p>")
+    ch.meta.update(title="推荐系统:机器学习最有价值的应用(上)", subtitle="用Python写,很快", author="A:B")
+    cfg = BookConfig(title="t", language="zh-CN")
+    typography.run(ch, StageContext(cfg, Path("."), Path("/nonexistent")))
+    assert ch.meta["title"] == "推荐系统：机器学习最有价值的应用（上）"
+    assert ch.meta["subtitle"] == "用 Python 写，很快"
+    assert ch.meta["author"] == "A:B"
+    assert sum("chapter title" in d.message or "chapter subtitle" in d.message for d in ch.diagnostics) == 2

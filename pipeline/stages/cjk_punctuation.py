@@ -21,7 +21,7 @@ from collections import Counter
 from typing import NamedTuple
 
 HAN = "\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff"
-CLOSING = "\u3002\uff01\uff1f\uff1b\uff1a\uff0c\u3001\uff09\u300d\u300f\u3011\u300b\u201d\u2019"  # 。！？；：，、）」』】》”’
+CLOSING = "\u3002\uff01\uff1f\uff1b\uff1a\uff0c\u3001\uff09\u300d\u300f\u3011\u300b\u201d"  # 。！？；：，、）」』】》” (not ’: an apostrophe)
 OPENING = "\uff08\u300c\u300e\u3010\u300a\u201c\u2018"  # （「『【《“‘
 ENDS = "\u3002\uff01\uff1f"  # 。！？
 CJK = HAN + CLOSING + OPENING
@@ -49,10 +49,10 @@ RULES = [
 ]
 # Doubled end punctuation left by translation: `成功。).因此` -> `成功。）因此`, `赢了！。` -> `赢了！`.
 DOUBLED = [
-    ("doubled-end", rf"(?<=[{ENDS}])([.。])|(?<=\u3002[)）])([.。])", "",
-     "second end mark after 。！？ (or after 。）) dropped"),
-    ("closing-paren", rf"(?<=[{ENDS}])(\))", "）", "ASCII ) after a Chinese end mark -> ）"),
-    ("period", rf"(?<=[{HAN}）」』”])(\.)(?![.A-Za-z0-9])(?=[ ]*(?:$|[{HAN}{OPENING}{OBJECT}*_\"]))", "。",
+    ("doubled-end", rf"(?<=[{ENDS}])([ ]*[.。])", "", "second end mark after 。！？ dropped"),
+    ("doubled-end-paren", r"(?<=\u3002)([ ]*[)）][ ]*[.。])", "）", "end mark after 。） dropped"),
+    ("closing-paren", rf"(?<=[{ENDS}])([ ]*\))", "）", "ASCII ) after a Chinese end mark -> ）"),
+    ("period", rf"(?<=[{HAN}）」』”])([ ]*\.)(?![.A-Za-z0-9])(?=[ ]*(?:$|[{HAN}{OPENING}*_\"]))", "。",
      "ASCII full stop ending a Chinese sentence -> 。"),
 ]
 DESCRIPTIONS = {name: what for name, _, _, what in RULES + DOUBLED}
@@ -61,6 +61,7 @@ DESCRIPTIONS.update({"parentheses": "ASCII ( ) around or inside Chinese -> （ �
 _COMPILED = [(name, re.compile(pattern), repl) for name, pattern, repl, _ in RULES]
 _COMPILED_DOUBLED = [(name, re.compile(pattern), repl) for name, pattern, repl, _ in DOUBLED]
 _HAS_HAN = re.compile(f"[{HAN}]")
+_LATIN_ASIDE = re.compile(rf"^[A-Za-z0-9\u00c0-\u024f{OBJECT}][A-Za-z0-9\u00c0-\u024f{OBJECT} .,&/'’+#%:-]*$")  # (ML), (JEP 361)
 _CHINESE = re.compile(f"[{CJK}]")
 
 
@@ -136,8 +137,8 @@ def _in_chinese(s: str, start: int, end: int) -> bool:
     """A bracketed or quoted span that is Chinese: Chinese inside, or Chinese on both sides."""
     if _HAS_HAN.search(s[start + 1:end]):
         return True
-    if not s[start + 1:end].strip():
-        return False  # `()` written as characters: 括号“()”之间
+    if not _LATIN_ASIDE.match(s[start + 1:end]):
+        return False  # `()` written as characters (括号“()”之间), a pattern (r“(([\d-]+))”), a formula
     before = s[start - 1] if start else ""
     after = s[end + 1] if end + 1 < len(s) else ""
     return bool(before and _CHINESE.match(before)) and (not after or bool(_CHINESE.match(after)))
@@ -176,12 +177,15 @@ def punctuate(text: str, protected: set[int] | None = None) -> Punctuated:
     for m in URL.finditer(text):
         protected.update(range(*m.span()))
     t = _Text(text, protected)
-    if not _CHINESE.search(text):
+    if not _HAS_HAN.search(text):  # English text (with its curly quotes) is never touched
         return Punctuated(t.chars, t.fired, t.where)
-    _brackets(t)  # before the colon and comma rules, so （来源:作者） sees its full-width bracket
-    _quotes(t)
-    _apply(t, _COMPILED + _COMPILED_DOUBLED)
-    return Punctuated(t.chars, t.fired, t.where)
+    while True:  # until nothing changes: a change can make the context of another (。:(1))
+        before = sum(t.fired.values())
+        _brackets(t)  # before the colon and comma rules, so （来源:作者） sees its full-width bracket
+        _quotes(t)
+        _apply(t, _COMPILED + _COMPILED_DOUBLED)
+        if sum(t.fired.values()) == before:
+            return Punctuated(t.chars, t.fired, t.where)
 
 
 def punctuate_text(text: str) -> str:

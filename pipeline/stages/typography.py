@@ -110,7 +110,24 @@ def _excerpt(before: str, chars: list[str], at: int, width: int = 24) -> str:
     return f"{before[start:start + width].strip()} -> {after.strip()}"
 
 
+def titles(chapter, ctx) -> None:
+    """The same rules on the chapter's title and subtitle (`meta`), which left the body in clean:
+    `推荐系统:机器学习最有价值的应用(上)` -> `推荐系统：机器学习最有价值的应用（上）`."""
+    opts = ctx.config.typography
+    for key in ("title", "subtitle"):
+        old = chapter.meta.get(key)
+        if not isinstance(old, str) or not _IS_HAN.search(old):
+            continue
+        new = "".join(punctuate(old).chars) if opts.cjk_punctuation else old
+        new = space_text(new) if opts.cjk_latin_spacing else new
+        if new != old:
+            chapter.log("info", "typography.punctuation", f"chapter {key} set with Chinese punctuation and spacing",
+                        text=f"{old} -> {new}")
+            chapter.meta[key] = new
+
+
 def run(chapter, ctx) -> None:
+    titles(chapter, ctx)
     if ctx.config.typography.cjk_punctuation:
         punctuation(chapter)
     if not ctx.config.typography.cjk_latin_spacing:
