@@ -127,6 +127,19 @@ def test_link_card_shapes_are_logged_with_line_and_text(case, line, shape, remov
     assert fired and fired[0].line == line and shape in fired[0].message and removed in fired[0].text
 
 
+def test_pseudo_tags_keep_the_sources_case_and_closers():
+    """List<Integer> stays in its case; a closer written mid-block stays as text; the closers a converter
+    stacked at the end of a block go, each logged with its text (so nothing leaves silently)."""
+    ch = golden_case("zh-markup-pseudo-tags-case-and-closers")
+    text = body_text(ch)
+    assert "List<Integer>" in text and "Map<String, List<Number>>" in text and "List<? extends Number>" in text
+    assert "<item> 要以 </item> 结尾" in text and "<your password>" in text
+    assert "</Number>" not in text and "</Pattern>" not in text
+    dropped = [d.text for d in ch.diagnostics if d.rule == "clean.markup" and "converter stacked" in d.message]
+    assert sorted(dropped) == ["</Integer>", "</Number>", "</Pattern>", "</Text>"]
+    assert all(d.line for d in ch.diagnostics if d.rule == "clean.markup")
+
+
 def test_link_card_rule_never_takes_an_authors_heading_or_paragraph():
     ch = golden_case("zh-link-card-must-not-fire-real-headings")
     assert not [d for d in ch.diagnostics if d.rule == "clean.link-cards"]

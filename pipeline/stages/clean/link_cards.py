@@ -31,8 +31,11 @@ ONE_LINE = re.compile(r"^\[#*\s*(?P<title>.*?)\s*(?:###.*)?\]\((?P<url>[^)\s]+)\
 HOST_TAIL = re.compile(r"\s[\w-]+(\.[\w-]+)+\s*$")  # "… medium.com"
 CARD_BLOCKS = ("p", "h1", "h2", "h3", "h4", "h5", "h6")
 CONTAINERS = ("body", "blockquote", "li", "div", "section")
-TOKEN = re.compile(r"<((?:/|https?://)[^<>\s]+)>")
-TOKENS_ONLY = re.compile(r"^([\s*_]*<(?:/|https?://)[^<>\s]+>[\s*_]*)+$")
+# a relative Medium path has two segments (</javarevisited/slug>, </@user/membership>): a closing
+# pseudo-tag the author wrote as text (</item>) has one
+RELATIVE_OR_URL = r"(?:/[^<>\s/]+/|https?://)[^<>\s]*"
+TOKEN = re.compile(rf"<({RELATIVE_OR_URL})>")
+TOKENS_ONLY = re.compile(rf"^([\s*_]*<{RELATIVE_OR_URL}>[\s*_]*)+$")
 
 
 def label(language: str) -> str:

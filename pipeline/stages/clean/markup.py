@@ -3,7 +3,11 @@
 - unknown elements with real attributes (`<mdspan datatext=… class=…>`) are unwrapped: their text
   stays, the tag goes;
 - pseudo-tags the author meant as text (`<pattern>`, `List<Integer>`, `<input your password>`)
-  come back as the literal text the source had (read from the source line when available);
+  come back as the literal text the source had (read from the source block when available, so
+  the case stays: `List<Integer>`, not `List<integer>`); a closing `</Integer>` the source has
+  comes back as text where the author wrote it, in the middle of a block; the closers a
+  converter's HTML parser stacked at the very end of the block (`…。</number></integer>`, its
+  repair of what it took for unclosed elements) are dropped, and logged;
 - runaway emphasis: empty or doubled `<strong>`/`<em>`, and stray `****` left in the text;
 - Markdown bold left inside code blocks (`**x**` in a `<pre>`) becomes `x`;
 - a drop-cap image followed by the same letter becomes that letter.
@@ -60,18 +64,51 @@ def _source_lines(chapter) -> list[str]:
         return []
 
 
-def _original_spelling(tag: Tag, lines: list[str], used: dict) -> str:
-    """How the source wrote this tag ("<Your Python.exe Location>"), else a rebuilt "<name attrs>"."""
-    rebuilt = "<" + " ".join([tag.name] + [k for k in tag.attrs if k != "data-src-line"]) + ">"
+def _window(tag: Tag, lines: list[str]) -> str:
+    """The source lines of the block holding `tag`: from its line to the line before the next block."""
     line = source_line(tag)
     if not line or not lines:
-        return rebuilt
-    window = "\n".join(lines[line - 1: line + 40])
-    found = [m.group(0) for m in re.finditer(r"<" + re.escape(tag.name) + r"(?:\s[^<>]*)?>", window, re.I)]
-    key = (line, tag.name)
+        return ""
+    nxt = tag.find_next(attrs={"data-src-line": True})
+    end = int(nxt["data-src-line"]) - 1 if nxt is not None and nxt["data-src-line"].isdigit() else line + 40
+    if end < line:  # on the same line (or out of order): the block's own line, at least
+        end = line if end == line - 1 else line + 40
+    return "\n".join(lines[line - 1: min(end, line + 40)])
+
+
+def _nth(pattern: str, window: str, key, used: dict) -> str | None:
+    """The next unused match of `pattern` in the block's source (the n-th call gets the n-th match)."""
+    found = [m.group(0) for m in re.finditer(pattern, window, re.I)]
     n = used.get(key, 0)
     used[key] = n + 1
-    return found[n] if n < len(found) else rebuilt
+    return found[n] if n < len(found) else None
+
+
+def _original_spelling(tag: Tag, window: str, used: dict) -> str:
+    """How the source wrote this tag ("<Your Python.exe Location>"), else a rebuilt "<name attrs>"."""
+    rebuilt = "<" + " ".join([tag.name] + [k for k in tag.attrs if k != "data-src-line"]) + ">"
+    if not window:
+        return rebuilt
+    key = (source_line(tag), tag.name)
+    return _nth(r"<" + re.escape(tag.name) + r"(?:\s[^<>]*)?>", window, key, used) or rebuilt
+
+
+def _closer(tag: Tag, window: str, used: dict) -> str | None:
+    """The closing tag the source wrote for this pseudo-tag ("</Number>"), or None."""
+    if not window:
+        return None
+    return _nth(r"</" + re.escape(tag.name) + r"\s*>", window, (source_line(tag), "/" + tag.name), used)
+
+
+def _ends_block(tag: Tag) -> bool:
+    """Nothing but white space follows `tag` up to the end of its block (through inline parents)."""
+    node = tag
+    while node is not None and node.name not in MARKER_BLOCKS and node.name not in ("body", "[document]"):
+        for sib in node.next_siblings:
+            if isinstance(sib, Tag) or str(sib).strip():
+                return False
+        node = node.parent
+    return True
 
 
 def _unknown_tags(chapter, body) -> None:
@@ -86,9 +123,17 @@ def _unknown_tags(chapter, body) -> None:
         if _is_pseudo(tag):
             if lines is None:
                 lines = _source_lines(chapter)
-            literal = _original_spelling(tag, lines, used)
+            window = _window(tag, lines)
+            literal = _original_spelling(tag, window, used)
+            closer = _closer(tag, window, used)
             log(chapter, RULE, f"pseudo-tag {literal} kept as text", tag, literal)
             tag.insert_before(NavigableString(literal))
+            if closer and _ends_block(tag):
+                log(chapter, RULE, f"closing tag {closer} a converter stacked at the end of the block removed "
+                    f"(its repair of the pseudo-tag {literal})", tag, closer)
+            elif closer:
+                log(chapter, RULE, f"closing pseudo-tag {closer} kept as text", tag, closer)
+                tag.append(NavigableString(closer))
             tag.unwrap()
         else:
             log(chapter, RULE, f"unknown tag <{tag.name}> unwrapped, its text kept", tag, loose_text(tag))
