@@ -87,6 +87,28 @@ def test_source_line_becomes_metadata():
     assert "订阅" not in body_text(ch) and "检索系统由索引" in body_text(ch)
 
 
+def test_source_line_title_is_kept_and_shown_in_the_opener(tmp_path):
+    """`> [为什么…](url)`: the link's words are the original's title; they stay, in the chapter opener."""
+    ch = golden_case("zh-source-line-link-text-is-a-title")
+    assert ch.meta["original_title"] == "为什么 Python 开发者值得看看 Rust"
+    fired = [d for d in ch.diagnostics if d.rule == "clean.provenance"]
+    assert fired and "original_title" in fired[0].message and "值得看看 Rust" in fired[0].text
+    assert "original_title" not in golden_case("zh-source-line-link-text-repeats-title").meta
+    assert "original_title" not in golden_case("zh-source-line-2025-code-link-and-promotion").meta
+    from conftest import pressroom
+    import zipfile
+    (tmp_path / "src" / "chapters").mkdir(parents=True)
+    (tmp_path / "src" / "chapters" / "a.md").write_text(
+        (GOLDEN / "zh-source-line-link-text-is-a-title" / "in.md").read_text(encoding="utf-8"), encoding="utf-8")
+    done = pressroom("build", "--source", tmp_path / "src", "--out", tmp_path / "out", "--format", "epub",
+                     "--offline")
+    assert done.returncode == 0, done.stderr
+    with zipfile.ZipFile(next((tmp_path / "out").glob("*.epub"))) as z:
+        page = next(z.read(n).decode() for n in z.namelist() if n.endswith("ch001.xhtml"))
+    opener = BeautifulSoup(page, "lxml").find(class_="chapter-source")
+    assert "为什么 Python 开发者值得看看 Rust" in opener.get_text() and opener.find("cite") is not None
+
+
 def test_title_subtitle_outline():
     ch = golden_case("zh-title-subtitle-and-outline")
     assert ch.meta["title"] == "成为工程师的真相"

@@ -6,6 +6,11 @@ the first blocks (before the article's own text starts) made of one link and, at
 such as "原文：", "原文链接", "Source:" or "Originally published at". The same line repeated later
 (converters sometimes duplicate the header) goes too, and so does a closing
 "Originally published at <link>" line, whose address is kept as `meta["first_published_url"]`.
+
+A source line whose link text is words, not an address or a label (`> [Rust 编程语言介绍](url)`: the
+converter's title of the original, often a fuller or translated title), keeps those words as
+`meta["original_title"]`, shown with the address in the chapter's opener, unless they only repeat
+the article's title.
 """
 from __future__ import annotations
 
@@ -25,8 +30,21 @@ LABEL = re.compile(
     re.I)
 CLOSING = re.compile(r"^(originally published (at|on|in)|first published (at|on|in)|最初发表于|最初发布于|原载于|首发于)",
                      re.I)
+ADDRESS = re.compile(r"^`?\s*(?:https?://|www\.)?[\w-]+(?:\.[\w-]+)+(?:[/?#]\S*)?\s*`?$", re.I)  # host or URL
 NOT_A_LINE = frozenset({"img", "ul", "ol", "pre", "table", *HEADINGS})
 HEAD_WINDOW = 4  # blocks at the top of the article where a source line may sit
+
+
+def _link_words(link: Tag) -> str:
+    """The words of a source link's text: '' when the text is an address, a host or a label."""
+    words = squash(text(link))
+    if not words or LABEL.match(words) or ADDRESS.match(words):
+        return ""
+    return words
+
+
+def _letters(s: str) -> str:
+    return "".join(c for c in s.casefold() if c.isalnum())
 
 
 def _link_line(block: Tag) -> tuple[str, str] | None:
@@ -69,10 +87,11 @@ def run(chapter, ctx) -> None:
             found = strip_tracking(line[0], opts)[0]
             if not chapter.meta.get("original_url"):
                 chapter.meta["original_url"] = found
+            message = _keep_title(chapter, body, inner if inner is not None else block)
             if inner is None:
-                remove(chapter, RULE, block, "source line moved to metadata (original_url)")
+                remove(chapter, RULE, block, message)
             else:
-                remove(chapter, RULE, inner, "source line moved to metadata (original_url)")
+                remove(chapter, RULE, inner, message)
                 _promotions(chapter, block)
             break
     if chapter.meta.get("original_url"):  # also a canonical link the loader found in the <head>
@@ -88,6 +107,18 @@ def run(chapter, ctx) -> None:
         if line and CLOSING.match(line[1]):
             chapter.meta.setdefault("first_published_url", strip_tracking(line[0], opts)[0])
             remove(chapter, RULE, block, "closing 'originally published at' line moved to metadata")
+
+
+def _keep_title(chapter, body, line: Tag) -> str:
+    """Keep the words of the source link as `meta["original_title"]`; the message for the log."""
+    link = line.find("a", href=True)
+    words = _link_words(link) if link is not None else ""
+    h1 = body.find("h1")
+    title = chapter.meta.get("title") or (text(h1) if h1 is not None else "")
+    if not words or _letters(words) == _letters(title):
+        return "source line moved to metadata (original_url)"
+    chapter.meta.setdefault("original_title", words)
+    return "source line moved to metadata (original_url; its title kept as original_title, shown with it)"
 
 
 def _promotions(chapter, quote) -> None:
