@@ -3,14 +3,15 @@
 - unknown elements with real attributes (`<mdspan datatext=… class=…>`) are unwrapped: their text
   stays, the tag goes;
 - pseudo-tags the author meant as text (`<pattern>`, `List<Integer>`, `<input your password>`)
-  come back as the literal text the source had (read from the source block when available, so
-  the case stays: `List<Integer>`, not `List<integer>`); a closing `</Integer>` the source has
-  comes back as text where the author wrote it, in the middle of a block; the closers a
-  converter's HTML parser stacked at the very end of the block (`…。</number></integer>`, its
-  repair of what it took for unclosed elements) are dropped, and logged;
+  come back as the literal text the source had (read from the source line when available);
 - runaway emphasis: empty or doubled `<strong>`/`<em>`, and stray `****` left in the text;
 - Markdown bold left inside code blocks (`**x**` in a `<pre>`) becomes `x`;
 - a drop-cap image followed by the same letter becomes that letter.
+
+Pseudo-tags keep the case of their source block (`List<Integer>`, not `List<integer>`); a closer
+the source writes in the middle of a block (`<item> … </item>`) comes back as text; the closers a
+converter's HTML parser stacked at the very end of a block (`…。</number></integer>`, its repair of
+what it took for unclosed elements) are dropped, and logged.
 """
 from __future__ import annotations
 
