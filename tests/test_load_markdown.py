@@ -19,6 +19,7 @@ CASES = sorted(p.name for p in GOLDEN.iterdir() if (p / "in.md").exists())
 
 # case -> the load.* rules it must log (and no others)
 LOGGED = {
+    "type-names-in-angle-brackets-are-text": {"load.type-name"},
     "zh-bold-after-full-width-colon": {"load.cjk-emphasis"},
     "zh-bold-after-ascii-colon": {"load.cjk-emphasis"},
     "zh-bold-after-full-width-bracket-and-stop": {"load.cjk-emphasis"},

@@ -19,6 +19,7 @@ from mdit_py_plugins.footnote import footnote_plugin
 from mdit_py_plugins.front_matter import front_matter_plugin
 
 from ..model import Chapter, PressroomError
+from .type_names import type_names  # List<Integer>, Optional<Data>: text, not tags
 from .cjk import cjk_friendly
 from .decode import scrub
 from .html import BLOCKS
@@ -36,6 +37,7 @@ def _parser() -> MarkdownIt:
     # markdown-it leaves `![x](file:///etc/passwd)` and `[x](javascript:…)` as literal text, silently;
     # as elements they reach the clean stage, which removes them and says so, with the line
     md.validateLink = lambda url: True
+    md.use(type_names)
     return md
 
 
