@@ -20,6 +20,7 @@ CASES = sorted(p.name for p in GOLDEN.iterdir() if (p / "in.md").exists())
 # case -> the load.* rules it must log (and no others)
 LOGGED = {
     "type-names-in-angle-brackets-are-text": {"load.type-name"},
+    "zh-converter-lower-case-type-names-and-stacked-closers": {"load.type-name"},
     "zh-bold-after-full-width-colon": {"load.cjk-emphasis"},
     "zh-bold-after-ascii-colon": {"load.cjk-emphasis"},
     "zh-bold-after-full-width-bracket-and-stop": {"load.cjk-emphasis"},
@@ -163,3 +164,15 @@ def test_corpus_power_analysis_code_ends_at_its_fence():
     assert len(ch.body.find_all("pre")) == openers
     assert ch.body.find_all("p")[-1].find_parent("pre") is None
     assert "```" not in _plain_text(ch)
+
+
+def test_type_names_logged_and_converter_closers_removed_with_their_text():
+    """`List <address>…。</section></address>`: the names come back as text, the closers the
+    converter stacked at the end go, and both are logged with the line and the exact text."""
+    ch = load(GOLDEN / "zh-converter-lower-case-type-names-and-stacked-closers" / "in.md")
+    logged = [(d.line, d.message.split(" ")[0], d.text) for d in ch.diagnostics if d.rule == "load.type-name"]
+    assert (1, "closing", "</time></data>") in logged and (3, "closing", "</section></address>") in logged
+    assert (5, "a", "<section> </section>") in logged
+    text = ch.body.get_text()
+    assert "List <data>& List <time>" in text and "</data>" not in text and "以 </section> 结束" in text
+    assert ch.body.find("time", attrs={"datetime": True}) is not None and ch.body.find("b") is not None
