@@ -39,6 +39,8 @@ EMPHASIS = frozenset({"strong", "em", "b", "i"})
 MARKER_BLOCKS = frozenset({"p", "li", "h1", "h2", "h3", "h4", "h5", "h6", "blockquote", "td"})
 BOLD_IN_CODE = re.compile(r"(?<![\w*])\*\*(?=\S)([^*\n]*?\S)\*\*(?![\w*])")
 STARS_RUN = re.compile(r"\*{4,}")
+# spellings the loader already made text (load/type_names.py: <Integer>, </Data>): not this element's
+TYPE_NAME_TAG = re.compile(r"</?[A-Z](?:[A-Za-z0-9_]*[a-z][A-Za-z0-9_]*)?\s*>")
 
 
 def run(chapter, ctx) -> None:
@@ -79,7 +81,7 @@ def _window(tag: Tag, lines: list[str]) -> str:
 
 def _nth(pattern: str, window: str, key, used: dict) -> str | None:
     """The next unused match of `pattern` in the block's source (the n-th call gets the n-th match)."""
-    found = [m.group(0) for m in re.finditer(pattern, window, re.I)]
+    found = [m.group(0) for m in re.finditer(pattern, window, re.I) if not TYPE_NAME_TAG.fullmatch(m.group(0))]
     n = used.get(key, 0)
     used[key] = n + 1
     return found[n] if n < len(found) else None
