@@ -31,8 +31,7 @@ LOGGED = {
     "code-span-holding-only-a-link-or-image": {"load.code-span-link"},
     "code-span-with-code-around-a-link-stays-code": set(),
     "html-block-followed-by-markdown-on-its-line": {"load.html-trailer"},
-    "link-broken-by-translation": {"load.broken-link", "load.broken-link-encoded", "load.punctuation-link",
-                                   "load.cjk-emphasis"},
+    "link-broken-by-translation": {"load.broken-link", "load.broken-link-encoded", "load.punctuation-link"},
 }
 
 
@@ -162,3 +161,11 @@ def test_corpus_power_analysis_code_ends_at_its_fence():
     assert len(ch.body.find_all("pre")) == openers
     assert ch.body.find_all("p")[-1].find_parent("pre") is None
     assert "```" not in _plain_text(ch)
+
+
+def test_cjk_emphasis_counts_only_what_commonmark_refused():
+    """`**线性回归（OLS）**是` and `**到此为止。**下一` close only by the CJK rule; `（**重要**）` and
+    `「**引号**」` are emphasis for CommonMark already and are not counted."""
+    ch = load(GOLDEN / "zh-bold-after-full-width-bracket-and-stop" / "in.md")
+    (d,) = [d for d in ch.diagnostics if d.rule == "load.cjk-emphasis"]
+    assert d.message.startswith("2 run(s)") and d.line == 1
