@@ -219,8 +219,10 @@ def test_split_lead_and_sentence():
     assert split_lead("来源：左为原始数据") is None  # a bare source is not split off a caption
     assert credit_in_sentence("由作者绘制的推荐系统架构图").kind == "author"
     assert credit_in_sentence("Architecture diagram drawn by the author").kind == "author"
+    assert credit_in_sentence("上图由作者绘制，展示了三种采样方法的差别").kind == "author"
+    assert credit_in_sentence("Diagram by the author, showing the three stages").kind == "author"
     for body in ("使用作者提供的代码可以复现这个结果", "The dataset was created by the author of the library",
-                 "作者在下一节解释原因"):
+                 "作者在下一节解释原因", "A book by the author of the library", "上图说明作者的观点是对的"):
         assert credit_in_sentence(body) is None, body
 
 

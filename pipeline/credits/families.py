@@ -24,7 +24,8 @@ FAMILIES: list[tuple[str, str, str]] = [
     ("en-author", "author",
      rf"^(?:all\s+(?:other\s+)?)?(?:{EN_PIC}|screenshots?|images?)\s+(?:are\s+)?(?:by|from|courtesy\s+of|created\s+by|"
      rf"made\s+by|generated\s+by|drawn\s+by|taken\s+by)\s+(?:the\s+)?(?:author|authors|me|myself|writer)"
-     rf"(?:\s*(?:,|with|using|via|in|on|from|\|)\s*(?P<t>.+?))?$"),
+     rf"(?:\s*(?:,\s*(?:with|using|via|in|on|from|made\s+with|created\s+with)?|with|using|via|in|on|from|\|)"
+     rf"\s*(?P<t>.+?))?$"),
     ("en-author", "author",
      r"^(?:source|credit|image\s+source|image\s+credit)s?\s*[:：\-–—]?\s*(?:the\s+)?(?:author|me|own\s+work|self[- ]made)$"),
     ("en-author", "author",
@@ -98,10 +99,13 @@ IN_SENTENCE: list[tuple[str, str, str]] = [
     ("zh-author-made", "author",
      rf"(?:由|经)?作者(?:自己|本人)?(?:亲自)?(?:{MAKE}|提供|拍摄|截取|整理)的[^，,。；;]{{0,14}}?"
      rf"(?:{PIC}|截图|图表|图形|示意图|插画|漫画|可视化)"),
+    ("zh-picture-by-author", "author",
+     rf"(?:上|下|左|右|本|此|该|这张|这幅)?{PIC}(?:均|都)?(?:由|为|是)作者(?:自己|本人)?(?:{MAKE}|提供|拍摄|截取|整理)"),
     ("zh-author-screenshot", "screenshot", r"作者(?:的)?(?:截图|屏幕截图)"),
     ("en-author-made", "author",
      rf"\b(?:{EN_PIC}|screenshots?|visuali[sz]ations?|drawings?|maps?|plots?)\b[^.]{{0,40}}?\b(?:created|made|drawn|"
      r"generated|designed|taken|photographed|provided)\s+by\s+(?:the\s+)?(?:author|me|myself)\b(?!\s+of)"),
+    ("en-picture-by-author", "author", rf"\b(?:{EN_PIC}|screenshots?|photos?)\s+by\s+(?:the\s+)?author\b(?!\s+of)"),
     ("en-author-own", "author", r"\b(?:the\s+)?author'?s\s+own\s+(?:image|photo|screenshot|illustration|diagram|drawing)\b"),
 ]
 

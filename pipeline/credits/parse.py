@@ -18,6 +18,8 @@ MAX_CREDIT = 140  # characters: longer is prose, not a credit line
 _WRAP = re.compile(r"^[\s*_“”\"'「」]*[(（\[【]\s*(.*?)\s*[)）\]】][\s*_“”\"'。.．]*$")
 _SENTENCE_STARTS = re.compile(r"^(我们|我|你|让我们|但是|因为|所以|现在|然后|如果|这里|这是|首先|接下来|we |i |you |let|this |it )",
                               re.I)
+_TOOL_NAME = re.compile(r"[A-Z0-9][\w.+#-]*(?:\s+[A-Z0-9][\w.+#-]*){0,2}|[a-z][\w.+#-]*")  # Excalidraw, Power BI, matplotlib
+_AUTHOR_FIRST = re.compile(r"(?:the\s+)?(?:author|me|myself)\b", re.I)
 _PROSE = re.compile(r"\b(?:we|i|you|they|our|us|was|were|did|asked|ran)\b", re.I)
 _BARE_NOUN = re.compile(r"照片|图片|图像|相片|图|插图|影像|image|photo|picture|pic", re.I)
 LICENCES = [
@@ -232,6 +234,8 @@ def _match_families(t: str, links, depth: int) -> Credit | None:
             continue  # "from the data" is not a credit; "Image from X" and "from dreamstime.com" are
         if g.get("a") and _SENTENCE_STARTS.match(g["a"]):
             continue
+        if g.get("a") and kind != "author" and _AUTHOR_FIRST.match(g["a"]):
+            continue  # "Diagram by the author, showing …": the author's own image, the caption going on
         _resolve_creator(cr, g.get("a", ""), links)
         if g.get("url"):
             if not L.looks_like_url(g["url"]):
@@ -245,6 +249,8 @@ def _match_families(t: str, links, depth: int) -> Credit | None:
         if g.get("lic"):
             cr.licence = licence_in(g["lic"]) or g["lic"]
         if kind == "author" and g.get("t"):
+            if not (L.tool_by_name(g["t"]) or L.looks_like_url(g["t"]) or _TOOL_NAME.fullmatch(g["t"])):
+                continue  # "Diagram by the author, showing the three stages": a caption goes on, not a tool
             cr.platform = L.tool_by_name(g["t"]) or g["t"]
         if kind == "author" and t.lower().startswith("screenshot"):
             cr.kind = "screenshot"
