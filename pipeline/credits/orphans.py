@@ -17,6 +17,7 @@ from typing import NamedTuple
 from bs4 import Tag
 
 from . import links as L
+from ..model import Credit
 from .captions import line_of
 from .parse import article_note, normalize, parse_line
 from .strings import links_of
@@ -35,7 +36,7 @@ DIVIDERS = ("hr",)
 class Orphan(NamedTuple):
     node: Tag  # the block in the body
     p: Tag
-    credit: object  # a Credit
+    credit: Credit
     figure: Tag | None  # the figure it goes with, or None
     article: bool  # True: to the credits page under the article's name
 

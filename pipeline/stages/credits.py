@@ -246,9 +246,9 @@ def _orphans(chapter, cjk: bool) -> None:
     """Credit lines no figure's caption block claimed: to the nearest image, else to the credits page."""
     figures = {f.id: f for f in chapter.figures}
     for orphan in find_orphans(chapter.body, figures):
-        text = normalize(joined_text(orphan.p))
+        text = normalize(orphan.p.get_text(" ", strip=True))
         line = source_line(orphan.node)
-        if orphan.figure is not None:
+        if orphan.figure is not None and figures[orphan.figure.get("id")].credit is None:
             fig = figures[orphan.figure.get("id")]
             _remove(orphan.node)
             attach(chapter, fig, orphan.figure, orphan.credit, text, line, cjk, rule="credits.nearest")
@@ -258,7 +258,8 @@ def _orphans(chapter, cjk: bool) -> None:
             cr.note = " ".join(joined_text(orphan.p).split())  # the author's sentence, shown on the credits page
             chapter.meta.setdefault("credits", []).append(cr)
             _remove(orphan.node)
-            chapter.log("info", "credits.article", "credit note for the article's images moved to the credits page",
+            chapter.log("info", "credits.article", "credit with no image near it, or a note on all the article's images, "
+                        "moved to the credits page under the article's name",
                         line=line, text=text)
-        else:
+        else:  # a bare source with no image near, or a second credit for a figure already credited
             chapter.log("warning", "credits.unattached", "credit line not attached to a figure", line=line, text=text)
