@@ -60,7 +60,7 @@ def test_golden(case, tmp_path):
         assert all(f.credit is None for f in ch.figures) and ch.meta["credits"]
         assert [d.rule for d in ch.diagnostics if d.rule.startswith("credits.")] == ["credits.article"]
     else:
-        assert ch.figures[0].credit is not None
+        assert any(f.credit is not None for f in ch.figures)
         assert 'class="credit"' in html
         assert not re.search(r"utm_|[?&]source=|[?&]ref=", html)
 

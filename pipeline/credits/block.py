@@ -6,7 +6,8 @@ and the credit somewhere in it.
 at its start (`lead`) or inside its sentence (`sentence`), or a caption line (`captions.caption_shape`).
 The walk stops at the first block that is none of these, at a second credit, or at a line whose shape
 may not stand after the credit (a short sentence after the credit line is body text). A block without
-a credit is no block: the paragraphs stay in the body. Nothing here changes the tree.
+a credit is no block: the paragraphs stay in the body; so is one whose credit, after plain short lines,
+stands right before the next figure (that figure's credit, placed before it). Nothing here changes the tree.
 """
 from __future__ import annotations
 
@@ -73,6 +74,11 @@ def caption_block(figure: Tag) -> list[Line]:
         if line is None:
             break
         lines.append(line)
-        found = found or line.credit is not None
+        if line.credit is not None and not found:
+            found = True
+            weak = [ln for ln in lines[:-1] if ln.shape == "short"]
+            after = next_block(line.node)
+            if weak and getattr(after, "name", None) == "figure":
+                return []  # plain lines, then a credit right before the next image: that image's (orphans.py)
         node = next_block(node)
     return lines if found else []
