@@ -88,6 +88,20 @@ def test_golden(case, tmp_path):
     ("Image from Ringgitplus", "source", "Ringgitplus", ""),
     ("来源：MDPI", "source", "MDPI", ""),
     ("鸣谢：NASA", "source", "NASA", ""),
+    ("作者制图", "author", "", ""),
+    ("作者截图（2025 年 3 月）", "screenshot", "", ""),
+    ("图片由作者借助 ChatGPT 生成", "author", "", "ChatGPT"),
+    ("AI 生成的图像", "tool", "", "AI"),
+    ("AI-generated image", "tool", "", "AI"),
+    ("作者改编自 Wang 等人（2024）", "source", "Wang 等人(2024)", ""),
+    ("Image by the author, adapted from Wang et al. (2024)", "source", "Wang et al. (2024)", ""),
+    ("来自 Hugging Face 的截图", "screenshot", "", "Hugging Face"),
+    ("截图来自 OpenAI 网站", "screenshot", "", "OpenAI"),
+    ("作者根据世界银行数据绘制", "author", "", "世界银行"),
+    ("Image by the author; data from the World Bank", "author", "", "the World Bank"),
+    ("图片由 NASA 提供，经许可使用", "photo", "", "NASA"),
+    ("Photo by Jane Doe, used with permission", "photo", "Jane Doe", ""),
+    ("Image by author, using Excalidraw", "author", "", "Excalidraw"),
 ])
 def test_families(line, kind, creator, platform):
     cr = parse_line(line)
@@ -103,6 +117,9 @@ def test_families(line, kind, creator, platform):
     "平均值为 0，标准差为 1 的正态分布。",
     "由 plot_box_scatter 函数创建的图表",
     "hello-view.xml",
+    "我们用 AI 生成的图片做了测试",
+    "AI 生成的图片越来越逼真，也越来越难以分辨",
+    "Diagram by the author, showing the three stages of the pipeline",
 ])
 def test_not_a_credit(line):
     assert parse_line(line) is None

@@ -20,6 +20,18 @@ SOURCE_WORDS = (r"(?:图片来源|图像来源|照片来源|图源|来源|资料
 
 # (family, kind, pattern)
 FAMILIES: list[tuple[str, str, str]] = [
+    # --- adapted from a source, the author's image with its data source: before the author's own families
+    ("zh-adapted", "source",
+     rf"^(?:(?:{PIC})?(?:由)?作者|{PIC})?\s*(?:改编自|改编于|改自|修改自|引自|转载自)\s*(?P<a>.{{1,60}}?)"
+     rf"(?:\s*(?:的|中的)?\s*(?:{PIC}|图表|截图))?$"),
+    ("en-adapted", "source",
+     rf"^(?:{EN_PIC}\s+(?:by\s+(?:the\s+)?author\s*,?\s*)?)?(?:adapted|modified|reproduced|redrawn)\s+from\s+(?P<a>.+?)$"),
+    ("zh-author-data", "author",
+     rf"^(?:{PIC}由)?作者(?:{PIC}|制图|绘制|制作)?\s*[，,]\s*(?:数据|资料)\s*(?:来自|来源\s*[:：]?|取自)\s*(?P<data>.{{1,40}})$"),
+    ("zh-author-based-on", "author",
+     rf"^(?:{PIC}由)?作者(?:根据|基于|使用|利用)\s*(?P<data>.{{1,40}}?)\s*(?:的)?(?:数据|资料)\s*(?:{MAKE}|绘制)(?:的\s*{PIC})?$"),
+    ("en-author-data", "author",
+     rf"^{EN_PIC}\s+by\s+(?:the\s+)?author\s*[,;]\s*(?:with\s+)?(?:data|source)\s*(?:from|:)\s*(?P<data>.+)$"),
     # --- the author's own image: handled first by parse.author_credit (token based); English here
     ("en-author", "author",
      rf"^(?:all\s+(?:other\s+)?)?(?:{EN_PIC}|screenshots?|images?)\s+(?:are\s+)?(?:by|from|courtesy\s+of|created\s+by|"
@@ -36,7 +48,10 @@ FAMILIES: list[tuple[str, str, str]] = [
      rf"^(?:截图|屏幕截图)由\s*(?P<a>.+?)\s*(?:于\s*(?P<date>{DATE}))?\s*(?:拍摄|截取|提供|制作)?$"),
     ("zh-screenshot", "screenshot",
      rf"^(?:于\s*)?(?P<date>{DATE})\s*(?:拍摄|截取|截)的\s*(?P<w>.{{1,30}}?)\s*(?:的)?(?:截图|屏幕截图|快照)$"),
-    ("zh-screenshot", "screenshot", r"^(?:截图|屏幕截图)\s*(?:来自|来源|取自|[:：])\s*(?P<s>.{1,40})$"),
+    ("zh-screenshot", "screenshot",
+     r"^(?:截图|屏幕截图)\s*(?:来自|来源|取自|[:：])\s*(?P<s>.{1,40}?)(?:\s*(?:网站|网页|页面|官网|主页))?$"),
+    ("zh-screenshot-from", "screenshot",
+     r"^(?:来自|取自)\s*(?P<s>.{1,40}?)\s*(?:网站|网页|页面|官网|主页)?\s*的\s*(?:截图|屏幕截图)$"),
     ("en-screenshot", "screenshot",
      r"^screenshot\s+(?:by|from|of|taken\s+from)\s+(?P<a>.+?)(?:[,\s]+(?:taken\s+)?on\s+(?P<date>.+))?$"),
     # --- tools and AI
@@ -46,6 +61,7 @@ FAMILIES: list[tuple[str, str, str]] = [
     ("zh-tool", "tool",
      rf"^(?:由|用|使用|通过|利用|借助|以)\s*(?P<t>.{{1,30}}?)\s*{MAKE}的?\s*(?P<w>{PIC}|迷因|表情包|梗图|图表|图形|漫画|示意图|动图)?$"),
     ("zh-tool-bare", "tool", rf"^(?P<t>.{{1,30}}?)\s*{MAKE}的\s*(?P<w>{PIC}|迷因|表情包|梗图|图表)$"),
+    ("en-ai-generated", "tool", rf"^(?P<t>[\w.\- ]{{1,30}}?)[\s-]+generated\s+{EN_PIC}$"),
     ("en-tool", "tool",
      rf"^(?:(?:{EN_PIC}|meme|screenshot)\s+)?(?:made|created|generated|drawn|designed|rendered|produced)\s+"
      rf"(?:with|using|by|in|on|via)\s+(?P<t>.+?)$"),
@@ -85,10 +101,10 @@ COMPILED = [(fam, kind, re.compile(p, re.I)) for fam, kind, p in FAMILIES]
 
 # the author's own image, token based: what is left after removing these must be empty or a tool
 AUTHOR_TOKENS = [
-    "图片来源", "图像来源", "资料来源", "图源", "来源", "出处", "所有其他", "所有", "其他", "其余", "全部", "本文中的",
+    "图片来源", "图像来源", "资料来源", "图源", "来源", "制图", "出处", "所有其他", "所有", "其他", "其余", "全部", "本文中的",
     "图片", "图像", "照片", "截图", "图表", "图形", "插图", "示意图", "图", "均为", "均", "都是", "由", "来自", "为",
     "本文", "作者", "自己", "本人", "通过", "使用", "利用", "用", "在", "提供", "创建了", "创建", "创作", "制作",
-    "绘制", "拍摄", "生成", "截取", "自制", "的", "了", "中", "和", "及", "与", "上", "所",
+    "绘制", "拍摄", "生成", "截取", "自制", "制图", "借助", "采用", "的", "了", "中", "和", "及", "与", "上", "所",
 ]
 AUTHOR_WORDS = ("作者", "自制", "本人")
 

@@ -12,12 +12,15 @@ import unicodedata
 
 from ..model import Credit
 from . import links as L
-from .families import ARTICLE_NOTES, AUTHOR_TOKENS, AUTHOR_WORDS, COMPILED, IN_SENTENCE
+from .families import ARTICLE_NOTES, AUTHOR_TOKENS, AUTHOR_WORDS, COMPILED, DATE, IN_SENTENCE
 
 MAX_CREDIT = 140  # characters: longer is prose, not a credit line
 _WRAP = re.compile(r"^[\s*_“”\"'「」]*[(（\[【]\s*(.*?)\s*[)）\]】][\s*_“”\"'。.．]*$")
 _SENTENCE_STARTS = re.compile(r"^(我们|我|你|让我们|但是|因为|所以|现在|然后|如果|这里|这是|首先|接下来|we |i |you |let|this |it )",
                               re.I)
+_DATE = re.compile(DATE)
+_PERMISSION = re.compile(r"\s*[，,;；(（]\s*(?:经(?:过)?(?:其|作者|原作者)?(?:许可|授权|同意)(?:使用|转载)?|已获(?:得)?(?:许可|授权)(?:使用)?|"
+                         r"(?:used|reproduced|shared)\s+with\s+(?:kind\s+)?permission)\s*[)）]?$", re.I)
 _TOOL_NAME = re.compile(r"[A-Z0-9][\w.+#-]*(?:\s+[A-Z0-9][\w.+#-]*){0,2}|[a-z][\w.+#-]*")  # Excalidraw, Power BI, matplotlib
 _AUTHOR_FIRST = re.compile(r"(?:the\s+)?(?:author|me|myself)\b", re.I)
 _PROSE = re.compile(r"\b(?:we|i|you|they|our|us|was|were|did|asked|ran)\b", re.I)
@@ -78,7 +81,7 @@ def author_credit(t: str) -> Credit | None:
         rest = rest.replace(name, " ", 1)
     for tok in AUTHOR_TOKENS:
         rest = rest.replace(tok, " ")
-    rest = re.sub(r"\s+", " ", rest).strip()
+    rest = re.sub(r"\s+", " ", _DATE.sub(" ", rest)).strip()  # 作者截图（2025 年 3 月）
     kind = "screenshot" if "截图" in t else "author"
     rest = rest.strip(" .-")
     if not rest:
@@ -166,7 +169,15 @@ def parse_line(text: str, links: list[tuple[str, str]] | None = None, depth: int
     t = normalize(text)
     if not t or len(t) > MAX_CREDIT or "\n" in t:
         return None
-    cr = author_credit(t)
+    cr = None
+    permission = _PERMISSION.search(t)
+    if permission and permission.start() > 0:  # 图片由 NASA 提供，经许可使用
+        cr = parse_line(t[:permission.start()], links, depth + 1)
+        if cr is not None:
+            cr.licence = cr.licence or ("经许可使用" if re.search(r"[\u4e00-\u9fff]", permission.group(0))
+                                        else "used with permission")
+    if cr is None:
+        cr = author_credit(t)
     if cr is None:
         cr = _match_families(t, links, depth)
     if cr is None:
@@ -237,6 +248,8 @@ def _match_families(t: str, links, depth: int) -> Credit | None:
         if g.get("a") and kind != "author" and _AUTHOR_FIRST.match(g["a"]):
             continue  # "Diagram by the author, showing …": the author's own image, the caption going on
         _resolve_creator(cr, g.get("a", ""), links)
+        if g.get("data"):  # 作者根据世界银行数据绘制: the author's image, its data's source kept
+            cr.platform = g["data"]
         if g.get("url"):
             if not L.looks_like_url(g["url"]):
                 continue  # 图片由作者提供：左为原始数据 is a credit and a caption, not a link
