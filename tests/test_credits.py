@@ -187,6 +187,8 @@ def test_corpus_coverage(capsys):
     ("<p>上图：训练损失曲线</p>", "zh-position"),
     ("<p>图 3：三个模型的验证误差</p>", "zh-label"),
     ("<p>（a）原始数据</p>", "zh-subfigure"),
+    ("<p>（左）原始图像，（右）模糊后的图像</p>", "zh-position-paren"),
+    ("<p>(Left) the raw signal, (right) the filtered one</p>", "en-position-paren"),
     ("<p>Left: the raw signal</p>", "en-position"),
     ("<p>Figure 2. Loss of the three runs</p>", "en-label"),
     ("<p><em>A quiet street after the rain, with a long and winding shadow</em></p>", "italic-line"),

@@ -149,6 +149,9 @@ CAPTION_SHAPES: list[tuple[str, str, bool, int, int, bool]] = [
      r"左上图|右上图|左下图|右下图|第[一二三四五六七八九十\d]+(?:行|列|张|幅|排))\s*[:：]", False, 120, 240, True),
     ("zh-label", r"^(?:图|图表|表|插图|子图)\s*[\dA-Za-z一二三四五六七八九十]+(?:[.\-]\d+)*\s*[:：.。、]", False, 120, 240, True),
     ("zh-subfigure", r"^[(（][a-hA-H一二三四五六][)）]\s*\S", False, 80, 160, True),
+    ("zh-position-paren", r"^[(（]\s*(?:左|右|上|下|中|左上|右上|左下|右下)(?:图|侧|边)?\s*[)）]\s*\S", False, 120, 240, True),
+    ("en-position-paren", r"^[(（]\s*(?:left|right|top|bottom|middle|center|top[- ]left|top[- ]right|bottom[- ]left|"
+     r"bottom[- ]right)\s*[)）]\s*\S", False, 120, 240, True),
     ("en-position",
      r"^(?:left|right|top|bottom|above|below|middle|center|centre|top[- ]left|top[- ]right|bottom[- ]left|"
      r"bottom[- ]right|upper|lower|(?:first|second|third)\s+(?:row|column|panel))\s*(?:image|figure|panel|plot)?\s*[:：]",
