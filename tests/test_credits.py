@@ -256,3 +256,24 @@ def test_article_note_on_credits_page(tmp_path):
     assert len(found) == 1 and found[0].figure_id == "" and found[0].figure_label == (ch.title or ch.rel)
     assert found[0].note == "除非另有说明，本文所有图片均由作者制作。"
     assert "除非另有说明" not in ch.body.get_text()
+
+
+def test_medium_blockquote_credit(tmp_path):
+    """Medium's export puts a credit in a <blockquote> holding only inline content: it is the figure's."""
+    from pipeline.stages import clean
+    html = ('<html><head><title>T</title></head><body><section><div class="section-inner">'
+            '<p>An opening paragraph long enough to be a paragraph of the article, and never a caption of anything.</p>'
+            '<figure><img src="img/a.png"><figcaption>Left: raw data</figcaption></figure>'
+            '<blockquote class="graf--blockquote">Photo by <a href="https://unsplash.com/@ana?utm_source=x">Ana Ruiz'
+            '</a> on <a href="https://unsplash.com?utm_source=x">Unsplash</a></blockquote>'
+            '<p>The body goes on with a long paragraph that is not taken into the caption of the figure above.</p>'
+            '</div></section></body></html>')
+    f = tmp_path / "a.html"
+    f.write_text(html, encoding="utf-8")
+    ctx = StageContext(BookConfig(title="t", language="en", source_dir=tmp_path), tmp_path, tmp_path / "c", offline=True)
+    ch = load_chapter(f, "a.html", 1)
+    for stage in (clean, images, credits):
+        stage.run(ch, ctx)
+    assert ch.figures[0].credit.creator == "Ana Ruiz" and ch.body.find("blockquote") is None
+    assert "Left: raw data" in ch.body.find("figcaption").get_text()
+    assert "The body goes on" in ch.body.find_all("p")[-1].get_text()

@@ -72,7 +72,8 @@ def _inside(p) -> bool:
 
 def find_orphans(body, figures) -> list[Orphan]:
     out: list[Orphan] = []
-    for p in body.find_all("p"):
+    lines = [b for b in body.find_all(("p", "blockquote")) if b.name == "p" or line_of(b) is b]
+    for p in lines:
         if _inside(p) or p.find("img"):
             continue
         node = p.parent if p.parent is not None and p.parent.name in ("blockquote", "div", "aside") \
