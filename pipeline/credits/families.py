@@ -133,6 +133,12 @@ ARTICLE_NOTES: list[tuple[str, str, str]] = [
      rf"(?:均|都|皆)?(?:是|为|由|来自|属于)?.{{0,4}}?(?:作者|本人|我自己)"),
     ("zh-author-all-images", "author",
      rf"(?:作者|本人|我)(?:自己)?.{{0,8}}?{MAKE}了?(?:本文|文中|文章)?(?:中的)?(?:所有|全部)(?:的)?(?:{PIC}|图表|图形|可视化)"),
+    ("zh-all-images-tool", "tool",
+     rf"(?:所有|全部|其余|其他)(?:的)?(?:{PIC}|插图|图表|图形)(?:均|都|皆)?(?:是|为)?(?:由|用|使用|通过|借助)\s*(?P<t>[^，,。]{{1,24}}?)"
+     rf"\s*(?:{MAKE})"),
+    ("en-all-images-tool", "tool",
+     rf"\ball\s+(?:other\s+)?(?:{EN_PIC}|illustrations)\b.{{0,30}}?\b(?:generated|created|made|drawn)\s+(?:with|using|by|in)\s+"
+     rf"(?P<t>[\w.·\- ]{{1,24}}?)(?:\s+unless\b|$)"),
     ("en-all-images-author", "author",
      rf"\ball\s+(?:other\s+)?(?:{EN_PIC}|screenshots|visuali[sz]ations|figures|photos)\b.{{0,40}}?\b(?:by|from|of|courtesy\s+of)"
      rf"\s+(?:the\s+)?(?:author|me|myself)\b"),

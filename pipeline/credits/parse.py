@@ -357,7 +357,14 @@ def article_note(text: str) -> Credit | None:
     t = normalize(text)
     if not t or len(t) > MAX_NOTE or _SENTENCE_STARTS.match(t):
         return None
-    for fam, kind, rx in _ARTICLE_NOTES:
-        if rx.search(t):
-            return Credit(kind=kind, note=t)
+    for _fam, kind, rx in _ARTICLE_NOTES:
+        m = rx.search(t)
+        if m is None:
+            continue
+        if kind == "tool":  # 所有图片均由 Midjourney 生成: only a tool the table knows
+            tool = L.tool_by_name((m.groupdict().get("t") or "").strip())
+            if not tool:
+                continue
+            return Credit(kind=kind, platform=tool, note=t)
+        return Credit(kind=kind, note=t)
     return None
