@@ -3,7 +3,7 @@ and the credit somewhere in it.
 
 `caption_block(figure)` walks the blocks after the figure (a `<p>`, or a `<blockquote>` holding one
 `<p>`): a line is the credit (a whole credit line), a caption with the credit at its end (`fused`),
-at its start (`lead`) or inside its sentence (`sentence`), or a caption line (`captions.caption_shape`).
+at its start (`lead`), in parentheses inside it (`inner`) or stated by its sentence (`sentence`), or a caption line (`captions.caption_shape`).
 The walk stops at the first block that is none of these, at a second credit, or at a line whose shape
 may not stand after the credit (a short sentence after the credit line is body text). A block without
 a credit is no block: the paragraphs stay in the body; so is one whose credit, after plain short lines,
@@ -18,7 +18,7 @@ from bs4 import Tag
 from ..images.figure import next_block
 from ..model import Credit
 from .captions import caption_shape, line_of
-from .parse import article_note, credit_in_sentence, parse_line, split_fused, split_lead
+from .parse import article_note, credit_in_sentence, parse_line, split_fused, split_inner, split_lead
 from .strings import joined_text, links_of
 
 MAX_LINES = 5  # a caption in two or three lines and its credit; more is the article going on
@@ -28,10 +28,11 @@ MAX_FUSED = 200  # characters: a longer paragraph ending in "(source)" is body t
 class Line(NamedTuple):
     node: Tag  # the block in the body (a <p> or the <blockquote> around it)
     p: Tag  # the paragraph
-    role: str  # credit, fused, lead, sentence, caption
+    role: str  # credit, fused, lead, inner, sentence, caption
     credit: Credit | None
-    cut: int  # fused: where the caption ends; lead: where it starts (in joined_text(p))
+    cut: int  # fused: where the caption ends; lead: where it starts; inner: where the credit starts
     shape: str  # the caption shape's name, or ""
+    end: int = 0  # inner: where the credit ends (in joined_text(p))
 
 
 def read_line(node, credit_found: bool) -> Line | None:
@@ -55,6 +56,9 @@ def read_line(node, credit_found: bool) -> Line | None:
             lead = split_lead(text, links)
             if lead is not None:
                 return Line(node, p, "lead", lead[1], lead[0], shape.name if shape else "")
+            inner = split_inner(text, links)
+            if inner is not None:
+                return Line(node, p, "inner", inner[2], inner[0], shape.name if shape else "", inner[1])
         if shape is not None:
             cr = credit_in_sentence(spaced)
             if cr is not None:

@@ -368,3 +368,21 @@ def article_note(text: str) -> Credit | None:
             return Credit(kind=kind, platform=tool, note=t)
         return Credit(kind=kind, note=t)
     return None
+
+
+_INNER_PAREN = re.compile(r"\s*[(（]([^()（）]{1,60})[)）]")
+
+
+def split_inner(text: str, links: list[tuple[str, str]] | None = None) -> tuple[int, int, Credit] | None:
+    """(start, end, the credit) for a parenthetical credit inside a caption sentence (`模型架构图（图片由作者
+    提供），左侧是编码器`, `The encoder (image by author) on the left`): the caption is the text around it."""
+    links = list(links or [])
+    for m in _INNER_PAREN.finditer(text):
+        if not normalize(text[:m.start()]) or not normalize(text[m.end():]):
+            continue  # at an end: split_fused's (or a lead credit's) business
+        inner = m.group(1)
+        inner_links = [lk for lk in links if normalize(lk[0]) and normalize(lk[0]) in normalize(inner)]
+        cr = parse_line(inner, inner_links)
+        if cr is not None and (cr.kind != "source" or inner_links or re.match(r"\s*(?:来源|图片来源|source)", inner, re.I)):
+            return m.start(), m.end(), cr
+    return None
