@@ -273,7 +273,8 @@ def test_medium_blockquote_credit(tmp_path):
             '</div></section></body></html>')
     f = tmp_path / "a.html"
     f.write_text(html, encoding="utf-8")
-    ctx = StageContext(BookConfig(title="t", language="en", source_dir=tmp_path), tmp_path, tmp_path / "c", offline=True)
+    cfg = BookConfig(title="t", language="en", source_dir=tmp_path)
+    ctx = StageContext(cfg, tmp_path, tmp_path / "c", offline=True)
     ch = load_chapter(f, "a.html", 1)
     for stage in (clean, images, credits):
         stage.run(ch, ctx)

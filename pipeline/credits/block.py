@@ -1,13 +1,14 @@
-"""A figure's caption block: the paragraphs after an image up to the next one that is not caption-like,
-and the credit somewhere in it.
+"""A figure's caption block: the paragraphs after an image up to the next one that is not caption-like, and
+the credit somewhere in it.
 
 `caption_block(figure)` walks the blocks after the figure (a `<p>`, or a `<blockquote>` holding one
-`<p>`): a line is the credit (a whole credit line), a caption with the credit at its end (`fused`),
-at its start (`lead`), in parentheses inside it (`inner`) or stated by its sentence (`sentence`), or a caption line (`captions.caption_shape`).
-The walk stops at the first block that is none of these, at a second credit, or at a line whose shape
-may not stand after the credit (a short sentence after the credit line is body text). A block without
-a credit is no block: the paragraphs stay in the body; so is one whose credit, after plain short lines,
-stands right before the next figure (that figure's credit, placed before it). Nothing here changes the tree.
+`<p>`): a line is the credit (a whole credit line), a caption with the credit at its end (`fused`), at
+its start (`lead`), in parentheses inside it (`inner`) or stated by its sentence (`sentence`), or a
+caption line (`captions.caption_shape`). The walk stops at the first block that is none of these, at a
+second credit, or at a line whose shape may not stand after the credit (a short sentence after the
+credit line is body text). A block without a credit is no block: the paragraphs stay in the body; so is
+one whose credit, after plain short lines, stands right before the next figure (that figure's credit,
+placed before it). Nothing here changes the tree.
 """
 from __future__ import annotations
 

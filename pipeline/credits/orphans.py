@@ -1,13 +1,13 @@
 """Credit lines that no figure's caption block claimed, and where each goes.
 
 `find_orphans(body, figures)` lists, without changing the tree, the short paragraphs (or a blockquote
-holding one) outside figures, lists and tables that are either an article-wide credit note (`除非另有
-说明，所有图片均由作者提供`: to the credits page under the article's name) or a whole credit line
-naming an image or a credit (`照片由 A 在 Unsplash 上拍摄` placed before the header image, or after a
-divider): it goes with the nearest uncredited figure (the next block, else the previous one, dividers
-skipped); beside only credited figures it stays (logged); with no figure near, a credit that is not a bare source goes to the credits page; a bare source
-(`来源：X`) with no image near stays in the body (a source of text, not of an image) unless it says
-it is an image's (`image_credit — Udemy`, `图片来源：X`).
+holding one) outside figures, lists and tables that are either an article-wide credit note
+(`除非另有说明，所有图片均由作者提供`: to the credits page under the article's name) or a whole credit line
+naming an image or a credit (`照片由 A 在 Unsplash 上拍摄` placed before the header image, or after a divider): it goes with the
+nearest uncredited figure (the next block, else the previous one, dividers skipped); beside only
+credited figures it stays (logged); with no figure near, a credit that is not a bare source goes to the
+credits page; a bare source (`来源：X`) with no image near stays in the body (a source of text, not of an
+image) unless it says it is an image's (`image_credit — Udemy`, `图片来源：X`).
 """
 from __future__ import annotations
 

@@ -21,7 +21,8 @@ _SENTENCE_STARTS = re.compile(r"^(我们|我|你|让我们|但是|因为|所以|
 _DATE = re.compile(DATE)
 _PERMISSION = re.compile(r"\s*[，,;；(（]\s*(?:经(?:过)?(?:其|作者|原作者)?(?:许可|授权|同意)(?:使用|转载)?|已获(?:得)?(?:许可|授权)(?:使用)?|"
                          r"(?:used|reproduced|shared)\s+with\s+(?:kind\s+)?permission)\s*[)）]?$", re.I)
-_TOOL_NAME = re.compile(r"[A-Z0-9][\w.+#-]*(?:\s+[A-Z0-9][\w.+#-]*){0,2}|[a-z][\w.+#-]*")  # Excalidraw, Power BI, matplotlib
+# a tool's name after "Image by author, using": Excalidraw, Power BI, matplotlib
+_TOOL_NAME = re.compile(r"[A-Z0-9][\w.+#-]*(?:\s+[A-Z0-9][\w.+#-]*){0,2}|[a-z][\w.+#-]*")
 _AUTHOR_FIRST = re.compile(r"(?:the\s+)?(?:author|me|myself)\b", re.I)
 _PROSE = re.compile(r"\b(?:we|i|you|they|our|us|was|were|did|asked|ran)\b", re.I)
 _BARE_NOUN = re.compile(r"照片|图片|图像|相片|图|插图|影像|image|photo|picture|pic", re.I)

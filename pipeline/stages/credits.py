@@ -1,15 +1,15 @@
 """Credits: the credit line of each figure parsed into a `Credit`, out of the body, into the caption.
 
-Where a credit is looked for, for each figure the images stage made: the whole caption
-(`Photo by X on Unsplash` as a Medium figcaption), the end of the caption (`…分布。卢克·切瑟在
-Unsplash 上拍摄的照片。`, `Caption ([Source](…))`), then the figure's caption block
-(`credits/block.py`: the paragraphs after the image up to the first one that is not caption-like, the
-credit anywhere in it: its own line, fused at the end or the start of a caption line, in parentheses
-inside it, stated by a caption sentence, in italics or a blockquote), and last the alt text (which keeps its words). The caption lines
-of the block join the figcaption in order (the author's words kept); the credit becomes
-`<span class="credit">图片：A / Unsplash</span>` at the end of the figcaption, links without tracking
-parameters. Credit lines no figure claimed (`credits/orphans.py`) go to the nearest image, or to the
-credits page under the article's name. Every move is logged.
+Where a credit is looked for, for each figure the images stage made: the whole caption (`Photo by X on
+Unsplash` as a Medium figcaption), the end of the caption (`…分布。卢克·切瑟在 Unsplash 上拍摄的照片。`, `Caption
+([Source](…))`), then the figure's caption block (`credits/block.py`: the paragraphs after the image up
+to the first one that is not caption-like, the credit anywhere in it: its own line, fused at the end or
+the start of a caption line, in parentheses inside it, stated by a caption sentence, in italics or a
+blockquote), and last the alt text (which keeps its words). The caption lines of the block join the
+figcaption in order (the author's words kept); the credit becomes `<span class="credit">图片：A /
+Unsplash</span>` at the end of the figcaption, links without tracking parameters. Credit lines no figure
+claimed (`credits/orphans.py`) go to the nearest image, or to the credits page under the article's name.
+Every move is logged.
 """
 from __future__ import annotations
 
@@ -213,7 +213,8 @@ def _from_block(chapter, el):
         elif ln.role == "sentence":
             credit, line_text, line = ln.credit, normalize(text), src
         if ln.role != "credit":
-            chapter.log("info", "credits.caption", f"caption line ({ln.shape or ln.role}) joined to the figure's caption",
+            chapter.log("info", "credits.caption",
+                        f"caption line ({ln.shape or ln.role}) joined to the figure's caption",
                         line=src, text=normalize(joined_text(ln.p)))
             _join(chapter, cap, ln.p)
         _remove(ln.node)
@@ -284,7 +285,8 @@ def _orphans(chapter, cjk: bool) -> None:
             cr.note = " ".join(joined_text(orphan.p).split())  # the author's sentence, shown on the credits page
             chapter.meta.setdefault("credits", []).append(cr)
             _remove(orphan.node)
-            chapter.log("info", "credits.article", "credit with no image near it, or a note on all the article's images, "
+            chapter.log("info", "credits.article",
+                        "credit with no image near it, or a note on all the article's images, "
                         "moved to the credits page under the article's name",
                         line=line, text=text)
         else:  # a bare source with no image near, or a second credit for a figure already credited
