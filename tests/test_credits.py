@@ -102,6 +102,14 @@ def test_golden(case, tmp_path):
     ("图片由 NASA 提供，经许可使用", "photo", "", "NASA"),
     ("Photo by Jane Doe, used with permission", "photo", "Jane Doe", ""),
     ("Image by author, using Excalidraw", "author", "", "Excalidraw"),
+    ("Credits to Jane Doe", "source", "Jane Doe", ""),
+    ("Illustrated by Jane Doe", "photo", "Jane Doe", ""),
+    ("Photo by Jane Doe via Flickr, CC BY 2.0", "photo", "Jane Doe", "Flickr"),
+    ("Screenshot of the dashboard by the author", "screenshot", "", ""),
+    ("图片来自 Pexels 的 Jane Doe", "photo", "Jane Doe", "Pexels"),
+    ("Unsplash 上 Jane Doe 的照片", "photo", "Jane Doe", "Unsplash"),
+    ("图片来源于网络", "source", "网络", ""),
+    ("网络图片", "source", "网络", ""),
 ])
 def test_families(line, kind, creator, platform):
     cr = parse_line(line)
@@ -120,6 +128,8 @@ def test_families(line, kind, creator, platform):
     "我们用 AI 生成的图片做了测试",
     "AI 生成的图片越来越逼真，也越来越难以分辨",
     "Diagram by the author, showing the three stages of the pipeline",
+    "每个数据科学家都应该知道的 7 种统计分布。卢克·切瑟在 Unsplash 上",
+    "网络上的图片很多，但能用的很少",
 ])
 def test_not_a_credit(line):
     assert parse_line(line) is None

@@ -52,6 +52,7 @@ FAMILIES: list[tuple[str, str, str]] = [
      r"^(?:截图|屏幕截图)\s*(?:来自|来源|取自|[:：])\s*(?P<s>.{1,40}?)(?:\s*(?:网站|网页|页面|官网|主页))?$"),
     ("zh-screenshot-from", "screenshot",
      r"^(?:来自|取自)\s*(?P<s>.{1,40}?)\s*(?:网站|网页|页面|官网|主页)?\s*的\s*(?:截图|屏幕截图)$"),
+    ("en-screenshot-author", "screenshot", r"^screenshots?\s+(?:of\s+.{1,60}?\s+)?(?:by|from)\s+(?:the\s+)?author$"),
     ("en-screenshot", "screenshot",
      r"^screenshot\s+(?:by|from|of|taken\s+from)\s+(?P<a>.+?)(?:[,\s]+(?:taken\s+)?on\s+(?P<date>.+))?$"),
     # --- tools and AI
@@ -77,6 +78,11 @@ FAMILIES: list[tuple[str, str, str]] = [
     ("zh-a-on-s", "photo",
      rf"^(?:由\s*)?(?P<a>.{{1,40}}?)\s*(?:在|于)\s*(?P<s>.{{1,40}}?)\s*(?:上)?\s*{SHOT}?的\s*{PIC}$"),
     ("zh-on-s-a", "photo", rf"^在\s*(?P<s>.{{1,40}}?)\s*上\s*(?:由\s*)?(?P<a>.{{1,40}}?)\s*{SHOT}的\s*[^\s，,]{{0,6}}$"),
+    ("zh-from-s-a", "photo",
+     rf"^(?:{PIC})?(?:来自|来源[:：]?)\s*(?P<s>[^。，,！？!?]{{1,40}}?)\s*(?:上)?的\s*(?P<a>[^\s的。，,][^的。，,]{{0,39}})$"),
+    ("zh-s-a-photo", "photo",
+     rf"^(?P<s>[^。，,！？!?：:\s][^。，,！？!?：:]{{0,29}}?)\s*上\s*(?:由\s*)?(?!{SHOT}的)(?P<a>[^。，,！？!?]{{1,40}}?)\s*{SHOT}?的\s*{PIC}$"),
+    ("zh-web", "source", rf"^(?:(?:{PIC})?(?:来源于|来源|来自|源自|取自)\s*[:：]?\s*(?P<a>网络|互联网)|(?P<b>网络|互联网)\s*{PIC})$"),
     ("zh-a-from-s", "photo", rf"^(?:{PIC}由\s*)?(?P<a>.{{1,40}}?)\s*来自\s*(?P<s>.{{1,40}})$"),
     ("zh-platform", "photo", rf"^{PIC}(?:由|来自)\s*(?P<s>.{{1,40}}?)\s*{SHOT}?$"),
     ("zh-from-platform", "source", rf"^来自\s*(?P<s>.{{1,40}}?)\s*的\s*{PIC}$"),
@@ -84,6 +90,10 @@ FAMILIES: list[tuple[str, str, str]] = [
      rf"^{PIC}由\s*(?P<a>[^:：]{{1,40}}?)\s*(?:[(（][^)）]{{1,30}}[)）])?\s*{SHOT}\s*(?:[:：]\s*(?P<url>\S+))?$"),
     ("zh-from-paper", "source", rf"^(?:来自\s*)?(?P<a>.{{1,40}}?(?:论文|文章|书|报告|文档|博客))\s*中?的\s*{PIC}$"),
     ("zh-provided-what", "source", r"^由\s*(?P<a>.{1,30}?)\s*提供的\s*(?P<w>.{1,20})$"),
+    ("en-credits-to", "source", r"^credits?\s+(?:to|goes\s+to)\s*:?\s*(?P<a>.+?)$"),
+    ("en-made-by", "photo",
+     r"^(?:illustrated|illustration|drawn|photographed|painted|sketched|shot|artwork)\s+by\s+(?P<a>.+?)"
+     r"(?:\s+(?:on|from|via)\s+(?P<s>.+?))?$"),
     ("en-photo", "photo",
      rf"^(?:{EN_PIC}|photograph|video|meme)\s*(?:by|courtesy\s+of|credit\s*:)\s*(?P<a>.+?)"
      rf"(?:\s+(?:on|from|via|at|@)\s+(?P<s>.+?))?$"),

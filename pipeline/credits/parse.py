@@ -22,6 +22,8 @@ _DATE = re.compile(DATE)
 _PERMISSION = re.compile(r"\s*[，,;；(（]\s*(?:经(?:过)?(?:其|作者|原作者)?(?:许可|授权|同意)(?:使用|转载)?|已获(?:得)?(?:许可|授权)(?:使用)?|"
                          r"(?:used|reproduced|shared)\s+with\s+(?:kind\s+)?permission)\s*[)）]?$", re.I)
 # a tool's name after "Image by author, using": Excalidraw, Power BI, matplotlib
+_LICENCE_TAIL = re.compile(r"\s*[，,;；(（]\s*(?:CC[\s-]*BY(?:[\s-]*(?:SA|NC|ND))*(?:[\s-]*\d\.\d)?|CC0(?:\s*1\.0)?|"
+                           r"public\s+domain|公有领域|公共领域)\s*[)）]?$", re.I)
 _TOOL_NAME = re.compile(r"[A-Z0-9][\w.+#-]*(?:\s+[A-Z0-9][\w.+#-]*){0,2}|[a-z][\w.+#-]*")
 _AUTHOR_FIRST = re.compile(r"(?:the\s+)?(?:author|me|myself)\b", re.I)
 _PROSE = re.compile(r"\b(?:we|i|you|they|our|us|was|were|did|asked|ran)\b", re.I)
@@ -171,12 +173,14 @@ def parse_line(text: str, links: list[tuple[str, str]] | None = None, depth: int
     if not t or len(t) > MAX_CREDIT or "\n" in t:
         return None
     cr = None
-    permission = _PERMISSION.search(t)
-    if permission and permission.start() > 0:  # 图片由 NASA 提供，经许可使用
-        cr = parse_line(t[:permission.start()], links, depth + 1)
-        if cr is not None:
-            cr.licence = cr.licence or ("经许可使用" if re.search(r"[\u4e00-\u9fff]", permission.group(0))
-                                        else "used with permission")
+    for tail in (_PERMISSION, _LICENCE_TAIL):  # 图片由 NASA 提供，经许可使用 / Photo by A via Flickr, CC BY 2.0
+        m = tail.search(t)
+        if m is None or m.start() == 0 or cr is not None:
+            continue
+        cr = parse_line(t[:m.start()], links, depth + 1)
+        if cr is not None and not cr.licence:
+            cr.licence = licence_in(m.group(0)) if tail is _LICENCE_TAIL else \
+                "经许可使用" if re.search(r"[\u4e00-\u9fff]", m.group(0)) else "used with permission"
     if cr is None:
         cr = author_credit(t)
     if cr is None:
@@ -249,6 +253,8 @@ def _match_families(t: str, links, depth: int) -> Credit | None:
         if g.get("a") and kind != "author" and _AUTHOR_FIRST.match(g["a"]):
             continue  # "Diagram by the author, showing …": the author's own image, the caption going on
         _resolve_creator(cr, g.get("a", ""), links)
+        if g.get("b") and not cr.creator:  # 网络图片: from the web
+            cr.creator = g["b"]
         if g.get("data"):  # 作者根据世界银行数据绘制: the author's image, its data's source kept
             cr.platform = g["data"]
         if g.get("url"):
