@@ -41,9 +41,19 @@ class Orphan(NamedTuple):
     article: bool  # True: to the credits page under the article's name
 
 
+def _divider(node) -> bool:
+    """An `<hr>`, or a block holding only one (Medium's `<div class="section-divider"><hr></div>`)."""
+    if not isinstance(node, Tag):
+        return False
+    if node.name in DIVIDERS:
+        return True
+    return node.name == "div" and not node.get_text(strip=True) and node.find(DIVIDERS) is not None \
+        and node.find("img") is None
+
+
 def _sibling(node, step: str):
     sib = getattr(node, step)()
-    while isinstance(sib, Tag) and sib.name in DIVIDERS:
+    while _divider(sib):
         sib = getattr(sib, step)()
     return sib
 
