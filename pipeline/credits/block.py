@@ -36,8 +36,9 @@ class Line(NamedTuple):
     end: int = 0  # inner: where the credit ends (in joined_text(p))
 
 
-def read_line(node, credit_found: bool) -> Line | None:
-    """What one block after the figure is, or None (not part of a caption block)."""
+def read_line(node, credit_found: bool, first: bool = True) -> Line | None:
+    """What one block after the figure is, or None (not part of a caption block). A paragraph that fits no
+    caption shape holds a fused credit only right after the figure (`first`), as the images stage reads it."""
     p = line_of(node)
     if p is None:
         return None
@@ -50,7 +51,7 @@ def read_line(node, credit_found: bool) -> Line | None:
         cr = parse_line(spaced, links)
         if cr is not None:
             return Line(node, p, "credit", cr, 0, shape.name if shape else "")
-        if len(text) <= MAX_FUSED:
+        if len(text) <= MAX_FUSED and (first or shape is not None):
             fused = split_fused(text, links)
             if fused is not None:
                 return Line(node, p, "fused", fused[1], fused[0], shape.name if shape else "")
@@ -73,9 +74,11 @@ def caption_block(figure: Tag) -> list[Line]:
     """The figure's caption block (captions and the one credit, in order), or [] when it has no credit."""
     lines: list[Line] = []
     found = False
+    cap = figure.find("figcaption")
+    captioned = cap is not None and bool(joined_text(cap).strip())  # the images stage took the first paragraph
     node = next_block(figure)
     while node is not None and len(lines) < MAX_LINES:
-        line = read_line(node, found)
+        line = read_line(node, found, first=not lines and not captioned)
         if line is None:
             break
         lines.append(line)
