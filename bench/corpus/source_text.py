@@ -2,7 +2,8 @@
 
 Markdown: the text minus front matter, the source line (`> 原文：…`, `> [原文链接](…)`), image syntax,
 link targets (the link text stays), Medium link cards but their title (`[## Title ### blurb site](url)`),
-reference definitions, HTML tags and comments, URLs, and TeX formulas (`$$…$$`, `\[…\]`, `\(…\)`,
+reference definitions, a code fence's language, the numbers of an ordered list (the EPUB's <ol>
+numbers its items), HTML tags and comments, URLs, and TeX formulas (`$$…$$`, `\[…\]`, `\(…\)`,
 `\begin{…}…\end{…}`: the math stage typesets them, and the latex column counts those left as text).
 Medium's HTML export: the title and the body section, minus the repeated title (`graf--title`),
 images, scripts, and the export footer. Code stays: it is the author's too and the EPUB keeps it.
@@ -35,6 +36,8 @@ HTML_TAG = re.compile(
     r"thead|tbody|ul|ol|li|h[1-6]|blockquote|iframe|script|style|hr|section|article|header|footer|details|"
     r"summary|center|font|small|big|mark|del|ins|s|kbd|var|cite|q|abbr|dl|dt|dd|picture|source|video|audio|"
     r"svg|path|noscript|figure)\b[^>]*>", re.I)
+FENCE_INFO = re.compile(r"^([ \t>]*(?:`{3,}|~{3,}))[^\n`]*$", re.M)  # ```py: the language is no prose
+LIST_NUMBER = re.compile(r"^((?:[ \t]*>)*[ \t]*)\d{1,9}[.)](?=[ \t]+\S)", re.M)  # 1. item: <ol> numbers it
 URL = re.compile(r"<?(?:https?|ftp)://[^\s<>)\]]+>?|\bwww\.[^\s<>)\]]+|"
                  r"\b(?:[\w-]+\.)+(?:com|org|net|io|ai|dev|co|me|app|edu|gov)/[^\s<>)\]`]*")
 
@@ -48,6 +51,8 @@ def markdown_prose(text: str) -> str:
     lines = [line for line in text.split("\n") if not SOURCE_LINE.match(line)]
     text = "\n".join(lines)
     text = REF_DEFINITION.sub("", text)
+    text = FENCE_INFO.sub(r"\1", text)
+    text = LIST_NUMBER.sub(r"\1", text)
     text = HTML_COMMENT.sub(" ", text)
     for card in LINK_CARDS:
         text = card.sub(lambda m: m.group("title"), text)  # the card's title stays, its blurb is no prose
