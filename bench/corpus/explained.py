@@ -12,18 +12,27 @@ paragraph taken as a caption) explains nothing, and of a `before -> after` recor
 A run is explained piece by piece: each piece of at least MIN_PIECE letters found in one record's
 text; a run shorter than that is explained only with 2 or 3 letters of the source on one side
 (one `在` lost from a sentence is not explained by any credit record that holds a `在`).
+A run not explained whose letters stand elsewhere in the chapter as often as in the source is
+MOVED: out of order, or the alignment slipped on repeated words; it is not lost.
 """
 from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
 
-from .kept import Kept, Run, fold
+from .kept import MIN_LOST, Kept, Run, fold
 
 UNEXPLAINED = "UNEXPLAINED"
-# rules whose record text is text the build keeps (moved, re-marked, re-punctuated): no explanation
-KEEPS_TEXT = ("typography.", "clean.outline", "clean.title", "images.caption", "highlight.", "accessibility.",
-              "load.cjk-emphasis")
+MOVED = "MOVED"  # the run's letters are in the chapter, elsewhere: out of order or an alignment slip, not lost
+# (rule prefix, words of its message): records whose text the build KEEPS in the chapter (re-punctuated,
+# a heading re-levelled, a paragraph made a caption, the title and subtitle shown in the chapter's
+# opener): they explain no loss. `title repeated in the body removed` is a removal and explains one.
+KEEPS_TEXT = [
+    ("typography.", ""), ("clean.outline", ""), ("images.caption", ""), ("highlight.", ""),
+    ("accessibility.", ""), ("load.cjk-emphasis", ""),
+    ("clean.title", "moved to metadata"), ("clean.title", "space added"),
+    ("clean.markup", "kept as text"), ("clean.markup", "its text kept"),
+]
 MIN_PIECE = 4  # letters: a shorter piece of a run is not looked up alone
 CONTEXT = 3  # source letters beside a short run that must be in the same record (tried first)
 MIN_CONTEXT = 2  # ... or at least this many, on one side
@@ -41,7 +50,7 @@ class Record:
     @property
     def letters(self) -> str:
         """The letters this record says were removed or changed ('' for a rule that keeps its text)."""
-        if self.rule.startswith(KEEPS_TEXT) or not self.text:
+        if not self.text or any(self.rule.startswith(rule) and words in self.message for rule, words in KEEPS_TEXT):
             return ""
         before, arrow, after = self.text.partition(" -> ")
         if arrow and _letters(after) and _letters(before) == _letters(after):
@@ -55,6 +64,7 @@ class Verdict:
     explained: int  # letters of the run's loss explained
     unexplained: int
     rules: list[str] = field(default_factory=list)
+    moved: int = 0  # letters found elsewhere in the chapter (MOVED): neither explained nor lost
 
 
 def _letters(text: str) -> str:
@@ -138,5 +148,19 @@ def classify(run: Run, source_letters: str, records: list[Record]) -> Verdict:
     return Verdict(main, explained, run.lost - explained, rules)
 
 
+def moved(run: Run, kept: Kept) -> bool:
+    """The run's letters (MIN_LOST of them or more) stand in the output as often as in the source: the
+    text is in the chapter, out of order (or the alignment slipped on repeated words), not lost."""
+    piece = kept.letters[run.start:run.end]
+    return (len(piece) >= MIN_LOST and run.lost == len(piece)
+            and kept.output.count(piece) >= kept.letters.count(piece))
+
+
 def classify_all(kept: Kept, records: list[Record]) -> list[tuple[Run, Verdict]]:
-    return [(run, classify(run, kept.letters, records)) for run in kept.runs]
+    out = []
+    for run in kept.runs:
+        verdict = classify(run, kept.letters, records)
+        if verdict.unexplained and moved(run, kept):
+            verdict = Verdict(MOVED, 0, 0, [], moved=run.lost)
+        out.append((run, verdict))
+    return out

@@ -72,6 +72,7 @@ class Kept:
     matched: int
     runs: list[Run] = field(default_factory=list)  # every lost stretch, short ones too, in source order
     letters: str = ""  # the source's letters (what Run.start/end index)
+    output: str = ""  # the output's letters
 
     @property
     def pct(self) -> float | None:
@@ -112,4 +113,4 @@ def kept_in_order(source: str, output: str) -> Kept:
             if hit < len(a):
                 lost.append((base, base + len(a), len(a) - hit))
     runs = [Run(s, e, n, src.excerpt(s, e)) for s, e, n in lost]
-    return Kept(src.letters, matched, runs, "".join(src.clauses))
+    return Kept(src.letters, matched, runs, "".join(src.clauses), "".join(out.clauses))

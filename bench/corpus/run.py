@@ -135,7 +135,7 @@ def report_folder(name: str, folder: Path, out_root: Path, checks: tuple[str, ..
     row["articles"] = len(config.chapter_files())
     row["chapters"] = len(chapters)
     hits = {key: [] for key, _what, _find in DETECTORS}
-    total = matched = unexplained = 0
+    total = matched = unexplained = moved = 0
     lost, per_chapter = [], []
     for ch in chapters:
         label = ch.source.name if ch.source else ch.href
@@ -149,6 +149,7 @@ def report_folder(name: str, folder: Path, out_root: Path, checks: tuple[str, ..
             chapter_unexplained = 0
             for run, verdict in classify_all(k, records):
                 chapter_unexplained += verdict.unexplained
+                moved += verdict.moved
                 if run.end - run.start >= MIN_LOST:
                     lost.append({"file": label, "excerpt": run.excerpt, "rule": verdict.rule,
                                  "letters": run.lost, "unexplained": verdict.unexplained})
@@ -157,7 +158,8 @@ def report_folder(name: str, folder: Path, out_root: Path, checks: tuple[str, ..
                                 "letters": k.total, "unexplained": chapter_unexplained})
     passages = sum(1 for h in lost if h["rule"] == UNEXPLAINED)
     row["kept"] = {"pct": round(100.0 * matched / total, 2) if total else None, "letters": total,
-                   "matched": matched, "chapters": per_chapter, "hits": lost}
+                   "matched": matched, "moved": moved, "explained": total - matched - moved - unexplained,
+                   "chapters": per_chapter, "hits": lost}
     row["unexplained"] = {"pct": round(100.0 * unexplained / total, 2) if total else None, "letters": unexplained,
                     "passages": passages, "count": passages,
                     "hits": [h for h in lost if h["rule"] == UNEXPLAINED]}

@@ -6,7 +6,8 @@ reference definitions, a code fence's language, the numbers of an ordered list (
 numbers its items), HTML tags and comments, URLs, and TeX formulas (`$$…$$`, `\[…\]`, `\(…\)`,
 `\begin{…}…\end{…}`: the math stage typesets them, and the latex column counts those left as text).
 Medium's HTML export: the title and the body section, minus the repeated title (`graf--title`),
-images, scripts, and the export footer. Code stays: it is the author's too and the EPUB keeps it.
+images, scripts, and the export footer. Code stays: it is the author's too and the EPUB keeps it; fenced code is read verbatim (a link or a
+tag written in it is code), but for its language.
 """
 from __future__ import annotations
 
@@ -42,11 +43,43 @@ URL = re.compile(r"<?(?:https?|ftp)://[^\s<>)\]]+>?|\bwww\.[^\s<>)\]]+|"
                  r"\b(?:[\w-]+\.)+(?:com|org|net|io|ai|dev|co|me|app|edu|gov)/[^\s<>)\]`]*")
 
 
+FENCE_LINE = re.compile(r"^[ \t>]*(`{3,}|~{3,})")
+HELD = "\ue000"  # a fenced block's place while the rest is read (a private-use character: no letter)
+
+
+def hold_fenced_code(text: str) -> tuple[str, list[str]]:
+    """Fenced code blocks out of the text (the EPUB keeps them verbatim, links and tags included)."""
+    out, held, block, fence = [], [], [], ""
+    for line in text.split("\n"):
+        m = FENCE_LINE.match(line)
+        if not fence:
+            if m:
+                fence = m.group(1)
+                block = [line]
+            else:
+                out.append(line)
+        else:
+            rest = line[m.end():].strip(" \t`~") if m else ""
+            closes = m and m.group(1)[0] == fence[0] and len(m.group(1)) >= len(fence)
+            if closes and rest and not rest.startswith(("<", "![")):
+                closes = False  # ```</details>: markup after the fence ends the code (pipeline load.fence-trailer)
+            block.append(line[:m.end()] if closes else line)
+            if closes:
+                out.append(f"{HELD}{chr(0xE100 + len(held))}{HELD}" + (" " + rest if rest else ""))
+                held.append("\n".join(block))
+                fence = ""
+    if fence:  # an unclosed fence runs to the end
+        out.append(f"{HELD}{chr(0xE100 + len(held))}{HELD}")
+        held.append("\n".join(block))
+    return "\n".join(out), held
+
+
 def markdown_prose(text: str) -> str:
     text = text.lstrip("\ufeff")
     m = FRONT_MATTER.match(text)
     if m:
         text = text[m.end():]
+    text, held = hold_fenced_code(text)
     text = SOURCE_LINE.sub("", text)
     lines = [line for line in text.split("\n") if not SOURCE_LINE.match(line)]
     text = "\n".join(lines)
@@ -62,7 +95,10 @@ def markdown_prose(text: str) -> str:
         text = LINK.sub(r"\1", text)
     text = HTML_TAG.sub(" ", text)
     text = URL.sub(" ", text)
-    return html.unescape(text)
+    text = html.unescape(text)
+    for i, block in enumerate(held):
+        text = text.replace(f"{HELD}{chr(0xE100 + i)}{HELD}", FENCE_INFO.sub(r"\1", block))
+    return text
 
 
 def html_prose(text: str) -> str:
