@@ -378,3 +378,16 @@ def test_table_shows_the_unexplained_column():
     assert "lost?" in out.splitlines()[0] and "1 0.25%" in out
     assert show({"demo": row}, "kept").splitlines()[1:] == ["  a.md: [clean.outro] 在你走之前",
                                                            "  a.md: [UNEXPLAINED] 第二句话被构建丢掉了"]
+
+
+def test_a_long_unrelated_record_does_not_explain_a_sentence_in_small_pieces():
+    from bench.corpus.explained import Record, classify
+    from bench.corpus.kept import Run
+
+    affiliate = [Record("clean.affiliate", "a.md:9", "affiliate list removed",
+                        "the model then trained on more data is better than the first one we saw in the list")]
+    letters = "ourmodelistrainedtwice"  # every 4-letter piece is in the record, the sentence is not
+    v = classify(Run(0, len(letters), len(letters), "our model is trained twice"), letters, affiliate)
+    assert v.rule == "UNEXPLAINED" and v.unexplained == len(letters)
+    whole = "themodelthentrainedonmoredata"
+    assert classify(Run(0, len(whole), len(whole), ""), whole, affiliate).rule == "clean.affiliate"

@@ -9,8 +9,9 @@ A record explains a loss only when its text is text the build removed or changed
 record shows text it KEEPS (the typography stage's before/after windows, a heading moved to h2, a
 paragraph taken as a caption) explains nothing, and of a `before -> after` record only what is in
 `before` and not in `after` counts. Letters are folded as kept.py folds them (letters and digits).
-A run is explained piece by piece: each piece of at least MIN_PIECE letters found in one record's
-text; a run shorter than that is explained only with 2 or 3 letters of the source on one side
+A run is explained piece by piece: each piece found in one record's text and PIECE letters long
+(the run's last piece MIN_PIECE; a long English record must not explain a sentence four letters at
+a time); a run shorter than MIN_PIECE is explained only with 2 or 3 letters of the source on one side
 (one `在` lost from a sentence is not explained by any credit record that holds a `在`).
 A run not explained whose letters stand elsewhere in the chapter as often as in the source is
 MOVED: out of order, or the alignment slipped on repeated words; it is not lost.
@@ -33,7 +34,8 @@ KEEPS_TEXT = [
     ("clean.title", "moved to metadata"), ("clean.title", "space added"),
     ("clean.markup", "kept as text"), ("clean.markup", "its text kept"),
 ]
-MIN_PIECE = 4  # letters: a shorter piece of a run is not looked up alone
+MIN_PIECE = 4  # letters: a shorter run is looked up with its neighbours
+PIECE = 10  # a run explained piece by piece: each piece this long, but the run's last or whole one
 CONTEXT = 3  # source letters beside a short run that must be in the same record (tried first)
 MIN_CONTEXT = 2  # ... or at least this many, on one side
 HEADER = re.compile(r"^== (?P<file>.+?)(?: \(chapter [^)]*\).*| \[left out of the book\])?$")
@@ -115,6 +117,18 @@ def _longest(piece: str, texts: list[tuple[str, str]]) -> tuple[int, str]:
     return best, rule
 
 
+def _with_neighbours(start: int, end: int, source_letters: str, texts: list[tuple[str, str]]) -> str:
+    """The rule of a record holding a few letters with 3 (or 2) of their neighbours on one side, or ''."""
+    n = end - start
+    for c in range(CONTEXT, MIN_CONTEXT - 1, -1):
+        left = source_letters[max(0, start - c):end]
+        right = source_letters[start:end + c]
+        for text, rule in texts:
+            if (len(left) == n + c and left in text) or (len(right) == n + c and right in text):
+                return rule
+    return ""
+
+
 def classify(run: Run, source_letters: str, records: list[Record]) -> Verdict:
     """Which rule explains a lost run (its letters in the text of a record of its article)."""
     texts = [(r.letters, r.rule) for r in records if r.letters]
@@ -122,20 +136,19 @@ def classify(run: Run, source_letters: str, records: list[Record]) -> Verdict:
     if not piece:
         return Verdict(UNEXPLAINED, 0, run.lost)
     if len(piece) < MIN_PIECE:
-        for c in range(CONTEXT, MIN_CONTEXT - 1, -1):
-            left = source_letters[max(0, run.start - c):run.end]
-            right = source_letters[run.start:run.end + c]
-            for text, rule in texts:
-                if (len(left) == len(piece) + c and left in text) or (len(right) == len(piece) + c and right in text):
-                    return Verdict(rule, run.lost, 0, [rule])
-        return Verdict(UNEXPLAINED, 0, run.lost)
+        rule = _with_neighbours(run.start, run.end, source_letters, texts)
+        return Verdict(rule, run.lost, 0, [rule]) if rule else Verdict(UNEXPLAINED, 0, run.lost)
     covered: dict[str, int] = {}
     i = uncovered = 0
     while i < len(piece):
         n, rule = _longest(piece[i:], texts)
-        if n >= min(MIN_PIECE, len(piece) - i) and n:
+        if n and (n >= PIECE or n == len(piece) - i >= MIN_PIECE or n == len(piece)):
             covered[rule] = covered.get(rule, 0) + n
             i += n
+        elif len(piece) - i < MIN_PIECE and _with_neighbours(run.start + i, run.end, source_letters, texts):
+            rule = _with_neighbours(run.start + i, run.end, source_letters, texts)  # the run's last letters
+            covered[rule] = covered.get(rule, 0) + len(piece) - i
+            i = len(piece)
         else:
             uncovered += 1
             i += 1
