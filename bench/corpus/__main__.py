@@ -78,7 +78,9 @@ def show(rows: dict[str, dict], key: str) -> str:
             if not isinstance(h, dict):
                 out.append(f"  {h}")
             elif "rule" in h:  # a lost passage: the rule that removed it, or UNEXPLAINED
-                out.append(f"  {h['file'][:48]}: [{h['rule']}] {h['excerpt']}")
+                part = h.get("unexplained", 0)
+                why = h["rule"] + (f"; {part} letters UNEXPLAINED" if part and h["rule"] != "UNEXPLAINED" else "")
+                out.append(f"  {h['file'][:48]}: [{why}] {h['excerpt']}")
             else:
                 out.append(f"  {h['file'][:48]}: {h['excerpt']}")
     return "\n".join(out)

@@ -162,7 +162,7 @@ def report_folder(name: str, folder: Path, out_root: Path, checks: tuple[str, ..
                    "chapters": per_chapter, "hits": lost}
     row["unexplained"] = {"pct": round(100.0 * unexplained / total, 2) if total else None, "letters": unexplained,
                     "passages": passages, "count": passages,
-                    "hits": [h for h in lost if h["rule"] == UNEXPLAINED]}
+                    "hits": [h for h in lost if h["unexplained"]]}  # partly explained runs too
     for key, _what, _find in DETECTORS:
         row[key] = {"count": len(hits[key]), "hits": hits[key]}
     if "epubcheck" in checks:
