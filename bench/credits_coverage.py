@@ -28,7 +28,8 @@ CANDIDATE = re.compile(r"unsplash|pexels|pixabay|wikimedia|维基|imgflip|(?<!�
                        r"photo by|image by|image from|images? by|picture by|picture from|^from |source\W*$|source\s*:|"
                        r"\(\s*source|credit|courtesy|by (?:the )?author|(?:创建|生成)的\S{0,6}(?:图|迷因)", re.I)
 NOTE = re.compile(r"(?:所有|全部|其余|其他).{0,12}(?:图|截图|可视化).{0,16}(?:作者|本人)|"
-                  r"\ball\b.{0,24}\b(?:images|photos|figures|pictures|visuali[sz]ations)\b.{0,40}\b(?:author|me)\b", re.I)
+                  r"\ball\b.{0,24}\b(?:images|photos|figures|pictures|visuali[sz]ations)\b.{0,40}\b(?:author|me)\b",
+                  re.I)
 MAX_LINE = 100
 AFTER = 3  # paragraphs looked at after an image
 RULES = ("credits.line", "credits.nearest", "credits.article")

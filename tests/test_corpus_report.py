@@ -211,3 +211,183 @@ def test_build_warnings_count_each_item_of_a_group():
     assert warnings(lines) == ["warning: a.md: empty article, left out of the book",
                                "a.md:5: image not found: x.png", "b.md:7: image not found: y.png",
                                "warning: c.md:1: odd"]
+
+
+# --- raw Markdown links: a link target after `](`, not an author's notation -------------------------
+
+@pytest.mark.parametrize("html", [
+    "<p>see [the docs](https://example.com/docs) here</p>",
+    "<p>jump [up](#setup) first</p>",
+    "<p>the figure [a](img/a.png) left</p>",
+    "<p>next [part](../part-2.md) and on</p>",
+    "<p>site [x](example.com/) kept</p>",
+    "<p>mail [me](mailto:a@b.org)</p>",
+    "<p>在我的上一篇文章](https://towardsdatascience.com/x/)中</p>",
+])
+def test_raw_markdown_link_to_a_target_counts(html):
+    hits = markup.markdown_left(body(html))
+    assert len(hits) == 1 and "link" in hits[0].split("]")[0]
+
+
+@pytest.mark.parametrize("html", [
+    "<p>参考分布 p[0](⋅)（例如高斯分布），然后代入 p[0](⋅) 的曲率</p>",
+    "<p>f[k](x) ≡ P(X = x | Y = k)：对于目标类别 k</p>",
+    "<p>the origin t[0](0.5) and a[i](j) are indices</p>",
+    "<p>g[n](x.y) is a composed map</p>",
+])
+def test_authors_notation_is_no_raw_link(html):
+    assert markup.markdown_left(body(html)) == []
+
+
+# --- outros: calls to action only, not the author's conclusion --------------------------------------
+
+@pytest.mark.parametrize("text", [
+    "Connect with me on twitter, also on LinkedIn!",
+    "Gain Access to Expert View — Subscribe to DDI Intel",
+    "请保持关注，并关注我的 Medium。😁",
+    "与我联系！",
+    "订阅我们的时事通讯",
+    "关注我在 Medium 上的账号，获取更新通知。我主要撰写关于 Rust 的文章。我通常每月发布一篇文章。",
+    "如果有什么我说得不对的地方，欢迎在下面评论！如果你喜欢这篇文章，点击👏让更多的人可以看到它！请务必在 Medium 上关注我。",
+])
+def test_a_call_to_action_at_the_end_counts(text):
+    hits = markup.link_card_outro(body(PROSE * 3 + f"<p>{text}</p>"))
+    assert [h.split("]")[0] for h in hits] == ["[outro"]
+
+
+@pytest.mark.parametrize("text", [
+    "This brings us to the end of the article. I hope you've learned how to set up your Google Colab for "
+    "Data Science projects and deep learning. If you found this article useful, do give some claps.",
+    "我希望你明白这个主题，如果你有任何困惑，请告诉我，以便我可以用一些更具互动性的例子来更深入地解释它。"
+    "更多类似的话题，请关注，如果你喜欢这些内容，请鼓掌。敬请期待！",
+    "In this article we built a small pipeline and measured it; we will subscribe the consumer to the topic "
+    "in the next part, where the real work begins.",
+    "在本文中，我们试图在 Apache Camel 中创建可重用的路线。我们也试图了解一些关于阿帕奇骆驼的事情。",
+    "This is my first ever article. Thanks to all who inspired me to do this. Connect with me on LinkedIn.",
+])
+def test_an_authors_conclusion_is_no_outro(text):
+    assert markup.link_card_outro(body(PROSE * 3 + f"<p>{text}</p>")) == []
+
+
+# --- lost passages: explained by a rule of --explain, or UNEXPLAINED ---------------------------------
+
+EXPLAIN = """\
+== a.md (chapter 1: 标题)
+a.md:1  clean.title  first H1 is the chapter title (moved to metadata)
+    | 标题
+a.md:5  credits.line  credit for 图 1.1: 图片：莫兰 / Unsplash
+    | 莫兰 在 Unsplash 上拍摄的照片
+a.md:9  typography.punctuation  ASCII colon after Chinese -> ： (1x)
+    | 第一步:读取数据 -> 第一步：读取数据
+a.md:12  clean.title  title repeated in the body removed
+    | 重复的标题文字
+a.md:30  clean.outro  call to action at the end of the article removed
+    | 在你走之前，在 Twitter 上关注我。
+   clean.outro x1, clean.title x2, credits.line x1, typography.punctuation x1
+
+== sub/b.md (chapter 2)
+   nothing changed
+
+"""
+
+
+def test_parse_explain_reads_records_per_article():
+    from bench.corpus.explained import parse_explain
+
+    records = parse_explain(EXPLAIN)
+    assert [r.rule for r in records["a.md"]] == ["clean.title", "credits.line", "typography.punctuation",
+                                                 "clean.title", "clean.outro"]
+    assert records["a.md"][1].text == "莫兰 在 Unsplash 上拍摄的照片"
+    assert records["sub/b.md"] == [] and records["b.md"] == []
+
+
+def _verdicts(src: str, out: str):
+    from bench.corpus.explained import classify_all, parse_explain
+
+    k = kept_in_order(src, out)
+    return {k.letters[r.start:r.end]: v for r, v in classify_all(k, parse_explain(EXPLAIN)["a.md"])}
+
+
+def test_a_removal_with_a_record_is_explained_by_its_rule():
+    v = _verdicts("开头的一句正文。在你走之前，在 Twitter 上关注我。", "开头的一句正文。")
+    assert v["在你走之前在twitter上关注我"].rule == "clean.outro" and v["在你走之前在twitter上关注我"].unexplained == 0
+
+
+def test_a_credit_rewritten_into_the_caption_is_explained_by_the_credits_record():
+    v = _verdicts("图下的说明文字。莫兰 在 Unsplash 上拍摄的照片。下一段正文。", "图下的说明文字。图片：莫兰 / Unsplash。下一段正文。")
+    assert v and all(x.rule == "credits.line" and x.unexplained == 0 for x in v.values())
+
+
+def test_a_loss_without_a_record_is_unexplained():
+    v = _verdicts("第一句话讲的是背景。第二句话被构建丢掉了。第三句话是结论。", "第一句话讲的是背景。第三句话是结论。")
+    assert [x.rule for x in v.values()] == ["UNEXPLAINED"] and v["第二句话被构建丢掉了"].unexplained == 10
+
+
+def test_records_of_text_the_build_keeps_explain_nothing():
+    # a typography window and the title's move hold these letters, but neither removes them
+    v = _verdicts("前言一句。第一步:读取数据。后记一句。", "前言一句。后记一句。")
+    assert [x.rule for x in v.values()] == ["UNEXPLAINED"]
+    v = _verdicts("前言一句。重复的标题文字。后记一句。", "前言一句。后记一句。")
+    assert [x.rule for x in v.values()] == ["clean.title"]  # the repeated title's removal explains it
+
+
+def test_a_short_run_needs_its_neighbours_in_the_record():
+    from bench.corpus.explained import Record, classify
+    from bench.corpus.kept import Run
+
+    credit = [Record("credits.line", "a.md:5", "credit", "莫兰 在 Unsplash 上拍摄的照片")]
+    letters = "莫兰在unsplash上拍摄的照片"
+    assert classify(Run(2, 3, 1, "在"), letters, credit).rule == "credits.line"
+    prose = "我们在这里讨论模型"
+    assert classify(Run(2, 3, 1, "在"), prose, credit).rule == "UNEXPLAINED"
+
+
+def test_text_found_elsewhere_in_the_chapter_is_moved_not_lost():
+    v = _verdicts("Alpha comes first in the list. Beta comes second in the list.",
+                  "Beta comes second in the list. Alpha comes first in the list.")
+    assert v and all(x.rule == "MOVED" and x.unexplained == 0 and x.moved for x in v.values())
+
+
+# --- source prose: what is markup, not the author's letters -------------------------------------------
+
+def test_markdown_prose_reads_fenced_code_verbatim_and_drops_list_numbers():
+    md = ("1. 第一项\n2. 第二项\n\n```py\ncurl -X GET [http://h/a](http://h/a) <A>\n```</details> 后文\n\n"
+          "3.标题没有空格\n")
+    prose = markdown_prose(md)
+    assert "py" not in prose and "curl -X GET [http://h/a](http://h/a) <A>" in prose
+    assert "1." not in prose and "2." not in prose and "第一项" in prose and "3.标题" in prose
+    assert "details" not in prose and "后文" in prose
+
+
+def test_chapter_text_leaves_typeset_formulas_out():
+    soup = BeautifulSoup('<html><body><section epub:type="chapter"><p>均值<math><mi>x</mi><mo>+</mo>'
+                         "<mi>gamma</mi></math>之后</p></section></body></html>", "lxml")
+    assert "gamma" not in ChapterDoc("c.xhtml", soup).text() and "之后" in ChapterDoc("c.xhtml", soup).text()
+
+
+def test_table_shows_the_unexplained_column():
+    from bench.corpus.__main__ import show, table
+
+    row = {"chapters": 1, "kept": {"pct": 99.0, "hits": [
+        {"file": "a.md", "excerpt": "在你走之前", "rule": "clean.outro"},
+        {"file": "a.md", "excerpt": "第二句话被构建丢掉了", "rule": "UNEXPLAINED"}]},
+        "unexplained": {"pct": 0.25, "passages": 1, "count": 1, "hits": []}, "warnings": {"count": 0, "hits": []}}
+    for key in ("credits", "markdown", "code", "outro", "latex", "missing"):
+        row[key] = {"count": 0, "hits": []}
+    out = table({"demo": row}, ())
+    assert "lost?" in out.splitlines()[0] and "1 0.25%" in out
+    assert show({"demo": row}, "kept").splitlines()[1:] == ["  a.md: [clean.outro] 在你走之前",
+                                                           "  a.md: [UNEXPLAINED] 第二句话被构建丢掉了"]
+
+
+def test_a_long_unrelated_record_does_not_explain_a_sentence_in_small_pieces():
+    from bench.corpus.explained import Record, classify
+    from bench.corpus.kept import Run
+
+    affiliate = [Record("clean.affiliate", "a.md:9", "affiliate list removed",
+                        "the model then trained on more data is better than the first one we saw in the list")]
+    letters = "ourmodelistrainedtwice"  # every 4-letter piece is in the record, the sentence is not
+    v = classify(Run(0, len(letters), len(letters), "our model is trained twice"), letters, affiliate)
+    assert v.rule == "UNEXPLAINED" and v.unexplained == len(letters)
+    whole = "themodelthentrainedonmoredata"
+    assert classify(Run(0, len(whole), len(whole), ""), whole, affiliate).rule == "clean.affiliate"

@@ -60,7 +60,7 @@ def test_golden(case, tmp_path):
         assert all(f.credit is None for f in ch.figures) and ch.meta["credits"]
         assert [d.rule for d in ch.diagnostics if d.rule.startswith("credits.")] == ["credits.article"]
     else:
-        assert ch.figures[0].credit is not None
+        assert any(f.credit is not None for f in ch.figures)
         assert 'class="credit"' in html
         assert not re.search(r"utm_|[?&]source=|[?&]ref=", html)
 
@@ -88,6 +88,28 @@ def test_golden(case, tmp_path):
     ("Image from Ringgitplus", "source", "Ringgitplus", ""),
     ("来源：MDPI", "source", "MDPI", ""),
     ("鸣谢：NASA", "source", "NASA", ""),
+    ("作者制图", "author", "", ""),
+    ("作者截图（2025 年 3 月）", "screenshot", "", ""),
+    ("图片由作者借助 ChatGPT 生成", "author", "", "ChatGPT"),
+    ("AI 生成的图像", "tool", "", "AI"),
+    ("AI-generated image", "tool", "", "AI"),
+    ("作者改编自 Wang 等人（2024）", "source", "Wang 等人(2024)", ""),
+    ("Image by the author, adapted from Wang et al. (2024)", "source", "Wang et al. (2024)", ""),
+    ("来自 Hugging Face 的截图", "screenshot", "", "Hugging Face"),
+    ("截图来自 OpenAI 网站", "screenshot", "", "OpenAI"),
+    ("作者根据世界银行数据绘制", "author", "", "世界银行"),
+    ("Image by the author; data from the World Bank", "author", "", "the World Bank"),
+    ("图片由 NASA 提供，经许可使用", "photo", "", "NASA"),
+    ("Photo by Jane Doe, used with permission", "photo", "Jane Doe", ""),
+    ("Image by author, using Excalidraw", "author", "", "Excalidraw"),
+    ("Credits to Jane Doe", "source", "Jane Doe", ""),
+    ("Illustrated by Jane Doe", "photo", "Jane Doe", ""),
+    ("Photo by Jane Doe via Flickr, CC BY 2.0", "photo", "Jane Doe", "Flickr"),
+    ("Screenshot of the dashboard by the author", "screenshot", "", ""),
+    ("图片来自 Pexels 的 Jane Doe", "photo", "Jane Doe", "Pexels"),
+    ("Unsplash 上 Jane Doe 的照片", "photo", "Jane Doe", "Unsplash"),
+    ("图片来源于网络", "source", "网络", ""),
+    ("网络图片", "source", "网络", ""),
 ])
 def test_families(line, kind, creator, platform):
     cr = parse_line(line)
@@ -103,6 +125,11 @@ def test_families(line, kind, creator, platform):
     "平均值为 0，标准差为 1 的正态分布。",
     "由 plot_box_scatter 函数创建的图表",
     "hello-view.xml",
+    "我们用 AI 生成的图片做了测试",
+    "AI 生成的图片越来越逼真，也越来越难以分辨",
+    "Diagram by the author, showing the three stages of the pipeline",
+    "每个数据科学家都应该知道的 7 种统计分布。卢克·切瑟在 Unsplash 上",
+    "网络上的图片很多，但能用的很少",
 ])
 def test_not_a_credit(line):
     assert parse_line(line) is None
@@ -170,6 +197,8 @@ def test_corpus_coverage(capsys):
     ("<p>上图：训练损失曲线</p>", "zh-position"),
     ("<p>图 3：三个模型的验证误差</p>", "zh-label"),
     ("<p>（a）原始数据</p>", "zh-subfigure"),
+    ("<p>（左）原始图像，（右）模糊后的图像</p>", "zh-position-paren"),
+    ("<p>(Left) the raw signal, (right) the filtered one</p>", "en-position-paren"),
     ("<p>Left: the raw signal</p>", "en-position"),
     ("<p>Figure 2. Loss of the three runs</p>", "en-label"),
     ("<p><em>A quiet street after the rain, with a long and winding shadow</em></p>", "italic-line"),
@@ -204,6 +233,9 @@ def test_short_shape_only_before_the_credit():
     ("本文中的全部图表都是由作者制作的。", True),
     ("Unless otherwise noted, all images are by the author.", True),
     ("All figures in this post were made by me", True),
+    ("除非另有说明，所有图片均由 Midjourney 生成。", True),
+    ("All images were generated with DALL-E 3 unless noted otherwise", True),
+    ("所有图片均由我们的脚本生成。", False),
     ("所有的图表都显示我们的模型更好。", False),
     ("作者感谢三位审稿人对初稿提出的意见。", False),
     ("All images in the dataset were labelled by hand over two weeks.", False),
@@ -219,8 +251,10 @@ def test_split_lead_and_sentence():
     assert split_lead("来源：左为原始数据") is None  # a bare source is not split off a caption
     assert credit_in_sentence("由作者绘制的推荐系统架构图").kind == "author"
     assert credit_in_sentence("Architecture diagram drawn by the author").kind == "author"
+    assert credit_in_sentence("上图由作者绘制，展示了三种采样方法的差别").kind == "author"
+    assert credit_in_sentence("Diagram by the author, showing the three stages").kind == "author"
     for body in ("使用作者提供的代码可以复现这个结果", "The dataset was created by the author of the library",
-                 "作者在下一节解释原因"):
+                 "作者在下一节解释原因", "A book by the author of the library", "上图说明作者的观点是对的"):
         assert credit_in_sentence(body) is None, body
 
 
@@ -235,3 +269,25 @@ def test_article_note_on_credits_page(tmp_path):
     assert len(found) == 1 and found[0].figure_id == "" and found[0].figure_label == (ch.title or ch.rel)
     assert found[0].note == "除非另有说明，本文所有图片均由作者制作。"
     assert "除非另有说明" not in ch.body.get_text()
+
+
+def test_medium_blockquote_credit(tmp_path):
+    """Medium's export puts a credit in a <blockquote> holding only inline content: it is the figure's."""
+    from pipeline.stages import clean
+    html = ('<html><head><title>T</title></head><body><section><div class="section-inner">'
+            '<p>An opening paragraph long enough to be a paragraph of the article, and never a caption of anything.</p>'
+            '<figure><img src="img/a.png"><figcaption>Left: raw data</figcaption></figure>'
+            '<blockquote class="graf--blockquote">Photo by <a href="https://unsplash.com/@ana?utm_source=x">Ana Ruiz'
+            '</a> on <a href="https://unsplash.com?utm_source=x">Unsplash</a></blockquote>'
+            '<p>The body goes on with a long paragraph that is not taken into the caption of the figure above.</p>'
+            '</div></section></body></html>')
+    f = tmp_path / "a.html"
+    f.write_text(html, encoding="utf-8")
+    cfg = BookConfig(title="t", language="en", source_dir=tmp_path)
+    ctx = StageContext(cfg, tmp_path, tmp_path / "c", offline=True)
+    ch = load_chapter(f, "a.html", 1)
+    for stage in (clean, images, credits):
+        stage.run(ch, ctx)
+    assert ch.figures[0].credit.creator == "Ana Ruiz" and ch.body.find("blockquote") is None
+    assert "Left: raw data" in ch.body.find("figcaption").get_text()
+    assert "The body goes on" in ch.body.find_all("p")[-1].get_text()

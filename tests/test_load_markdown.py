@@ -33,8 +33,7 @@ LOGGED = {
     "code-span-holding-only-a-link-or-image": {"load.code-span-link"},
     "code-span-with-code-around-a-link-stays-code": set(),
     "html-block-followed-by-markdown-on-its-line": {"load.html-trailer"},
-    "link-broken-by-translation": {"load.broken-link", "load.broken-link-encoded", "load.punctuation-link",
-                                   "load.cjk-emphasis"},
+    "link-broken-by-translation": {"load.broken-link", "load.broken-link-encoded", "load.punctuation-link"},
 }
 
 
@@ -176,3 +175,11 @@ def test_type_names_logged_and_converter_closers_removed_with_their_text():
     text = ch.body.get_text()
     assert "List <data>& List <time>" in text and "</data>" not in text and "以 </section> 结束" in text
     assert ch.body.find("time", attrs={"datetime": True}) is not None and ch.body.find("b") is not None
+
+
+def test_cjk_emphasis_counts_only_what_commonmark_refused():
+    """`**线性回归（OLS）**是` and `**到此为止。**下一` close only by the CJK rule; `（**重要**）` and
+    `「**引号**」` are emphasis for CommonMark already and are not counted."""
+    ch = load(GOLDEN / "zh-bold-after-full-width-bracket-and-stop" / "in.md")
+    (d,) = [d for d in ch.diagnostics if d.rule == "load.cjk-emphasis"]
+    assert d.message.startswith("2 run(s)") and d.line == 1

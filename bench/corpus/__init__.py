@@ -1,6 +1,8 @@
 """`make corpus`: every corpus folder built as a zero-config book, and one table of what came out wrong.
 
-Per folder: the author's text kept in order (`kept`), then counts of what should not be in a
+Per folder: the author's text kept in order (`kept`), the letters lost with no explanation (`lost?`:
+each lost passage is matched against the `--explain` records of its article, explained.py; the target
+is unexplained <= 0.5 %, i.e. kept + explained >= 99.5 %), then counts of what should not be in a
 chapter's body (`detectors`: credit lines, raw Markdown, code blocks that ate prose, link-card and
 outro remains, LaTeX), placeholder figures, the build's warnings, EPUBCheck (and Ace with `--ace`).
 The table goes to stdout, the counts and every hit (file, excerpt) to build/corpus/report.json.

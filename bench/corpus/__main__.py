@@ -17,7 +17,7 @@ FOLDERS = {  # the folders of tests/conftest.py corpus_folder()
     "medium-html": "medium-html/precillieo",
     "medium-md-en": "medium-md-en/vincenttatan/content/blog",
 }
-SHOWABLE = ["kept", "warnings", "epubcheck", "ace"] + [key for key, _w, _f in DETECTORS]
+SHOWABLE = ["kept", "unexplained", "warnings", "epubcheck", "ace"] + [key for key, _w, _f in DETECTORS]
 
 
 def folders(extra: list[str]) -> dict[str, Path]:
@@ -35,6 +35,9 @@ def cell(row: dict, key: str) -> str:
     if key == "kept":
         pct = row["kept"]["pct"]
         return "-" if pct is None else f"{pct:.2f}%"
+    if key == "unexplained":
+        u = row.get("unexplained") or {}
+        return "-" if u.get("pct") is None else f"{u['passages']} {u['pct']:.2f}%"
     if key == "epubcheck":
         e = row.get("epubcheck")
         return f"{e['errors']}/{e['warnings']}" if e else "-"
@@ -44,7 +47,7 @@ def cell(row: dict, key: str) -> str:
     return str(row[key]["count"])
 
 
-COLUMNS = [("kept", "kept"), ("credits", "credits"), ("markdown", "md"), ("code", "code"), ("outro", "outro"),
+COLUMNS = [("kept", "kept"), ("unexplained", "lost?"), ("credits", "credits"), ("markdown", "md"), ("code", "code"), ("outro", "outro"),
            ("latex", "latex"), ("missing", "img-miss"), ("warnings", "warn"), ("epubcheck", "epubchk E/W"),
            ("ace", "ace (crit+ser)")]
 
@@ -72,7 +75,14 @@ def show(rows: dict[str, dict], key: str) -> str:
         hits = (row.get(key) or {}).get("hits", [])
         out.append(f"== {name}: {len(hits)} {key}")
         for h in hits:
-            out.append(f"  {h['file'][:48]}: {h['excerpt']}" if isinstance(h, dict) else f"  {h}")
+            if not isinstance(h, dict):
+                out.append(f"  {h}")
+            elif "rule" in h:  # a lost passage: the rule that removed it, or UNEXPLAINED
+                part = h.get("unexplained", 0)
+                why = h["rule"] + (f"; {part} letters UNEXPLAINED" if part and h["rule"] != "UNEXPLAINED" else "")
+                out.append(f"  {h['file'][:48]}: [{why}] {h['excerpt']}")
+            else:
+                out.append(f"  {h['file'][:48]}: {h['excerpt']}")
     return "\n".join(out)
 
 

@@ -38,11 +38,14 @@ class ChapterDoc:
         return self.soup.find("div", class_="chapter-body") or self.soup.find("section") or self.soup.body
 
     def text(self) -> str:
-        """The chapter's text (title and body) without what the build adds (labels, placeholders)."""
+        """The chapter's text (title and body) without what the build adds (labels, placeholders) and
+        without typeset formulas (<math>: the source's TeX is left out of its prose too)."""
         section = self.soup.find("section") or self.soup.body
         copy = BeautifulSoup(str(section), "lxml")
         for tag in copy.find_all(class_=ADDED):
             tag.decompose()
+        for tag in copy.find_all("math"):
+            tag.replace_with(" ")
         return copy.get_text("\n")
 
 

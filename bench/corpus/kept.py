@@ -58,14 +58,30 @@ def fold(text: str) -> Folded:
 
 
 @dataclass
+class Run:
+    """One stretch of the source's letters not found in order in the output."""
+    start: int  # offset in the source's joined letters
+    end: int
+    lost: int  # letters lost in it (fewer than end - start for a stretch counted as a multiset)
+    excerpt: str
+
+
+@dataclass
 class Kept:
     total: int  # letters and digits of the source
     matched: int
-    lost: list[str]  # excerpts of the longest lost runs, in source order
+    runs: list[Run] = field(default_factory=list)  # every lost stretch, short ones too, in source order
+    letters: str = ""  # the source's letters (what Run.start/end index)
+    output: str = ""  # the output's letters
 
     @property
     def pct(self) -> float | None:
         return 100.0 * self.matched / self.total if self.total else None
+
+    @property
+    def lost(self) -> list[str]:
+        """Excerpts of the lost runs worth listing (MIN_LOST letters or more), in source order."""
+        return [r.excerpt for r in self.runs if r.end - r.start >= MIN_LOST]
 
 
 def kept_in_order(source: str, output: str) -> Kept:
@@ -82,19 +98,19 @@ def kept_in_order(source: str, output: str) -> Kept:
         base = src.starts[i1]
         b = "".join(out.clauses[j1:j2])
         if not b:
-            lost.append((base, base + len(a)))
+            lost.append((base, base + len(a), len(a)))
         elif len(a) * len(b) <= MAX_CHAR_ALIGN:
             sm2 = difflib.SequenceMatcher(None, a, b, autojunk=False)
             for op2, k1, k2, _, _ in sm2.get_opcodes():
                 if op2 == "equal":
                     matched += k2 - k1
                 elif op2 in ("replace", "delete"):
-                    lost.append((base + k1, base + k2))
+                    lost.append((base + k1, base + k2, k2 - k1))
         else:  # a huge stretch: count letters as a multiset
             cb = Counter(b)
             hit = sum(min(n, cb[c]) for c, n in Counter(a).items())
             matched += hit
             if hit < len(a):
-                lost.append((base, base + len(a)))
-    runs = [(s, e) for s, e in lost if e - s >= MIN_LOST]
-    return Kept(src.letters, matched, [src.excerpt(s, e) for s, e in runs])
+                lost.append((base, base + len(a), len(a) - hit))
+    runs = [Run(s, e, n, src.excerpt(s, e)) for s, e, n in lost]
+    return Kept(src.letters, matched, runs, "".join(src.clauses), "".join(out.clauses))

@@ -2,7 +2,9 @@
 link-card or outro remains. Each finder takes a chapter body and returns the texts of its hits.
 
 Text inside <pre>, <code>, <kbd>, <samp> and <math> is code or rendered math, never a hit of the
-text finders (a `###` in a code block is the author's code).
+text finders (a `###` in a code block is the author's code). A raw link is `](` before a link target
+(`p[0](⋅)` is notation); an outro is one of the last blocks that is a call to action (follow,
+subscribe, clap, connect, newsletter…), not an author's conclusion that ends with one.
 """
 from __future__ import annotations
 
@@ -10,9 +12,13 @@ import re
 
 from .chapters import blocks, text_of
 
+# `](` then what reads as a link's target: a URL, a path with `/`, a file or host name with a dot and a
+# word after it, an `#anchor`; not an author's notation such as `p[0](⋅)`, `f[k](x)` or `t[0](0.5)`
+LINK_TARGET = (r"\]\(\s*<?(?:(?:https?|ftp|mailto|file):|www\.|#[\w-]+\s*\)|\.{0,2}/|[\w%.~-]*/"
+               r"|[\w%~-]+(?:\.[\w%~-]+)*\.[A-Za-z][\w-]{1,9}\s*(?:[)/?#]|\s+[\"']))")
 # (what, pattern) over a block's text outside code; a block counts once per kind
 MARKDOWN = [
-    ("link", re.compile(r"\]\(")),
+    ("link", re.compile(LINK_TARGET)),
     ("image", re.compile(r"!\[")),
     ("fence", re.compile(r"```|~~~")),
     ("heading", re.compile(r"^[ \t]*(?:#{1,6}[ \t]|#{1,6}\d|#{2,6}\S)", re.M)),
@@ -34,10 +40,19 @@ LINK_CARD = [
     re.compile(r"\[\s*#{1,6}"),  # [## Title
     re.compile(rf"^#{{1,6}}\s.*\s{DOMAIN}$", re.I),  # ## Title ### subtitle medium.com
 ]
-OUTRO = re.compile(
-    r"before you go|follow me|follow us|关注我|关注我们|在你走之前|在您走之前|在你离开之前|在您离开之前|"
-    r"\bclaps?\b|👏|鼓掌|拍手|subscribe|订阅|join medium|加入\s*medium|become a (?:medium )?member|成为.{0,6}会员|"
-    r"buy me a coffee|请我喝.{0,2}咖啡|newsletter|时事通讯|referral link|推荐链接|connect with me|与我联系", re.I)
+# calls to action, one sentence each: follow, subscribe, clap, connect, newsletter, membership, tips
+CALLS_TO_ACTION = [re.compile(p, re.I) for p in (
+    r"before you go|在你走之前|在您走之前|在你离开之前|在您离开之前",
+    r"\bfollow (?:me|us|\w+ on)\b|关注我|请关注|(?:在|on) (?:medium|twitter|linkedin)\s*上?关注|关注.{0,12}(?:medium|twitter|推特|领英|linkedin|公众号)",
+    r"(?:^|[—–:]\s*|please\s+|and\s+|consider\s+)subscrib|\bsubscribe\s+to\s+(?:my|our)\b|newsletter|"
+    r"(?:^|请|立即|今天|考虑)订阅|订阅(?:我|这个博客|本博客|我们的)|时事通讯|通讯(?=$|[，。！!])",  # not `subscribe the consumer`
+    r"\bclaps?\b|👏|鼓掌|拍手|点赞",
+    r"\bconnect with (?:me|us)\b|与我联系|和我联系",
+    r"join medium|加入\s*medium|become a (?:medium )?member|成为.{0,6}会员|referral link|推荐链接",
+    r"buy me a coffee|请我喝.{0,2}咖啡|patreon",
+    r"\bcomment (?:below|down below)\b|在下面(?:的)?评论|(?:请|欢迎)(?:在下方)?留言",
+)]
+SENTENCE_END = re.compile(r"(?<=[。！？!?])\s*|(?<=[.])\s+")
 OUTRO_TAIL = 8  # an outro is one of the last blocks of a chapter
 MAX_OUTRO = 400
 
@@ -95,6 +110,21 @@ def code_swallowed_prose(body) -> list[str]:
     return hits
 
 
+def _letters(text: str) -> int:
+    return sum(1 for c in text if c.isalnum())
+
+
+def call_to_action(text: str) -> bool:
+    """A block that is a call to action: it opens with one, or its calls to action hold at least half
+    its letters. An author's conclusion that ends with a `follow me` (`This brings us to the end of the
+    article… do give some claps`) is the author's paragraph, not a remain."""
+    sentences = [s for s in SENTENCE_END.split(text) if s.strip()]
+    calls = [s for s in sentences if any(rx.search(s.strip()) for rx in CALLS_TO_ACTION)]
+    if not calls:
+        return False
+    return calls[0] is sentences[0] or 2 * sum(map(_letters, calls)) >= sum(map(_letters, sentences))
+
+
 def link_card_outro(body) -> list[str]:
     hits = []
     found = blocks(body)
@@ -105,7 +135,7 @@ def link_card_outro(body) -> list[str]:
             continue
         if any(rx.search(text) for rx in LINK_CARD) or "mixtape" in " ".join(block.get("class") or []):
             hits.append(f"[card] {text}")
-        elif id(block) in tail and len(text) <= MAX_OUTRO and OUTRO.search(text):
+        elif id(block) in tail and len(text) <= MAX_OUTRO and call_to_action(text):
             hits.append(f"[outro] {text}")
     return hits
 

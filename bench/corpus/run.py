@@ -1,6 +1,7 @@
 """One corpus folder: built as a zero-config book (the real command line, EPUB only, `--jobs 2`,
-into build/corpus/<name>/), its chapters paired with their articles, every detector run, and
-EPUBCheck (and Ace) on the EPUB, their results kept beside it until the EPUB changes.
+`--explain`, into build/corpus/<name>/, the explain report kept as explain.txt), its chapters paired
+with their articles, every detector run, each lost passage classified (explained by a rule's record
+or UNEXPLAINED), and EPUBCheck (and Ace) on the EPUB, their results kept beside it until it changes.
 """
 from __future__ import annotations
 
@@ -17,7 +18,8 @@ from pipeline.config import load_config
 
 from . import credits, markup
 from .chapters import epub_chapters, omitted_articles, pair_sources
-from .kept import kept_in_order
+from .explained import UNEXPLAINED, classify_all, parse_explain
+from .kept import MIN_LOST, kept_in_order
 from .source_text import article_prose
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -36,18 +38,26 @@ EXCERPT = 60
 def build(folder: Path, out: Path, offline: bool = True) -> dict:
     out.mkdir(parents=True, exist_ok=True)
     cmd = [sys.executable, "-m", "pipeline", "build", "--source", str(folder), "--out", str(out),
-           "--format", "epub", "--jobs", "2"] + (["--offline"] if offline else [])
+           "--format", "epub", "--jobs", "2", "--explain"] + (["--offline"] if offline else [])
     t0 = time.monotonic()
     proc = subprocess.run(cmd, cwd=ROOT, capture_output=True, text=True,
                           env={**os.environ, "PYTHONPATH": str(ROOT)})
     seconds = time.monotonic() - t0
-    (out / "build.log").write_text(proc.stderr + proc.stdout, encoding="utf-8")
+    (out / "build.log").write_text(proc.stderr, encoding="utf-8")
+    (out / "explain.txt").write_text(proc.stdout, encoding="utf-8")
     lines = proc.stderr.splitlines()
     epub = next((Path(m.group(1)) for m in map(re.compile(r"^wrote (.+\.epub)$").match, proc.stdout.splitlines())
                  if m), None)
     return {"rc": proc.returncode, "seconds": round(seconds, 1), "epub": epub, "warnings": warnings(lines),
             "error": "" if proc.returncode == 0 else (lines[-1] if lines else f"exit {proc.returncode}"),
-            "omitted": omitted_articles(lines)}
+            "omitted": omitted_articles(lines), "explain": parse_explain(proc.stdout)}
+
+
+def _rel(source: Path, folder: Path) -> str:
+    try:
+        return source.resolve().relative_to(folder.resolve()).as_posix()
+    except ValueError:
+        return source.name
 
 
 def warnings(lines: list[str]) -> list[str]:
@@ -125,7 +135,7 @@ def report_folder(name: str, folder: Path, out_root: Path, checks: tuple[str, ..
     row["articles"] = len(config.chapter_files())
     row["chapters"] = len(chapters)
     hits = {key: [] for key, _what, _find in DETECTORS}
-    total = matched = 0
+    total = matched = unexplained = moved = 0
     lost, per_chapter = [], []
     for ch in chapters:
         label = ch.source.name if ch.source else ch.href
@@ -133,13 +143,26 @@ def report_folder(name: str, folder: Path, out_root: Path, checks: tuple[str, ..
             hits[key] += [{"file": label, "excerpt": " ".join(t.split())[:EXCERPT]} for t in find(ch.body)]
         if ch.source is not None:
             k = kept_in_order(article_prose(ch.source), ch.text())
+            records = built["explain"].get(_rel(ch.source, folder)) or built["explain"].get(ch.source.name, [])
             total += k.total
             matched += k.matched
-            lost += [{"file": label, "excerpt": e} for e in k.lost]
+            chapter_unexplained = 0
+            for run, verdict in classify_all(k, records):
+                chapter_unexplained += verdict.unexplained
+                moved += verdict.moved
+                if run.end - run.start >= MIN_LOST:
+                    lost.append({"file": label, "excerpt": run.excerpt, "rule": verdict.rule,
+                                 "letters": run.lost, "unexplained": verdict.unexplained})
+            unexplained += chapter_unexplained
             per_chapter.append({"file": label, "kept_pct": round(k.pct, 2) if k.pct is not None else None,
-                                "letters": k.total})
+                                "letters": k.total, "unexplained": chapter_unexplained})
+    passages = sum(1 for h in lost if h["rule"] == UNEXPLAINED)
     row["kept"] = {"pct": round(100.0 * matched / total, 2) if total else None, "letters": total,
-                   "matched": matched, "chapters": per_chapter, "hits": lost}
+                   "matched": matched, "moved": moved, "explained": total - matched - moved - unexplained,
+                   "chapters": per_chapter, "hits": lost}
+    row["unexplained"] = {"pct": round(100.0 * unexplained / total, 2) if total else None, "letters": unexplained,
+                    "passages": passages, "count": passages,
+                    "hits": [h for h in lost if h["unexplained"]]}  # partly explained runs too
     for key, _what, _find in DETECTORS:
         row[key] = {"count": len(hits[key]), "hits": hits[key]}
     if "epubcheck" in checks:

@@ -2,10 +2,12 @@
 
 Markdown: the text minus front matter, the source line (`> 原文：…`, `> [原文链接](…)`), image syntax,
 link targets (the link text stays), Medium link cards but their title (`[## Title ### blurb site](url)`),
-reference definitions, HTML tags and comments, URLs, and TeX formulas (`$$…$$`, `\[…\]`, `\(…\)`,
+reference definitions, a code fence's language, the numbers of an ordered list (the EPUB's <ol>
+numbers its items), HTML tags and comments, URLs, and TeX formulas (`$$…$$`, `\[…\]`, `\(…\)`,
 `\begin{…}…\end{…}`: the math stage typesets them, and the latex column counts those left as text).
 Medium's HTML export: the title and the body section, minus the repeated title (`graf--title`),
-images, scripts, and the export footer. Code stays: it is the author's too and the EPUB keeps it.
+images, scripts, and the export footer. Code stays: it is the author's too and the EPUB keeps it; fenced code is read verbatim (a link or a
+tag written in it is code), but for its language.
 """
 from __future__ import annotations
 
@@ -35,8 +37,41 @@ HTML_TAG = re.compile(
     r"thead|tbody|ul|ol|li|h[1-6]|blockquote|iframe|script|style|hr|section|article|header|footer|details|"
     r"summary|center|font|small|big|mark|del|ins|s|kbd|var|cite|q|abbr|dl|dt|dd|picture|source|video|audio|"
     r"svg|path|noscript|figure)\b[^>]*>", re.I)
+FENCE_INFO = re.compile(r"^([ \t>]*(?:`{3,}|~{3,}))[^\n`]*$", re.M)  # ```py: the language is no prose
+LIST_NUMBER = re.compile(r"^((?:[ \t]*>)*[ \t]*)\d{1,9}[.)](?=[ \t]+\S)", re.M)  # 1. item: <ol> numbers it
 URL = re.compile(r"<?(?:https?|ftp)://[^\s<>)\]]+>?|\bwww\.[^\s<>)\]]+|"
                  r"\b(?:[\w-]+\.)+(?:com|org|net|io|ai|dev|co|me|app|edu|gov)/[^\s<>)\]`]*")
+
+
+FENCE_LINE = re.compile(r"^[ \t>]*(`{3,}|~{3,})")
+HELD = "\ue000"  # a fenced block's place while the rest is read (a private-use character: no letter)
+
+
+def hold_fenced_code(text: str) -> tuple[str, list[str]]:
+    """Fenced code blocks out of the text (the EPUB keeps them verbatim, links and tags included)."""
+    out, held, block, fence = [], [], [], ""
+    for line in text.split("\n"):
+        m = FENCE_LINE.match(line)
+        if not fence:
+            if m:
+                fence = m.group(1)
+                block = [line]
+            else:
+                out.append(line)
+        else:
+            rest = line[m.end():].strip(" \t`~") if m else ""
+            closes = m and m.group(1)[0] == fence[0] and len(m.group(1)) >= len(fence)
+            if closes and rest and not rest.startswith(("<", "![")):
+                closes = False  # ```</details>: markup after the fence ends the code (pipeline load.fence-trailer)
+            block.append(line[:m.end()] if closes else line)
+            if closes:
+                out.append(f"{HELD}{chr(0xE100 + len(held))}{HELD}" + (" " + rest if rest else ""))
+                held.append("\n".join(block))
+                fence = ""
+    if fence:  # an unclosed fence runs to the end
+        out.append(f"{HELD}{chr(0xE100 + len(held))}{HELD}")
+        held.append("\n".join(block))
+    return "\n".join(out), held
 
 
 def markdown_prose(text: str) -> str:
@@ -44,10 +79,13 @@ def markdown_prose(text: str) -> str:
     m = FRONT_MATTER.match(text)
     if m:
         text = text[m.end():]
+    text, held = hold_fenced_code(text)
     text = SOURCE_LINE.sub("", text)
     lines = [line for line in text.split("\n") if not SOURCE_LINE.match(line)]
     text = "\n".join(lines)
     text = REF_DEFINITION.sub("", text)
+    text = FENCE_INFO.sub(r"\1", text)
+    text = LIST_NUMBER.sub(r"\1", text)
     text = HTML_COMMENT.sub(" ", text)
     for card in LINK_CARDS:
         text = card.sub(lambda m: m.group("title"), text)  # the card's title stays, its blurb is no prose
@@ -57,7 +95,10 @@ def markdown_prose(text: str) -> str:
         text = LINK.sub(r"\1", text)
     text = HTML_TAG.sub(" ", text)
     text = URL.sub(" ", text)
-    return html.unescape(text)
+    text = html.unescape(text)
+    for i, block in enumerate(held):
+        text = text.replace(f"{HELD}{chr(0xE100 + i)}{HELD}", FENCE_INFO.sub(r"\1", block))
+    return text
 
 
 def html_prose(text: str) -> str:

@@ -1,8 +1,9 @@
 """The book's image credits: collected from the figures, printed for `pressroom credits`.
 
-`collect_credits(chapters)` gives one Credit per credited figure, in book order, with its chapter
-number and figure label, and after each chapter's figures the notes that credit all its images
-(`chapter.meta["credits"]`, from the credits stage), labelled with the article's name; `credits_table(credits, fmt)` renders them as an aligned table, CSV or JSON.
+`collect_credits(chapters)` gives one Credit per credited figure, in book order, with its chapter number
+and figure label, and after each chapter's figures the notes that credit all its images
+(`chapter.meta["credits"]`, from the credits stage), labelled with the article's name;
+`credits_table(credits, fmt)` renders them as an aligned table, CSV or JSON.
 """
 from __future__ import annotations
 

@@ -1,12 +1,14 @@
-"""A figure's caption block: the paragraphs after an image up to the next one that is not caption-like,
-and the credit somewhere in it.
+"""A figure's caption block: the paragraphs after an image up to the next one that is not caption-like, and
+the credit somewhere in it.
 
 `caption_block(figure)` walks the blocks after the figure (a `<p>`, or a `<blockquote>` holding one
-`<p>`): a line is the credit (a whole credit line), a caption with the credit at its end (`fused`),
-at its start (`lead`) or inside its sentence (`sentence`), or a caption line (`captions.caption_shape`).
-The walk stops at the first block that is none of these, at a second credit, or at a line whose shape
-may not stand after the credit (a short sentence after the credit line is body text). A block without
-a credit is no block: the paragraphs stay in the body. Nothing here changes the tree.
+`<p>`): a line is the credit (a whole credit line), a caption with the credit at its end (`fused`), at
+its start (`lead`), in parentheses inside it (`inner`) or stated by its sentence (`sentence`), or a
+caption line (`captions.caption_shape`). The walk stops at the first block that is none of these, at a
+second credit, or at a line whose shape may not stand after the credit (a short sentence after the
+credit line is body text). A block without a credit is no block: the paragraphs stay in the body; so is
+one whose credit, after plain short lines, stands right before the next figure (that figure's credit,
+placed before it). Nothing here changes the tree.
 """
 from __future__ import annotations
 
@@ -17,7 +19,7 @@ from bs4 import Tag
 from ..images.figure import next_block
 from ..model import Credit
 from .captions import caption_shape, line_of
-from .parse import article_note, credit_in_sentence, parse_line, split_fused, split_lead
+from .parse import article_note, credit_in_sentence, parse_line, split_fused, split_inner, split_lead
 from .strings import joined_text, links_of
 
 MAX_LINES = 5  # a caption in two or three lines and its credit; more is the article going on
@@ -27,14 +29,16 @@ MAX_FUSED = 200  # characters: a longer paragraph ending in "(source)" is body t
 class Line(NamedTuple):
     node: Tag  # the block in the body (a <p> or the <blockquote> around it)
     p: Tag  # the paragraph
-    role: str  # credit, fused, lead, sentence, caption
+    role: str  # credit, fused, lead, inner, sentence, caption
     credit: Credit | None
-    cut: int  # fused: where the caption ends; lead: where it starts (in joined_text(p))
+    cut: int  # fused: where the caption ends; lead: where it starts; inner: where the credit starts
     shape: str  # the caption shape's name, or ""
+    end: int = 0  # inner: where the credit ends (in joined_text(p))
 
 
-def read_line(node, credit_found: bool) -> Line | None:
-    """What one block after the figure is, or None (not part of a caption block)."""
+def read_line(node, credit_found: bool, first: bool = True) -> Line | None:
+    """What one block after the figure is, or None (not part of a caption block). A paragraph that fits no
+    caption shape holds a fused credit only right after the figure (`first`), as the images stage reads it."""
     p = line_of(node)
     if p is None:
         return None
@@ -47,13 +51,16 @@ def read_line(node, credit_found: bool) -> Line | None:
         cr = parse_line(spaced, links)
         if cr is not None:
             return Line(node, p, "credit", cr, 0, shape.name if shape else "")
-        if len(text) <= MAX_FUSED:
+        if len(text) <= MAX_FUSED and (first or shape is not None):
             fused = split_fused(text, links)
             if fused is not None:
                 return Line(node, p, "fused", fused[1], fused[0], shape.name if shape else "")
             lead = split_lead(text, links)
             if lead is not None:
                 return Line(node, p, "lead", lead[1], lead[0], shape.name if shape else "")
+            inner = split_inner(text, links)
+            if inner is not None:
+                return Line(node, p, "inner", inner[2], inner[0], shape.name if shape else "", inner[1])
         if shape is not None:
             cr = credit_in_sentence(spaced)
             if cr is not None:
@@ -67,12 +74,19 @@ def caption_block(figure: Tag) -> list[Line]:
     """The figure's caption block (captions and the one credit, in order), or [] when it has no credit."""
     lines: list[Line] = []
     found = False
+    cap = figure.find("figcaption")
+    captioned = cap is not None and bool(joined_text(cap).strip())  # the images stage took the first paragraph
     node = next_block(figure)
     while node is not None and len(lines) < MAX_LINES:
-        line = read_line(node, found)
+        line = read_line(node, found, first=not lines and not captioned)
         if line is None:
             break
         lines.append(line)
-        found = found or line.credit is not None
+        if line.credit is not None and not found:
+            found = True
+            weak = [ln for ln in lines[:-1] if ln.shape == "short"]
+            after = next_block(line.node)
+            if weak and getattr(after, "name", None) == "figure":
+                return []  # plain lines, then a credit right before the next image: that image's (orphans.py)
         node = next_block(node)
     return lines if found else []

@@ -17,6 +17,7 @@ from .families import CAPTION_SHAPES
 from .parse import normalize
 
 EMPHASIS = {"em", "i"}
+BLOCKS = ("p", "div", "ul", "ol", "pre", "table", "figure", "blockquote", "h1", "h2", "h3", "h4", "h5", "h6", "img")
 WRAPPERS = {"strong", "b", "span", "mdspan", "a", "u", "code"}
 
 
@@ -30,7 +31,8 @@ _SHAPES = [(name, re.compile(p, re.I), italic, max_cjk, max_other, after)
 
 
 def line_of(node) -> Tag | None:
-    """The paragraph a block holds as a line: a `<p>`, or the only `<p>` of a `<blockquote>`/`<div>`."""
+    """The paragraph a block holds as a line: a `<p>`, the only `<p>` of a `<blockquote>`/`<div>`, or a
+    `<blockquote>` holding only inline content."""
     if not isinstance(node, Tag):
         return None
     if node.name == "p":
@@ -39,6 +41,8 @@ def line_of(node) -> Tag | None:
         kids = [k for k in node.contents if not (isinstance(k, NavigableString) and not k.strip())]
         if len(kids) == 1 and isinstance(kids[0], Tag) and kids[0].name == "p":
             return line_of(kids[0])
+        if node.name == "blockquote" and kids and not node.find(BLOCKS):
+            return node  # Medium's export: <blockquote class="graf--blockquote">Photo by …</blockquote>
     return None
 
 

@@ -37,7 +37,7 @@ TOOLS = [
     "GPT-4o", "GPT-4", "Gemini", "Imagen", "Firefly", "Leonardo", "Ideogram", "Flux", "Copilot", "Bing",
     "Canva", "Excalidraw", "draw.io", "diagrams.net", "Figma", "Lucidchart", "Miro", "Mermaid", "Napkin",
     "matplotlib", "seaborn", "Plotly", "Tableau", "Power BI", "wandb.ai", "Weights & Biases", "imgflip",
-    "Astah UML", "Keynote", "PowerPoint", "Photoshop", "Carbon", "Manim", "Graphviz", "Inkscape", "GIMP",
+    "Astah UML", "Keynote", "PowerPoint", "Photoshop", "Carbon", "Manim", "Graphviz", "Inkscape", "GIMP", "AI",
 ]
 _TOOL_KEYS: dict[str, str] = {}
 for _t in TOOLS:

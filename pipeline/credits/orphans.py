@@ -1,13 +1,13 @@
 """Credit lines that no figure's caption block claimed, and where each goes.
 
 `find_orphans(body, figures)` lists, without changing the tree, the short paragraphs (or a blockquote
-holding one) outside figures, lists and tables that are either an article-wide credit note (`除非另有
-说明，所有图片均由作者提供`: to the credits page under the article's name) or a whole credit line
-naming an image or a credit (`照片由 A 在 Unsplash 上拍摄` placed before the header image, or after a
-divider): it goes with the nearest uncredited figure (the next block, else the previous one, dividers
-skipped); beside only credited figures it stays (logged); with no figure near, a credit that is not a bare source goes to the credits page; a bare source
-(`来源：X`) with no image near stays in the body (a source of text, not of an image) unless it says
-it is an image's (`image_credit — Udemy`, `图片来源：X`).
+holding one) outside figures, lists and tables that are either an article-wide credit note
+(`除非另有说明，所有图片均由作者提供`: to the credits page under the article's name) or a whole credit line
+naming an image or a credit (`照片由 A 在 Unsplash 上拍摄` placed before the header image, or after a divider): it goes with the
+nearest uncredited figure (the next block, else the previous one, dividers skipped); beside only
+credited figures it stays (logged); with no figure near, a credit that is not a bare source goes to the
+credits page; a bare source (`来源：X`) with no image near stays in the body (a source of text, not of an
+image) unless it says it is an image's (`image_credit — Udemy`, `图片来源：X`).
 """
 from __future__ import annotations
 
@@ -17,6 +17,7 @@ from typing import NamedTuple
 from bs4 import Tag
 
 from . import links as L
+from ..model import Credit
 from .captions import line_of
 from .parse import article_note, normalize, parse_line
 from .strings import links_of
@@ -35,14 +36,24 @@ DIVIDERS = ("hr",)
 class Orphan(NamedTuple):
     node: Tag  # the block in the body
     p: Tag
-    credit: object  # a Credit
+    credit: Credit
     figure: Tag | None  # the figure it goes with, or None
     article: bool  # True: to the credits page under the article's name
 
 
+def _divider(node) -> bool:
+    """An `<hr>`, or a block holding only one (Medium's `<div class="section-divider"><hr></div>`)."""
+    if not isinstance(node, Tag):
+        return False
+    if node.name in DIVIDERS:
+        return True
+    return node.name == "div" and not node.get_text(strip=True) and node.find(DIVIDERS) is not None \
+        and node.find("img") is None
+
+
 def _sibling(node, step: str):
     sib = getattr(node, step)()
-    while isinstance(sib, Tag) and sib.name in DIVIDERS:
+    while _divider(sib):
         sib = getattr(sib, step)()
     return sib
 
@@ -71,7 +82,8 @@ def _inside(p) -> bool:
 
 def find_orphans(body, figures) -> list[Orphan]:
     out: list[Orphan] = []
-    for p in body.find_all("p"):
+    lines = [b for b in body.find_all(("p", "blockquote")) if b.name == "p" or line_of(b) is b]
+    for p in lines:
         if _inside(p) or p.find("img"):
             continue
         node = p.parent if p.parent is not None and p.parent.name in ("blockquote", "div", "aside") \

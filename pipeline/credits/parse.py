@@ -12,12 +12,20 @@ import unicodedata
 
 from ..model import Credit
 from . import links as L
-from .families import ARTICLE_NOTES, AUTHOR_TOKENS, AUTHOR_WORDS, COMPILED, IN_SENTENCE
+from .families import ARTICLE_NOTES, AUTHOR_TOKENS, AUTHOR_WORDS, COMPILED, DATE, IN_SENTENCE
 
 MAX_CREDIT = 140  # characters: longer is prose, not a credit line
 _WRAP = re.compile(r"^[\s*_“”\"'「」]*[(（\[【]\s*(.*?)\s*[)）\]】][\s*_“”\"'。.．]*$")
 _SENTENCE_STARTS = re.compile(r"^(我们|我|你|让我们|但是|因为|所以|现在|然后|如果|这里|这是|首先|接下来|we |i |you |let|this |it )",
                               re.I)
+_DATE = re.compile(DATE)
+_PERMISSION = re.compile(r"\s*[，,;；(（]\s*(?:经(?:过)?(?:其|作者|原作者)?(?:许可|授权|同意)(?:使用|转载)?|已获(?:得)?(?:许可|授权)(?:使用)?|"
+                         r"(?:used|reproduced|shared)\s+with\s+(?:kind\s+)?permission)\s*[)）]?$", re.I)
+# a tool's name after "Image by author, using": Excalidraw, Power BI, matplotlib
+_LICENCE_TAIL = re.compile(r"\s*[，,;；(（]\s*(?:CC[\s-]*BY(?:[\s-]*(?:SA|NC|ND))*(?:[\s-]*\d\.\d)?|CC0(?:\s*1\.0)?|"
+                           r"public\s+domain|公有领域|公共领域)\s*[)）]?$", re.I)
+_TOOL_NAME = re.compile(r"[A-Z0-9][\w.+#-]*(?:\s+[A-Z0-9][\w.+#-]*){0,2}|[a-z][\w.+#-]*")
+_AUTHOR_FIRST = re.compile(r"(?:the\s+)?(?:author|me|myself)\b", re.I)
 _PROSE = re.compile(r"\b(?:we|i|you|they|our|us|was|were|did|asked|ran)\b", re.I)
 _BARE_NOUN = re.compile(r"照片|图片|图像|相片|图|插图|影像|image|photo|picture|pic", re.I)
 LICENCES = [
@@ -76,7 +84,7 @@ def author_credit(t: str) -> Credit | None:
         rest = rest.replace(name, " ", 1)
     for tok in AUTHOR_TOKENS:
         rest = rest.replace(tok, " ")
-    rest = re.sub(r"\s+", " ", rest).strip()
+    rest = re.sub(r"\s+", " ", _DATE.sub(" ", rest)).strip()  # 作者截图（2025 年 3 月）
     kind = "screenshot" if "截图" in t else "author"
     rest = rest.strip(" .-")
     if not rest:
@@ -164,7 +172,17 @@ def parse_line(text: str, links: list[tuple[str, str]] | None = None, depth: int
     t = normalize(text)
     if not t or len(t) > MAX_CREDIT or "\n" in t:
         return None
-    cr = author_credit(t)
+    cr = None
+    for tail in (_PERMISSION, _LICENCE_TAIL):  # 图片由 NASA 提供，经许可使用 / Photo by A via Flickr, CC BY 2.0
+        m = tail.search(t)
+        if m is None or m.start() == 0 or cr is not None:
+            continue
+        cr = parse_line(t[:m.start()], links, depth + 1)
+        if cr is not None and not cr.licence:
+            cr.licence = licence_in(m.group(0)) if tail is _LICENCE_TAIL else \
+                "经许可使用" if re.search(r"[\u4e00-\u9fff]", m.group(0)) else "used with permission"
+    if cr is None:
+        cr = author_credit(t)
     if cr is None:
         cr = _match_families(t, links, depth)
     if cr is None:
@@ -232,7 +250,13 @@ def _match_families(t: str, links, depth: int) -> Credit | None:
             continue  # "from the data" is not a credit; "Image from X" and "from dreamstime.com" are
         if g.get("a") and _SENTENCE_STARTS.match(g["a"]):
             continue
+        if g.get("a") and kind != "author" and _AUTHOR_FIRST.match(g["a"]):
+            continue  # "Diagram by the author, showing …": the author's own image, the caption going on
         _resolve_creator(cr, g.get("a", ""), links)
+        if g.get("b") and not cr.creator:  # 网络图片: from the web
+            cr.creator = g["b"]
+        if g.get("data"):  # 作者根据世界银行数据绘制: the author's image, its data's source kept
+            cr.platform = g["data"]
         if g.get("url"):
             if not L.looks_like_url(g["url"]):
                 continue  # 图片由作者提供：左为原始数据 is a credit and a caption, not a link
@@ -245,6 +269,8 @@ def _match_families(t: str, links, depth: int) -> Credit | None:
         if g.get("lic"):
             cr.licence = licence_in(g["lic"]) or g["lic"]
         if kind == "author" and g.get("t"):
+            if not (L.tool_by_name(g["t"]) or L.looks_like_url(g["t"]) or _TOOL_NAME.fullmatch(g["t"])):
+                continue  # "Diagram by the author, showing the three stages": a caption goes on, not a tool
             cr.platform = L.tool_by_name(g["t"]) or g["t"]
         if kind == "author" and t.lower().startswith("screenshot"):
             cr.kind = "screenshot"
@@ -338,7 +364,32 @@ def article_note(text: str) -> Credit | None:
     t = normalize(text)
     if not t or len(t) > MAX_NOTE or _SENTENCE_STARTS.match(t):
         return None
-    for fam, kind, rx in _ARTICLE_NOTES:
-        if rx.search(t):
-            return Credit(kind=kind, note=t)
+    for _fam, kind, rx in _ARTICLE_NOTES:
+        m = rx.search(t)
+        if m is None:
+            continue
+        if kind == "tool":  # 所有图片均由 Midjourney 生成: only a tool the table knows
+            tool = L.tool_by_name((m.groupdict().get("t") or "").strip())
+            if not tool:
+                continue
+            return Credit(kind=kind, platform=tool, note=t)
+        return Credit(kind=kind, note=t)
+    return None
+
+
+_INNER_PAREN = re.compile(r"\s*[(（]([^()（）]{1,60})[)）]")
+
+
+def split_inner(text: str, links: list[tuple[str, str]] | None = None) -> tuple[int, int, Credit] | None:
+    """(start, end, the credit) for a parenthetical credit inside a caption sentence (`模型架构图（图片由作者
+    提供），左侧是编码器`, `The encoder (image by author) on the left`): the caption is the text around it."""
+    links = list(links or [])
+    for m in _INNER_PAREN.finditer(text):
+        if not normalize(text[:m.start()]) or not normalize(text[m.end():]):
+            continue  # at an end: split_fused's (or a lead credit's) business
+        inner = m.group(1)
+        inner_links = [lk for lk in links if normalize(lk[0]) and normalize(lk[0]) in normalize(inner)]
+        cr = parse_line(inner, inner_links)
+        if cr is not None and (cr.kind != "source" or inner_links or re.match(r"\s*(?:来源|图片来源|source)", inner, re.I)):
+            return m.start(), m.end(), cr
     return None

@@ -18,8 +18,7 @@ Why not the package: every release of `mdit-py-cjk-friendly` (0.1.1, 0.2.0, 0.3.
 (pip: ResolutionImpossible), and it replaces `StateInline.scanDelims` on the class for every parser
 of the process. Its rule is 30 lines; it is written again here, through the rulers.
 
-The number of delimiter runs this rule changed is left in `env["cjk_emphasis"]` (first line, count)
-for the loader to report.
+The number of delimiter runs that open or close emphasis only by this rule is left in `env["cjk_emphasis"]` as (first line, count) for the loader to report.
 """
 from __future__ import annotations
 
@@ -72,9 +71,8 @@ def _scan_cjk(state, original, start: int, can_split_word: bool):
         can_open = left and (not right or last_allows)
         can_close = right and (not left or next_allows)
     result = type(scanned)(can_open, can_close, scanned.length)
-    if result != scanned:
-        first, count = state.env.get("cjk_emphasis", (state.env.get("pressroom_line"), 0))
-        state.env["cjk_emphasis"] = (first, count + 1)
+    if result != scanned:  # what the CJK rule added: (where, may now open, may now close)
+        state.cjk_changed = (start, can_open and not scanned.can_open, can_close and not scanned.can_close)
     return result
 
 
@@ -82,33 +80,65 @@ def _with_cjk_flanking(rule):
     def tokenize(state, silent: bool) -> bool:
         if state.src[state.pos] not in "*_~":
             return False
-        original = state.scanDelims
+        original, first = state.scanDelims, len(state.tokens)
         state.scanDelims = lambda start, can_split: _scan_cjk(state, original, start, can_split)
+        state.cjk_changed = None
         try:
             return rule(state, silent)
         finally:
             del state.scanDelims  # the method of the class again
+            if state.cjk_changed is not None:
+                start, opens, closes = state.cjk_changed
+                line = state.env.get("pressroom_line")
+                line = line and line + state.src.count("\n", 0, start)
+                run = (range(first, len(state.tokens)), line, opens, closes)
+                state.cjk_runs = [*getattr(state, "cjk_runs", []), run]
     return tokenize
 
 
+def _count_cjk_pairs(state) -> None:
+    """After the delimiters are paired: the runs the CJK rule let open or close a pair, counted
+    in `env["cjk_emphasis"]` as (first line, count)."""
+    runs = getattr(state, "cjk_runs", [])
+    if not runs:
+        return
+    opened, closed = set(), set()
+    for delimiters in [state.delimiters] + [m["delimiters"] for m in state.tokens_meta if m]:
+        for d in delimiters:
+            if d.end != -1:
+                opened.add(d.token)
+                closed.add(delimiters[d.end].token)
+    for tokens, line, opens, closes in runs:
+        if (opens and opened.intersection(tokens)) or (closes and closed.intersection(tokens)):
+            first, count = state.env.get("cjk_emphasis", (line, 0))
+            state.env["cjk_emphasis"] = (first, count + 1)
+
+
 def _join_cjk_lines(state) -> None:
-    """Drop a soft line break between two CJK characters (it would print as a space)."""
+    """Drop a soft line break between two CJK characters (it would print as a space), looking
+    through emphasis and link markup (`中文\n**粗体**`)."""
     for tok in state.tokens:
         if tok.type != "inline" or not tok.children:
             continue
         kids = tok.children
-        keep = []
-        for i, child in enumerate(kids):
-            if (child.type == "softbreak" and 0 < i < len(kids) - 1
-                    and kids[i - 1].type == "text" and kids[i + 1].type == "text"
-                    and is_cjk(kids[i - 1].content[-1:]) and is_cjk(kids[i + 1].content[:1])):
-                continue
-            keep.append(child)
-        tok.children = keep
+        tok.children = [child for i, child in enumerate(kids) if not (
+            child.type == "softbreak" and is_cjk(_char(kids[i - 1::-1] if i else [], -1))
+            and is_cjk(_char(kids[i + 1:], 0)))]
+
+
+def _char(tokens, end: int) -> str:
+    """The first (end=0) or last (end=-1) character of the text in `tokens`, through markup."""
+    for tok in tokens:
+        if tok.type in ("text", "code_inline") and tok.content:
+            return tok.content[end]
+        if tok.type not in ("text", "code_inline") and not tok.type.endswith(("_open", "_close")):
+            return ""
+    return ""
 
 
 def cjk_friendly(md: MarkdownIt) -> None:
     for name, rule in DELIMITED_RULES:
         if name in md.inline.ruler.get_all_rules():
             md.inline.ruler.at(name, _with_cjk_flanking(rule))
+    md.inline.ruler2.after("balance_pairs", "cjk_count_pairs", _count_cjk_pairs)
     md.core.ruler.after("inline", "cjk_join_lines", _join_cjk_lines)

@@ -139,5 +139,4 @@ def _log_repairs(chapter: Chapter, env: dict) -> None:
     if env.get("cjk_emphasis"):
         line, count = env["cjk_emphasis"]
         chapter.log("info", "load.cjk-emphasis", f"{count} run(s) of emphasis markers beside Chinese text or "
-                    "full-width punctuation may open or close emphasis (CommonMark would print them; the "
-                    "first here)", line=line)
+                    "full-width punctuation read as emphasis (CommonMark would print them; the first here)", line=line)

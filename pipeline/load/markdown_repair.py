@@ -53,6 +53,7 @@ FENCE_TRAILER_STARTS = ("<", "![", "[", "*")  # after a marker run: markup or te
 VOID = frozenset("area base br col embed hr img input link meta param source track wbr".split())
 MARKDOWN_INLINE = frozenset({"link_open", "image", "em_open", "strong_open", "s_open", "code_inline"})
 NOTES = "pressroom_repairs"
+MAX_ADDRESS = 2000  # a broken address is looked for this far on its line, no further
 
 
 def note(env: dict, rule: str, line: int | None, text: str = "") -> None:
@@ -209,13 +210,16 @@ def _broken_link(state, silent: bool) -> bool:
     if label_end < 0 or not state.src.startswith("(", label_end + 1):
         return False
     depth, close = 0, label_end + 1
-    while close < state.posMax:
+    limit = min(state.posMax, close + MAX_ADDRESS)
+    while close < limit:
         ch = state.src[close]
+        if ch == "\n":
+            return False
         depth += (ch == "(") - (ch == ")")
         if depth == 0:
             break
         close += 1
-    if close >= state.posMax:
+    if close >= limit:
         return False
     address = state.src[label_end + 2:close].strip()
     if not address.lower().startswith(("http://", "https://")) or not any(c.isspace() for c in address) \

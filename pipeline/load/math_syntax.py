@@ -15,12 +15,32 @@ parser and handed to the math stage as `<span class="math-tex">` (inline) and
 """
 from __future__ import annotations
 
+import re
+
 from markdown_it import MarkdownIt
 from markdown_it.common.utils import escapeHtml
 from mdit_py_plugins.amsmath import amsmath_plugin
 from mdit_py_plugins.dollarmath import dollarmath_plugin
 
 MAX_LINES = 80  # a display formula longer than this is no formula: its opener stays text
+# converters escape brackets and parentheses in prose and code (`row\\['tickers'\\]`, `\\[1\\] Smith`):
+# what the backslash delimiters hold is taken for math only when it reads as TeX
+_TEX = re.compile(r"\\[A-Za-z]+|[\^_]\s*[{\w\\]|^\s*[A-Za-z]\s*$|[A-Za-z]'+\s*\(|[A-Za-z0-9)}]\s*[=<>+\-]\s*[A-Za-z0-9(\\{]")
+_QUOTED = re.compile(r"^\s*(['\"`‘“]).*\1\s*$|^\s*['\"‘“].*['\"’”]\s*$", re.S)
+_TEXT_GROUP = re.compile(r"\\(?:text|mathrm|textrm|textbf|mbox|operatorname)\s*\{[^{}]*\}")
+_CJK = re.compile(r"[\u3400-\u9fff\uf900-\ufaff\u3000-\u303f\uff00-\uffef]")
+
+
+def reads_as_tex(content: str, display: bool = False) -> bool:
+    """Whether what backslash delimiters hold is a formula, not escaped brackets around prose or
+    code; a display block on lines of its own needs less (an operator: `= 6.0` continues a chain)."""
+    if not content.strip() or _QUOTED.match(content):
+        return False
+    if _CJK.search(_TEXT_GROUP.sub("", content)) and not re.search(r"\\[A-Za-z]{2,}", content):
+        return False  # Chinese outside \text{} and no command: prose in brackets
+    return bool(_TEX.search(content) or display and re.search(r"[=<>+*/^_|]|\\", content))
+
+
 CLOSERS = {"\\[": "\\]", "$$": "$$"}
 
 
@@ -32,7 +52,7 @@ def _display_math(state, start: int, end: int, silent: bool) -> bool:
     opener = next((o for o in CLOSERS if line.startswith(o)), None)
     if opener is None:
         return False
-    formulas: list[tuple[int, int, str]] = []  # (first line, last line, source)
+    formulas: list[tuple[int, int, str, str]] = []  # (first line, last line, source, opener)
     current, row, rest = [], start, line[len(opener):]
     first_row = start
     while True:
@@ -40,7 +60,7 @@ def _display_math(state, start: int, end: int, silent: bool) -> bool:
         at = rest.find(closer)
         if at >= 0:
             current.append(rest[:at])
-            formulas.append((first_row, row, "\n".join(current).strip()))
+            formulas.append((first_row, row, "\n".join(current).strip(), opener))
             after = rest[at + len(closer):].strip()
             chained = next((o for o in CLOSERS if after.startswith(o)), None)
             if chained is None:
@@ -56,9 +76,11 @@ def _display_math(state, start: int, end: int, silent: bool) -> bool:
         rest = state.src[state.bMarks[row] + state.tShift[row]:state.eMarks[row]]
         if state.sCount[row] < state.blkIndent:  # the enclosing list item or quote ended
             return False
+    if not all(reads_as_tex(source, display=True) for _t, _b, source, kind in formulas if kind == "\\["):
+        return False  # `$$` is unambiguous; `\\[` may be an escaped bracket
     if silent:
         return True
-    for top, bottom, source in formulas:
+    for top, bottom, source, _kind in formulas:
         token = state.push("math_display", "div", 0)
         token.block = True
         token.content = source
@@ -75,7 +97,7 @@ def _bracket_math(state, silent: bool) -> bool:
         return False
     closer = "\\)" if opener == "\\(" else "\\]"
     end = state.src.find(closer, state.pos + 2, state.posMax)
-    if end < 0 or not state.src[state.pos + 2:end].strip():
+    if end < 0 or not reads_as_tex(state.src[state.pos + 2:end]):
         return False
     if not silent:
         token = state.push("math_inline" if opener == "\\(" else "math_inline_display", "span", 0)

@@ -27,6 +27,10 @@ SUPERSCRIPTS = {"²": "2", "³": "3", "¹": "1", "⁰": "0", "⁴": "4", "⁵": 
                 "⁹": "9", "ⁿ": "n", "ᵢ": None}
 _SUPERSCRIPT = re.compile("[" + "".join(k for k, v in SUPERSCRIPTS.items() if v) + "]+")
 
+# a \text{…} group (kept as it is) or a run of Chinese outside one (wrapped in \text{})
+_TEXT_OR_CJK = re.compile(r"(\\(?:text|mathrm|textrm|mbox|operatorname)\s*\{[^{}]*\})|"
+                          r"[\u3400-\u9fff\uff00-\uffef](?:[\u3400-\u9fff\uff00-\uffef\s]*[\u3400-\u9fff\uff00-\uffef])?")
+
 # (name, what it mends, pattern, replacement)
 MENDS: list[tuple[str, str, re.Pattern, object]] = [
     ("dash-for-minus", "an en or em dash used as a minus sign", re.compile("[\u2013\u2014\u2212]"), "-"),
@@ -40,6 +44,8 @@ MENDS: list[tuple[str, str, re.Pattern, object]] = [
      re.compile(r"\\(begin|end)\{(aligned|alignedat|flalign\*?|eqnarray\*?)\}"), r"\\\1{align*}"),
     ("gathered-as-gather", "a gathered environment latex2mathml reads only as gather*",
      re.compile(r"\\(begin|end)\{gathered\}"), r"\\\1{gather*}"),
+    ("chinese-outside-text", "Chinese words a translation put in a formula outside \\text{}", _TEXT_OR_CJK,
+     lambda m: m.group(0) if m.group(1) else "\\text{" + m.group(0).strip() + "}"),
     ("blank-lines", "blank lines a converter put between a display formula's rows",
      re.compile(r"\n\s*\n+"), "\n"),
 ]

@@ -1,15 +1,15 @@
 """Credits: the credit line of each figure parsed into a `Credit`, out of the body, into the caption.
 
-Where a credit is looked for, for each figure the images stage made: the whole caption
-(`Photo by X on Unsplash` as a Medium figcaption), the end of the caption (`…分布。卢克·切瑟在
-Unsplash 上拍摄的照片。`, `Caption ([Source](…))`), then the figure's caption block
-(`credits/block.py`: the paragraphs after the image up to the first one that is not caption-like, the
-credit anywhere in it: its own line, fused at the end or the start of a caption line, inside a caption
-sentence, in italics or a blockquote), and last the alt text (which keeps its words). The caption lines
-of the block join the figcaption in order (the author's words kept); the credit becomes
-`<span class="credit">图片：A / Unsplash</span>` at the end of the figcaption, links without tracking
-parameters. Credit lines no figure claimed (`credits/orphans.py`) go to the nearest image, or to the
-credits page under the article's name. Every move is logged.
+Where a credit is looked for, for each figure the images stage made: the whole caption (`Photo by X on
+Unsplash` as a Medium figcaption), the end of the caption (`…分布。卢克·切瑟在 Unsplash 上拍摄的照片。`, `Caption
+([Source](…))`), then the figure's caption block (`credits/block.py`: the paragraphs after the image up
+to the first one that is not caption-like, the credit anywhere in it: its own line, fused at the end or
+the start of a caption line, in parentheses inside it, stated by a caption sentence, in italics or a
+blockquote), and last the alt text (which keeps its words). The caption lines of the block join the
+figcaption in order (the author's words kept); the credit becomes `<span class="credit">图片：A /
+Unsplash</span>` at the end of the figcaption, links without tracking parameters. Credit lines no figure
+claimed (`credits/orphans.py`) go to the nearest image, or to the credits page under the article's name.
+Every move is logged.
 """
 from __future__ import annotations
 
@@ -17,7 +17,7 @@ from bs4 import NavigableString
 
 from ..credits.block import caption_block
 from ..credits.orphans import find_orphans
-from ..credits.parse import credit_in_sentence, normalize, parse_line, split_fused, split_lead
+from ..credits.parse import credit_in_sentence, normalize, parse_line, split_fused, split_inner, split_lead
 from ..credits.render import credit_span, short_text
 from ..credits.strings import joined_text, links_of, text_nodes
 from ..model import source_line
@@ -108,6 +108,24 @@ def _remove(node) -> None:
     node.decompose()
 
 
+def _cut_range(node, start: int, end: int) -> None:
+    """Drop the node's text from `start` to `end` (a parenthetical credit inside a caption sentence)."""
+    pos = 0
+    for s in text_nodes(node):
+        n, text = len(s), str(s)
+        lo, hi = max(start - pos, 0), min(end - pos, n)
+        pos += n
+        if lo >= hi:
+            continue
+        kept = text[:lo] + text[hi:]
+        if kept:
+            s.replace_with(NavigableString(kept))
+        else:
+            parent = s.parent
+            s.extract()
+            _prune(parent, node)
+
+
 def _prune(tag, stop) -> None:
     while tag is not None and tag is not stop and not tag.get_text(strip=True) and not tag.find("img"):
         parent = tag.parent
@@ -152,6 +170,11 @@ def _from_caption(cap):
         if label is not None and normalize(joined_text(cap)) and not str(label.next_sibling or "").startswith(" "):
             label.insert_after(" ")
         return credit, normalize(text[:offset]).rstrip(_TRAILING)
+    inner = split_inner(text, links)
+    if inner is not None:
+        start, end, credit = inner
+        _cut_range(cap, start, end)
+        return credit, normalize(text[start:end])
     credit = credit_in_sentence(text)  # 由作者绘制的架构图: the sentence stays the caption
     return (credit, normalize(text)) if credit is not None else None
 
@@ -184,10 +207,14 @@ def _from_block(chapter, el):
         elif ln.role == "lead":
             credit, line_text, line = ln.credit, normalize(text[:ln.cut]).rstrip(_TRAILING), src
             _keep_from(ln.p, ln.cut)
+        elif ln.role == "inner":
+            credit, line_text, line = ln.credit, normalize(text[ln.cut:ln.end]), src
+            _cut_range(ln.p, ln.cut, ln.end)
         elif ln.role == "sentence":
             credit, line_text, line = ln.credit, normalize(text), src
         if ln.role != "credit":
-            chapter.log("info", "credits.caption", f"caption line ({ln.shape or ln.role}) joined to the figure's caption",
+            chapter.log("info", "credits.caption",
+                        f"caption line ({ln.shape or ln.role}) joined to the figure's caption",
                         line=src, text=normalize(joined_text(ln.p)))
             _join(chapter, cap, ln.p)
         _remove(ln.node)
@@ -246,9 +273,9 @@ def _orphans(chapter, cjk: bool) -> None:
     """Credit lines no figure's caption block claimed: to the nearest image, else to the credits page."""
     figures = {f.id: f for f in chapter.figures}
     for orphan in find_orphans(chapter.body, figures):
-        text = normalize(joined_text(orphan.p))
+        text = normalize(orphan.p.get_text(" ", strip=True))
         line = source_line(orphan.node)
-        if orphan.figure is not None:
+        if orphan.figure is not None and figures[orphan.figure.get("id")].credit is None:
             fig = figures[orphan.figure.get("id")]
             _remove(orphan.node)
             attach(chapter, fig, orphan.figure, orphan.credit, text, line, cjk, rule="credits.nearest")
@@ -258,7 +285,9 @@ def _orphans(chapter, cjk: bool) -> None:
             cr.note = " ".join(joined_text(orphan.p).split())  # the author's sentence, shown on the credits page
             chapter.meta.setdefault("credits", []).append(cr)
             _remove(orphan.node)
-            chapter.log("info", "credits.article", "credit note for the article's images moved to the credits page",
+            chapter.log("info", "credits.article",
+                        "credit with no image near it, or a note on all the article's images, "
+                        "moved to the credits page under the article's name",
                         line=line, text=text)
-        else:
+        else:  # a bare source with no image near, or a second credit for a figure already credited
             chapter.log("warning", "credits.unattached", "credit line not attached to a figure", line=line, text=text)

@@ -26,13 +26,14 @@ from __future__ import annotations
 
 from ...config import key_line
 from ...model import PressroomError
-from . import (affiliate, dividers, embeds, empty, link_cards, links, markup, medium_export,
+from . import (affiliate, code_paragraphs, dividers, embeds, empty, link_cards, links, markup, medium_export,
                outline, outro, provenance, sanitize, title, user_drops)
 
 RULES = [
     ("medium-export", medium_export.run),  # Medium export: header, footer, repeated title -> meta
     ("provenance", provenance.run),  # the source line -> meta.original_url
     ("markup", markup.run),  # unknown tags, pseudo-tags, runaway emphasis, bold in code, drop caps
+    ("code-paragraphs", code_paragraphs.run),  # code a converter exported as hard-broken paragraphs
     ("title", title.run),  # first H1 -> meta.title, H2 after it -> meta.subtitle, "1.标题" spacing
     ("embeds", embeds.run),  # <script>/<iframe> embeds -> a link with a note
     ("link-cards", link_cards.run),  # Medium link cards -> one "further reading" line, or dropped

@@ -4,7 +4,8 @@
   stays, the tag goes;
 - pseudo-tags the author meant as text (`<pattern>`, `List<Integer>`, `<input your password>`)
   come back as the literal text the source had (read from the source line when available);
-- runaway emphasis: empty or doubled `<strong>`/`<em>`, and stray `****` left in the text;
+- runaway emphasis: empty or doubled `<strong>`/`<em>`, stray `****` left in the text, and `**`
+  whose pair a translation lost (`以上是关于**学习 Servlet`, `例子**`; `2**3` stays);
 - Markdown bold left inside code blocks (`**x**` in a `<pre>`) becomes `x`;
 - a drop-cap image followed by the same letter becomes that letter.
 
@@ -39,8 +40,27 @@ EMPHASIS = frozenset({"strong", "em", "b", "i"})
 MARKER_BLOCKS = frozenset({"p", "li", "h1", "h2", "h3", "h4", "h5", "h6", "blockquote", "td"})
 BOLD_IN_CODE = re.compile(r"(?<![\w*])\*\*(?=\S)([^*\n]*?\S)\*\*(?![\w*])")
 STARS_RUN = re.compile(r"\*{4,}")
+STARS = re.compile(r"(?<![*\\])\*{2,3}(?!\*)")  # a run of two or three: a bold or bold-italic marker
+_CJK = re.compile(r"[\u3000-\u303f\u3400-\u9fff\uf900-\ufaff\uff00-\uffef]")
+_ASCII_WORD = re.compile(r"[A-Za-z0-9_)\]]")
 # spellings the loader already made text (load/type_names.py: <Integer>, </Data>): not this element's
 TYPE_NAME_TAG = re.compile(r"</?[A-Z](?:[A-Za-z0-9_]*[a-z][A-Za-z0-9_]*)?\s*>")
+
+
+def _unpaired_markers(s: str, cjk_block: bool) -> str:
+    """`s` without the bold markers CommonMark left as text because their pair was lost (a
+    translation moved or dropped it): in a Chinese block, any such run not between two ASCII
+    word characters (`2**3` stays); elsewhere, a run at the text's start or end with space or
+    nothing beside it (`a ** b` stays)."""
+    def keep(m) -> bool:
+        before, after = s[m.start() - 1:m.start()], s[m.end():m.end() + 1]
+        if _ASCII_WORD.match(before) and _ASCII_WORD.match(after or " ") and after not in ")]":
+            return True
+        if cjk_block or _CJK.match(before) or _CJK.match(after):
+            return False
+        at_edge = m.start() == 0 or m.end() == len(s)
+        return not (at_edge and (not before or before.isspace()) and (not after or after.isspace()))
+    return STARS.sub(lambda m: m.group(0) if keep(m) else "", s)
 
 
 def run(chapter, ctx) -> None:
@@ -161,8 +181,10 @@ def _emphasis(chapter, body) -> None:
         new = STARS_RUN.sub("", s)
         if re.fullmatch(r"[\s*]*\*\*[\s*]*", new):
             new = re.sub(r"\*", "", new)
+        block = ancestor(node, MARKER_BLOCKS)
+        if ancestor(node, CODE) is None and ancestor(node, frozenset({"math"})) is None:
+            new = _unpaired_markers(new, block is not None and bool(_CJK.search(block.get_text())))
         if new != s and ancestor(node, CODE) is None:
-            block = ancestor(node, MARKER_BLOCKS)
             log(chapter, RULE, "stray Markdown emphasis markers removed", block or node.parent, s.strip())
             node.replace_with(new)
     for h in tags(body, HEADINGS):

@@ -6,9 +6,14 @@ The rule works from position and structure, in Chinese and English:
 - a block is an outro when every sentence in it is a call to action or a pleasantry
   ("thanks for reading", "happy coding") and at least one is a call to action; a paragraph
   that also says something else stays whole;
+- a sentence of only emoji or punctuation counts as a pleasantry, the author's one-line bio ("I
+  write about …", "我主要撰写关于…的文章") counts as one beside a call to action, and a line of
+  links to social profiles and nothing else ("LinkedIn | GitHub | X") is a call to action;
 - a closing section whose heading is an outro heading ("Before you go", "Before you leave",
-  "在你走之前", "在您离开之前", "临走前"; or a short paragraph, often bold, saying only that) goes
-  with its content when that content is calls to action, images and their short credit lines;
+  "在你走之前", "在您离开之前", "临走前", "与我联系", "订阅我们的通讯"; or a short paragraph, often
+  bold, saying only that) goes with its content when that content is calls to action, images and
+  their short credit lines, or alone when nothing follows it; when calls to action open it and the
+  author's prose follows, the heading and the calls to action go and the prose stays;
 - a heading left with nothing under it after that goes too.
 A Twitter mention in the middle of the article is never looked at.
 """
@@ -48,8 +53,18 @@ PLEASANTRY = re.compile(
     r"保持学习.{0,10}|不断学习.{0,20})[\s!！.。~～:)）(（\-😊🙂😁🙏❤️]*$", re.I)
 OUTRO_HEADING = re.compile(
     r"^[\W_]*(before you (go|leave)|one last thing|(在|趁)?(你|您)?(走|离开)之?前|临走(之)?前|离开之前|"
-    r"stay (connected|in touch)|let'?s (connect|stay in touch)|connect with me|"
-    r"follow me|关注我|联系我|保持联系|support (me|my work)|want more\??|more from me)[\W_]*$", re.I)
+    r"stay (connected|in touch)|let'?s (connect|stay in touch)|connect with me|get in touch( with me)?|"
+    r"follow me|关注我|(与|和|跟)我联系|联系我|保持联系|support (me|my work)|want more\??|more from me|"
+    r"(订阅|关注)(我们|我)的.{0,6}(通讯|简报|周刊|邮件列表|newsletter)|subscribe to (our|my|the) newsletter)[\W_]*$", re.I)
+# a sentence of only emoji, symbols and punctuation ("😁", "👏👏") closes an outro like a pleasantry
+_SYMBOLS_ONLY = re.compile(r"^[\W_\s]*$")
+# the author's one-line bio that follows a call to action ("I write about Rust and Python.")
+BIO = re.compile(r"^(i|we) (mainly |mostly |usually |often )?(write|post|blog|tweet) (about|on)\b|"
+                 r"^(我|我们)(主要|通常|经常)?(撰写|写|发布|分享)(关于|有关)?.{1,40}(文章|内容|帖子|笔记)", re.I)
+# a line of social links: names of networks and sites, separators and emoji, nothing else
+SOCIAL = re.compile(r"linkedin|领英|twitter|推特|x|github|medium|youtube|instagram|facebook|脸书|mastodon|bluesky|"
+                    r"threads|substack|tiktok|website|网站|博客|blog|邮箱|email|e-mail|mail|个人主页|主页|homepage|"
+                    r"newsletter|微信|weibo|微博|知乎|kaggle|discord|telegram|reddit", re.I)
 HEADING_LIKE = 40  # a paragraph this short (often bold) that says "Before you go" acts as a heading
 
 
@@ -76,11 +91,24 @@ def block_kind(block) -> str:
     sentences = _shape(block)
     if isinstance(sentences, str):
         return sentences
-    kinds = ["cta" if CTA.search(s) else "pleasantry" if len(s) <= 60 and PLEASANTRY.match(s) else "text"
+    if _social_links(block):
+        return "cta"
+    kinds = ["cta" if CTA.search(s) else
+             "pleasantry" if len(s) <= 60 and (PLEASANTRY.match(s) or _SYMBOLS_ONLY.match(s)) else
+             "bio" if len(s) <= 100 and BIO.search(s) else "text"
              for s in sentences]
-    if "text" in kinds:
+    if "text" in kinds or "bio" in kinds and "cta" not in kinds:
         return "text"
     return "cta" if "cta" in kinds else "pleasantry"
+
+
+def _social_links(block) -> bool:
+    """A block of links to the author's profiles and nothing else ("💼LinkedIn | 😺GitHub | 🕊️X")."""
+    links = block.find_all("a") if isinstance(block, Tag) else []
+    if not links:
+        return False
+    rest = SOCIAL.sub("", text(block))
+    return bool(SOCIAL.search(text(block))) and not re.search(r"\w", rest)
 
 
 def run(chapter, ctx) -> None:
@@ -104,9 +132,15 @@ def run(chapter, ctx) -> None:
         ok = all(k in ("cta", "pleasantry", "image", "blank") or
                  (k == "text" and i and kinds[i - 1] == "image" and len(text(section[i])) <= 80)
                  for i, k in enumerate(kinds))
-        if ok and "cta" in kinds:
+        if ok and ("cta" in kinds or not section):
             for s in section:
                 remove(chapter, RULE, s, "outro section content removed")
+            remove(chapter, RULE, h, "outro heading removed")
+        elif kinds and kinds[0] == "cta":  # calls to action, then the author's prose: the prose stays
+            lead = len(kinds) if "text" not in kinds else kinds.index("text")
+            for s in section[:lead]:
+                if kinds[section.index(s)] != "text":
+                    remove(chapter, RULE, s, "outro section content removed (the prose after it kept)")
             remove(chapter, RULE, h, "outro heading removed")
     removed_any = False
     for block in tail:
