@@ -137,6 +137,7 @@ def _ends_block(tag: Tag) -> bool:
 def _unknown_tags(chapter, body) -> None:
     lines: list[str] | None = None
     used: dict = {}
+    stacked: dict = {}  # block -> the closers a converter stacked at its end, outermost first
     for tag in tags(body):
         if tag.parent is None or tag.name in HTML_ELEMENTS and tag.name not in FORM_LIKE:
             continue
@@ -152,8 +153,8 @@ def _unknown_tags(chapter, body) -> None:
             log(chapter, RULE, f"pseudo-tag {literal} kept as text", tag, literal)
             tag.insert_before(NavigableString(literal))
             if closer and _ends_block(tag):
-                log(chapter, RULE, f"closing tag {closer} a converter stacked at the end of the block removed "
-                    f"(its repair of the pseudo-tag {literal})", tag, closer)
+                block = ancestor(tag, MARKER_BLOCKS) or tag.parent
+                stacked.setdefault(id(block), (block, []))[1].append(closer)
             elif closer:
                 log(chapter, RULE, f"closing pseudo-tag {closer} kept as text", tag, closer)
                 tag.append(NavigableString(closer))
@@ -161,6 +162,10 @@ def _unknown_tags(chapter, body) -> None:
         else:
             log(chapter, RULE, f"unknown tag <{tag.name}> unwrapped, its text kept", tag, loose_text(tag))
             tag.unwrap()
+    for block, closers in stacked.values():
+        written = "".join(reversed(closers))  # as the source has them: innermost first
+        log(chapter, RULE, f"closing tags {written} a converter stacked at the end of the block removed (its "
+            "repair of what it took for unclosed elements)", block, written)
 
 
 # ---------------------------------------------------------------- emphasis
