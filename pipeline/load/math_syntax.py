@@ -27,6 +27,8 @@ MAX_LINES = 80  # a display formula longer than this is no formula: its opener s
 # what the backslash delimiters hold is taken for math only when it reads as TeX
 _TEX = re.compile(r"\\[A-Za-z]+|[\^_]\s*[{\w\\]|^\s*[A-Za-z]\s*$|[A-Za-z]'+\s*\(|[A-Za-z0-9)}]\s*[=<>+\-]\s*[A-Za-z0-9(\\{]")
 _QUOTED = re.compile(r"^\s*(['\"`‘“]).*\1\s*$|^\s*['\"‘“].*['\"’”]\s*$", re.S)
+# code in escaped brackets: a quoted string (a prime, f', is a letter's), or name.attribute
+_CODE = re.compile(r"\"|(?<![A-Za-z'])'|'(?=[A-Za-z])|(?<!\\)\b[A-Za-z_]\w*\.[A-Za-z_]\w*\b")
 _TEXT_GROUP = re.compile(r"\\(?:text|mathrm|textrm|textbf|mbox|operatorname)\s*\{[^{}]*\}")
 _CJK = re.compile(r"[\u3400-\u9fff\uf900-\ufaff\u3000-\u303f\uff00-\uffef]")
 
@@ -34,7 +36,7 @@ _CJK = re.compile(r"[\u3400-\u9fff\uf900-\ufaff\u3000-\u303f\uff00-\uffef]")
 def reads_as_tex(content: str, display: bool = False) -> bool:
     """Whether what backslash delimiters hold is a formula, not escaped brackets around prose or
     code; a display block on lines of its own needs less (an operator: `= 6.0` continues a chain)."""
-    if not content.strip() or _QUOTED.match(content):
+    if not content.strip() or _QUOTED.match(content) or _CODE.search(_TEXT_GROUP.sub("", content)):
         return False
     if _CJK.search(_TEXT_GROUP.sub("", content)) and not re.search(r"\\[A-Za-z]{2,}", content):
         return False  # Chinese outside \text{} and no command: prose in brackets
