@@ -29,18 +29,20 @@ def ace_ready():
     return True
 
 
-def _assert_clean(result, epub: Path) -> None:
+def _assert_clean(result, epub: Path, claims: bool = True) -> None:
     assert result.ok, result.summary + "\n" + "\n".join(result.problems)
     assert "0 violations" in result.summary
     with zipfile.ZipFile(epub) as z:
         opf = z.read("EPUB/content.opf").decode()
-    assert "EPUB Accessibility 1.1 - WCAG 2.2 Level AA" in opf and "a11y:certifiedBy" in opf
+    claimed = "EPUB Accessibility 1.1 - WCAG 2.2 Level AA" in opf and "a11y:certifiedBy" in opf
+    assert claimed == claims, opf
 
 
 def test_ace_default_book(ace_ready, default_book):
     out, result = default_book
     epub = next(p for p in result.outputs if p.suffix == ".epub")
-    _assert_clean(ace.run_ace(epub), epub)
+    # Ace finds nothing; the book claims no conformance, since six of its images are frames
+    _assert_clean(ace.run_ace(epub), epub, claims=False)
 
 
 @pytest.fixture(scope="session")
