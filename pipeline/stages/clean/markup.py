@@ -6,7 +6,8 @@
   come back as the literal text the source had (read from the source line when available);
 - runaway emphasis: empty or doubled `<strong>`/`<em>`, stray `****` left in the text, and `**`
   whose pair a translation lost (`以上是关于**学习 Servlet`, `例子**`; `2**3` stays);
-- Markdown bold left inside code blocks (`**x**` in a `<pre>`) becomes `x`;
+- Markdown bold left inside code blocks (`**x**` in a `<pre>`) becomes `x`, and a link a converter
+  wrote around an address there (`git clone [https://…](https://…)`) becomes the address;
 - a drop-cap image followed by the same letter becomes that letter.
 
 Pseudo-tags keep the case of their source block (`List<Integer>`, not `List<integer>`); a closer
@@ -40,6 +41,7 @@ EMPHASIS = frozenset({"strong", "em", "b", "i"})
 MARKER_BLOCKS = frozenset({"p", "li", "h1", "h2", "h3", "h4", "h5", "h6", "blockquote", "td"})
 BOLD_IN_CODE = re.compile(r"(?<![\w*])\*\*(?=\S)([^*\n]*?\S)\*\*(?![\w*])")
 STARS_RUN = re.compile(r"\*{4,}")
+LINK_IN_CODE = re.compile(r"\[((?:https?|ftp)://[^\s\]]+)\]\(((?:https?|ftp)://[^\s)]+)\)")
 STARS = re.compile(r"(?<![*\\])\*{2,3}(?!\*)")  # a run of two or three: a bold or bold-italic marker
 _CJK = re.compile(r"[\u3000-\u303f\u3400-\u9fff\uf900-\ufaff\uff00-\uffef]")
 _ASCII_WORD = re.compile(r"[A-Za-z0-9_)\]]")
@@ -202,14 +204,25 @@ def _emphasis(chapter, body) -> None:
 def _bold_in_code(chapter, body) -> None:
     for pre in body.find_all("pre"):
         found: list[str] = []
+        links: list[str] = []
         for node in strings(pre):
             s = str(node)
             found += [m.group(0) for m in BOLD_IN_CODE.finditer(s)]
             new = BOLD_IN_CODE.sub(r"\1", s)
+            links += [m.group(0) for m in LINK_IN_CODE.finditer(new) if _same_address(m)]
+            new = LINK_IN_CODE.sub(lambda m: m.group(1) if _same_address(m) else m.group(0), new)
             if new != s:
                 node.replace_with(new)
         if found:
             log(chapter, RULE, "Markdown bold markers inside a code block removed", pre, " ".join(found))
+        if links:
+            log(chapter, RULE, "Markdown links a converter wrote inside a code block made their address again",
+                pre, " ".join(links))
+
+
+def _same_address(m) -> bool:
+    """`[https://x](https://x)`: a converter's link around an address, not code that means it."""
+    return m.group(1).rstrip("/") == m.group(2).rstrip("/")
 
 
 # ---------------------------------------------------------------- drop caps
