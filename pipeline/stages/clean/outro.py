@@ -59,8 +59,9 @@ OUTRO_HEADING = re.compile(
 # a sentence of only emoji, symbols and punctuation ("😁", "👏👏") closes an outro like a pleasantry
 _SYMBOLS_ONLY = re.compile(r"^[\W_\s]*$")
 # the author's one-line bio that follows a call to action ("I write about Rust and Python.")
-BIO = re.compile(r"^(i|we) (mainly |mostly |usually |often )?(write|post|blog|tweet) (about|on)\b|"
-                 r"^(我|我们)(主要|通常|经常)?(撰写|写|发布|分享)(关于|有关)?.{1,40}(文章|内容|帖子|笔记)", re.I)
+BIO = re.compile(r"^(i|we) (mainly |mostly |usually |often |typically |tend to )*(write|post|blog|tweet|publish)\b"
+                 r".{0,80}\b(about|on|articles?|posts?|stories|newsletters?)\b|"
+                 r"^(我|我们).{0,8}(撰写|写|发布|分享|更新).{0,40}(文章|内容|帖子|笔记|博客)", re.I)
 # a line of social links: names of networks and sites, separators and emoji, nothing else
 SOCIAL = re.compile(r"linkedin|领英|twitter|推特|x|github|medium|youtube|instagram|facebook|脸书|mastodon|bluesky|"
                     r"threads|substack|tiktok|website|网站|博客|blog|邮箱|email|e-mail|mail|个人主页|主页|homepage|"
@@ -143,6 +144,10 @@ def run(chapter, ctx) -> None:
                     remove(chapter, RULE, s, "outro section content removed (the prose after it kept)")
             remove(chapter, RULE, h, "outro heading removed")
     removed_any = False
+    last = tail[-1]
+    if last.parent is not None and last.name in HEADINGS and CTA.search(text(last)):
+        remove(chapter, RULE, last, "call to action as the article's last heading removed")  # "Subscribe to …"
+        removed_any = True
     for block in tail:
         if block.parent is None:
             continue
