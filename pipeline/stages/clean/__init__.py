@@ -26,7 +26,7 @@ from __future__ import annotations
 
 from ...config import key_line
 from ...model import PressroomError
-from . import (affiliate, code_paragraphs, dividers, embeds, empty, link_cards, links, markup, medium_export,
+from . import (affiliate, code_paragraphs, dividers, embeds, empty, link_cards, link_ends, links, markup, medium_export,
                outline, outro, provenance, sanitize, title, user_drops)
 
 RULES = [
@@ -37,6 +37,7 @@ RULES = [
     ("title", title.run),  # first H1 -> meta.title, H2 after it -> meta.subtitle, "1.标题" spacing
     ("embeds", embeds.run),  # <script>/<iframe> embeds -> a link with a note
     ("link-cards", link_cards.run),  # Medium link cards -> one "further reading" line, or dropped
+    ("link-ends", link_ends.run),  # `](url)` left as text: the link made again, or a nested link's outer brackets
     ("affiliate", affiliate.run),  # affiliate lists, banners, disclosures; affiliate links retargeted
     ("outro", outro.run),  # follow me / subscribe / clap at the end of the article
     ("user-drops", user_drops.run),  # [clean] drop_patterns and drop_selectors

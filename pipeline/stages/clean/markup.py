@@ -249,3 +249,4 @@ def _drop_caps(chapter, body) -> None:
                 between = nb
             img.decompose()
             following.replace_with(str(following).lstrip())
+
