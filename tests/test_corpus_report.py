@@ -391,3 +391,15 @@ def test_a_long_unrelated_record_does_not_explain_a_sentence_in_small_pieces():
     assert v.rule == "UNEXPLAINED" and v.unexplained == len(letters)
     whole = "themodelthentrainedonmoredata"
     assert classify(Run(0, len(whole), len(whole), ""), whole, affiliate).rule == "clean.affiliate"
+
+
+def test_english_sample_text_in_a_chinese_chapters_code_is_not_swallowed_prose():
+    sample = ("<p>这段代码使用了一个提示，每个分块都可以自我解释，即使没有引用其他分块也一样。</p>"
+              "<pre><code># Test it out\nresult = chain.invoke(\n    \"\"\"\n"
+              "    On July 20, 1969, astronaut Neil Armstrong walked on the moon after a long trip.\n"
+              "    He was leading the Apollo 11 mission that many people watched on television.\n"
+              "    \"\"\"\n)</code></pre>")
+    assert markup.code_swallowed_prose(body(sample)) == []
+    english = sample.replace("<p>这段代码使用了一个提示，每个分块都可以自我解释，即使没有引用其他分块也一样。</p>",
+                             "<p>This code uses a prompt from the hub, and each chunk explains itself.</p>")
+    assert markup.code_swallowed_prose(body(english)) != []

@@ -84,13 +84,14 @@ def prose_line(line: str) -> bool:
     return len(words) >= 10 and s[0].isupper() and s[-1] in ".!?:" and not re.search(r"[()\[\]]", s)
 
 
-def swallowed(pre) -> str:
-    """Why a <pre> looks like it ate prose, or ''."""
+def swallowed(pre, chinese: bool = False) -> str:
+    """Why a <pre> looks like it ate prose, or ''. In a Chinese chapter only Chinese sentences are
+    the author's prose: English sentences in its code are the program's data (a sample text)."""
     text = pre.get_text()
     if MD_IN_CODE.search(text):
         return "markdown"
     lines = [ln for ln in text.split("\n") if ln.strip()]
-    prose = [ln for ln in lines if prose_line(ln)]
+    prose = [ln for ln in lines if prose_line(ln) and (not chinese or CJK.search(ln))]
     if prose and MD_HEADING.search(text):
         return "markdown"
     size = sum(len(ln.strip()) for ln in lines) or 1
@@ -101,8 +102,10 @@ def swallowed(pre) -> str:
 
 def code_swallowed_prose(body) -> list[str]:
     hits = []
+    outside = "".join(t for t in body.find_all(string=True) if not t.find_parent("pre"))
+    chinese = len(CJK.findall(outside)) * 3 >= len(outside.replace(" ", "")) > 0
     for pre in body.find_all("pre"):
-        why = swallowed(pre)
+        why = swallowed(pre, chinese)
         if why:
             lines = [ln for ln in pre.get_text().split("\n") if ln.strip()]
             first = next((ln for ln in lines if prose_line(ln) or MD_IN_CODE.search(ln)), lines[0] if lines else "")
