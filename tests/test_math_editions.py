@@ -97,8 +97,9 @@ def test_chinese_in_formulas_is_drawn_from_the_cjk_face(tmp_path):
     mathml = to_mathml(r"\text{需求率（未知，待估计）} = \frac{1}{\lambda}", True)
     svg.use_face(svg.text_of(mathml), tmp_path)
     assert svg.missing(mathml) == []
-    drawn = svg.formula_svg(mathml, True)
+    drawn, style = svg.formula_svg(mathml, True)
     assert drawn.count("<path") > 10 and "<symbol" not in drawn and " id=" not in drawn
+    assert style.startswith("width: ") and "em; height: " in style
 
 
 def test_every_formula_of_the_public_corpus_becomes_mathml():

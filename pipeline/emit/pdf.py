@@ -193,7 +193,7 @@ def write(book: Book, target: Path, cache_dir: Path, jobs: int = 1, timings: dic
             options["pdf_variant"] = book.config.pdf.pdf_variant
         def job(id: str, soup, extra: str, passes: int, record: bool = True, images: list | None = None) -> PartJob:
             if images is None:
-                images = [] if isinstance(soup, str) else sorted({img.get("src", "") for img in soup.find_all("img")})
+                images = [] if isinstance(soup, str) else sorted({img.get("src", "") for img in soup.find_all("img") if not img.get("src", "").startswith("data:")})
             return PartJob(id, str(soup), css, roots, options, passes, record, images, extra_css=extra,
                            epoch=os.environ["SOURCE_DATE_EPOCH"])
 

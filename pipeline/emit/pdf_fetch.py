@@ -17,7 +17,7 @@ class BookFetcher(URLFetcher):
     """Fetch `file:` URLs inside the allowed folders; refuse everything else, and note it."""
 
     def __init__(self, roots: list[Path], refused: list[str]):
-        super().__init__(timeout=5, allowed_protocols={"file"}, allow_redirects=False)
+        super().__init__(timeout=5, allowed_protocols={"file", "data"}, allow_redirects=False)
         self.roots = [r.resolve() for r in roots]
         self.refused = refused
 
@@ -27,6 +27,8 @@ class BookFetcher(URLFetcher):
             rel = unquote(url[len(TEMPLATES_URL):])
             found = [r / rel for r in self.roots[1:] if (r / rel).is_file()]
             url = found[0].as_uri() if found else url
+        if url.startswith("data:image/svg+xml;"):  # a formula drawn by pdf_html._formulas: bytes in the URL
+            return super().fetch(url, headers)
         parsed = urlparse(url)
         if parsed.scheme == "file":
             path = Path(unquote(parsed.path)).resolve()

@@ -6,6 +6,7 @@ as a document of empty pages (`furniture()`). `pdf.py` lays them out and joins t
 """
 from __future__ import annotations
 
+import base64
 import hashlib
 import json
 import re
@@ -179,8 +180,8 @@ def _inside(tags, cls: str):
 
 
 def _formulas(soup, fonts: Path) -> None:
-    """Each MathML formula drawn as SVG (WeasyPrint has no MathML), its LaTeX the SVG's `<title>`:
-    WeasyPrint's tagged PDF makes the drawing a Figure with that text as its Alt."""
+    """Each MathML formula drawn as an SVG image (WeasyPrint has no MathML), its LaTeX the image's
+    `alt`: WeasyPrint's tagged PDF makes the drawing a Figure with that text as its Alt."""
     maths = soup.find_all("math")
     if not maths:
         return
@@ -191,12 +192,15 @@ def _formulas(soup, fonts: Path) -> None:
         display = math.get("display") == "block"
         label = math.get("alttext") or svg.text_of(str(math))
         try:
-            drawn = BeautifulSoup(svg.formula_svg(str(math), display, label), "html.parser").svg
+            document, style = svg.cached_formula_svg(str(math), display, label, fonts.parent / "formulas")
         except Exception:  # noqa: BLE001  ziamath fails on some MathML it cannot lay out
             code = soup.new_tag("code", attrs={"class": "math-source"})
             code.string = label
             math.replace_with(code)
             continue
+        drawn = soup.new_tag("img", attrs={
+            "class": "formula-drawn", "alt": label, "style": style,
+            "src": "data:image/svg+xml;base64," + base64.b64encode(document.encode("utf-8")).decode("ascii")})
         holder = soup.new_tag("span", attrs={"class": "formula-pdf"})
         holder.append(drawn)
         math.replace_with(holder)
@@ -269,7 +273,7 @@ def part_documents(book: Book, cover_file: str, cache_dir: Path | None = None):
                 pass  # a damaged entry: made again
         soup = document(html)
         made = Prepared(str(soup), sorted(stand_ins(soup)), running_head(soup),
-                        sorted({img.get("src", "") for img in soup.find_all("img")}))
+                        sorted({img.get("src", "") for img in soup.find_all("img") if not img.get("src", "").startswith("data:")}))
         if path is not None:
             write_atomic(path, json.dumps(made.__dict__, ensure_ascii=False).encode())
         return (path.name if path is not None else ""), made

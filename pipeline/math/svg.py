@@ -1,7 +1,9 @@
 """MathML drawn as SVG for the PDF (WeasyPrint has no MathML): ziamath 0.13 with STIX Two Math.
 
-`formula_svg()` gives an `<svg>` sized in em, so that a formula takes the size of the text around
-it, and lowered by its depth (`vertical-align`), so that its baseline is the line's. Glyphs are
+`formula_svg()` gives an SVG document and the CSS that sizes it in em, so that a formula takes the
+size of the text around it, and lowers it by its depth (`vertical-align`), so that its baseline is
+the line's. The PDF sets it as an `<img>` of a `data:` URL: WeasyPrint parses each with its own
+SVG reader, and the part keeps the fast HTML parse (`pdf_tree.py`), which inline SVG would lose. Glyphs are
 drawn as paths (`ziafont.config.svg2 = False`): ziamath's `<symbol>` ids would repeat across
 formulas. Chinese inside `\\text{}` is drawn from the book's CJK face (`cjk_face.py`): `use_face()`
 sets it for a part's formulas, and `_CJKFallback` finds a glyph there when the math font has
@@ -84,17 +86,42 @@ def missing(mathml: str) -> list[str]:
 
 
 @functools.lru_cache(maxsize=4096)
-def formula_svg(mathml: str, display: bool, title: str = "") -> str:
-    """The formula as an `<svg>` element's markup, sized in em and set on the text's baseline;
-    `title` (its LaTeX) is the `<title>` that WeasyPrint's tagged PDF gives the Figure as its Alt."""
+def formula_svg(mathml: str, display: bool, title: str = "") -> tuple[str, str]:
+    """The formula as a standalone SVG document, and the CSS that sizes it in em and sets it on
+    the text's baseline (`width`, `height`, `vertical-align`) where it stands as an image."""
     drawn = _ziamath().Math(mathml, size=SIZE, margin=0, title=title or None)
     svg = drawn.svgxml()
     width, height = float(svg.get("width")), float(svg.get("height"))
     top, tall = (float(v) for v in svg.get("viewBox").split()[1::2])
     depth = top + tall  # below the baseline (y = 0)
-    svg.set("width", f"{width / SIZE:.3f}em")
-    svg.set("height", f"{height / SIZE:.3f}em")
-    svg.set("class", "formula-drawn")
+    style = f"width: {width / SIZE:.3f}em; height: {height / SIZE:.3f}em"
     if not display:
-        svg.set("style", f"vertical-align: {-depth / SIZE:.3f}em")
-    return ET.tostring(svg, encoding="unicode")
+        style += f"; vertical-align: {-depth / SIZE:.3f}em"
+    return ET.tostring(svg, encoding="unicode"), style
+
+
+def cached_formula_svg(mathml: str, display: bool, title: str, folder: Path) -> tuple[str, str]:
+    """`formula_svg()`, kept in `folder` by what it is drawn from (like highlighted code): a
+    rebuild draws only the formulas it has not drawn before."""
+    import hashlib
+    import json
+    import os
+    import tempfile
+
+    key = hashlib.sha256("\0".join([version("ziamath"), str(SIZE), mathml, str(display), title]).encode()).hexdigest()
+    path = folder / f"{key[:40]}.json"
+    try:
+        kept = json.loads(path.read_text(encoding="utf-8"))
+        return kept["svg"], kept["style"]
+    except (OSError, ValueError, KeyError, TypeError):
+        pass
+    made = formula_svg(mathml, display, title)
+    try:
+        folder.mkdir(parents=True, exist_ok=True)
+        fd, tmp = tempfile.mkstemp(dir=folder, suffix=".part")
+        with os.fdopen(fd, "w", encoding="utf-8") as f:
+            json.dump({"svg": made[0], "style": made[1]}, f)
+        os.replace(tmp, path)
+    except OSError:
+        pass  # a cache that cannot be written costs the next build the drawing, nothing more
+    return made
