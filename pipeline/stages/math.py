@@ -27,9 +27,16 @@ from ..math.tex import MENDS, MathSyntaxError, mend, numbering, refusal, to_math
 WHAT = {name: what for name, what, _p, _r in MENDS}
 
 
+ACCENTS = {"^": "\u02c6", "~": "\u02dc"}  # latex2mathml's ASCII hat and tilde: the accent characters
+
+
 def _math_element(chapter, mathml: str, tex: str):
     soup = BeautifulSoup(mathml, "html.parser")
     math = soup.find("math")
+    for over in math.find_all("mover"):  # \hat, \widehat, \tilde: drawn as accents, not a caret above
+        parts = [c for c in over.children if getattr(c, "name", None)]
+        if len(parts) == 2 and parts[1].name == "mo" and parts[1].get_text() in ACCENTS:
+            parts[1].string = ACCENTS[parts[1].get_text()]
     if tex:
         math["alttext"] = tex
     return math
