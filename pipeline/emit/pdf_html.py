@@ -187,12 +187,14 @@ def _formulas(soup, fonts: Path) -> None:
         return
     from ..math import svg
 
-    svg.use_face("".join(svg.text_of(str(m)) for m in maths), fonts)
-    for math in maths:
+    sources = [str(m) for m in maths]
+    texts = [svg.text_of(s) for s in sources]
+    svg.use_face("".join(texts), fonts)
+    for math, source, text in zip(maths, sources, texts):
         display = math.get("display") == "block"
-        label = math.get("alttext") or svg.text_of(str(math))
+        label = math.get("alttext") or text
         try:
-            document, style = svg.cached_formula_svg(str(math), display, label, fonts.parent / "formulas")
+            document, style = svg.cached_formula_svg(source, display, label, fonts.parent / "formulas")
         except Exception:  # noqa: BLE001  ziamath fails on some MathML it cannot lay out
             code = soup.new_tag("code", attrs={"class": "math-source"})
             code.string = label

@@ -9,10 +9,11 @@ dozen), turns the cubic CFF outlines into TrueType quadratics (fontTools' cu2qu,
 from __future__ import annotations
 
 import hashlib
-import os
+import io
 import subprocess
-import tempfile
 from pathlib import Path
+
+from ..cache import write_atomic
 
 FACE = "Noto Serif CJK SC:style=Regular"
 
@@ -78,12 +79,7 @@ def face_for(chars: str, cache: Path) -> Path | None:
     subsetter.populate(text=chars)
     subsetter.subset(font)
     _as_truetype(font)
-    cache.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(dir=cache, suffix=".part")
-    os.close(fd)
-    try:
-        font.save(tmp)
-        os.replace(tmp, target)
-    finally:
-        Path(tmp).unlink(missing_ok=True)
+    data = io.BytesIO()
+    font.save(data)
+    write_atomic(target, data.getvalue())
     return target

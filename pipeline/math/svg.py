@@ -23,6 +23,7 @@ SIZE = 12.0  # ziamath draws at this size, the SVG's dimensions then divided int
 # size in points, so that lengths MathML gives in pt (latex2mathml's `rowspacing="3pt"`) keep their proportion
 ZIAMATH_VERSIONS = {"0.13"}
 _TAG = re.compile(r"<[^>]*>")
+_ZIAMATH_VERSION = functools.lru_cache(maxsize=1)(lambda: version("ziamath"))  # read once, not per formula
 
 
 @functools.lru_cache(maxsize=1)
@@ -34,7 +35,7 @@ def _ziamath():
     from ziamath.mathfont import MathFont
 
     ziafont.config.svg2 = False
-    if version("ziamath") in ZIAMATH_VERSIONS:
+    if _ZIAMATH_VERSION() in ZIAMATH_VERSIONS:
         class _CJKFallback(MathFont):
             fallback = None  # a ziafont.Font with the part's CJK characters (use_face)
 
@@ -105,10 +106,10 @@ def cached_formula_svg(mathml: str, display: bool, title: str, folder: Path) -> 
     rebuild draws only the formulas it has not drawn before."""
     import hashlib
     import json
-    import os
-    import tempfile
 
-    key = hashlib.sha256("\0".join([version("ziamath"), str(SIZE), mathml, str(display), title]).encode()).hexdigest()
+    from ..cache import write_atomic
+
+    key = hashlib.sha256("\0".join([_ZIAMATH_VERSION(), str(SIZE), mathml, str(display), title]).encode()).hexdigest()
     path = folder / f"{key[:40]}.json"
     try:
         kept = json.loads(path.read_text(encoding="utf-8"))
@@ -117,11 +118,7 @@ def cached_formula_svg(mathml: str, display: bool, title: str, folder: Path) -> 
         pass
     made = formula_svg(mathml, display, title)
     try:
-        folder.mkdir(parents=True, exist_ok=True)
-        fd, tmp = tempfile.mkstemp(dir=folder, suffix=".part")
-        with os.fdopen(fd, "w", encoding="utf-8") as f:
-            json.dump({"svg": made[0], "style": made[1]}, f)
-        os.replace(tmp, path)
+        write_atomic(path, json.dumps({"svg": made[0], "style": made[1]}).encode("utf-8"))
     except OSError:
         pass  # a cache that cannot be written costs the next build the drawing, nothing more
     return made

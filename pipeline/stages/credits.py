@@ -43,18 +43,24 @@ def _truncate(node, offset: int) -> None:
             parent = s.parent
             s.extract()
             _prune(parent, node)
+    _strip_end(node, at_start=False)
+    _drop_trailing_breaks(node)
+
+
+def _strip_end(node, at_start: bool) -> None:
+    """The separators left at one end of the node's text once a credit was cut from it (`_LEADING`
+    at the start, `_TRAILING` at the end), and the text nodes and wrappers that held nothing else."""
     nodes = text_nodes(node)
     while nodes:
-        last = nodes[-1]
-        stripped = str(last).rstrip(_TRAILING)
+        edge = nodes[0] if at_start else nodes[-1]
+        stripped = str(edge).lstrip(_LEADING) if at_start else str(edge).rstrip(_TRAILING)
         if stripped:
-            last.replace_with(NavigableString(stripped))
-            break
-        parent = last.parent
-        last.extract()
+            edge.replace_with(NavigableString(stripped))
+            return
+        parent = edge.parent
+        edge.extract()
         _prune(parent, node)
         nodes = text_nodes(node)
-    _drop_trailing_breaks(node)
 
 
 def _drop_trailing_breaks(node) -> None:
@@ -87,17 +93,7 @@ def _keep_from(node, offset: int) -> None:
         else:
             s.extract()
             _prune(parent, node)
-    nodes = text_nodes(node)
-    while nodes:
-        first = nodes[0]
-        stripped = str(first).lstrip(_LEADING)
-        if stripped:
-            first.replace_with(NavigableString(stripped))
-            break
-        parent = first.parent
-        first.extract()
-        _prune(parent, node)
-        nodes = text_nodes(node)
+    _strip_end(node, at_start=True)
 
 
 def _remove(node) -> None:

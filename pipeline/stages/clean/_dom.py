@@ -118,6 +118,15 @@ def new_tag(dom, name: str, text_content: str = "", **attrs) -> Tag:
     return tag
 
 
+def source_lines(chapter) -> list[str]:
+    """The article's source file as lines (what a rule reads back: a pseudo-tag's spelling, a
+    code paragraph's indentation); [] when it cannot be read."""
+    try:
+        return chapter.source_path.read_text(encoding="utf-8", errors="replace").splitlines()
+    except (OSError, AttributeError, TypeError):
+        return []
+
+
 def copy_line(src: Tag, dst: Tag) -> None:
     """Carry the source line over to a replacement element."""
     from ...model import source_line

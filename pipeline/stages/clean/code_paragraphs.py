@@ -17,7 +17,7 @@ import re
 from bs4 import NavigableString, Tag
 
 from ...model import source_line
-from ._dom import copy_line, log
+from ._dom import copy_line, log, source_lines
 
 RULE = "code-paragraphs"
 MIN_LINES = 3
@@ -85,10 +85,7 @@ def run(chapter, ctx) -> None:
             previous = None
             continue
         if source is None:
-            try:
-                source = chapter.source_path.read_text(encoding="utf-8", errors="replace").splitlines()
-            except (OSError, AttributeError, TypeError):
-                source = []
+            source = source_lines(chapter)
         code_text = "\n".join(_from_source(p, lines, source)).strip("\n")
         log(chapter, RULE, "a paragraph of code lines made a code block again", p, code_text[:300])
         if previous is not None and previous.parent is not None and previous.find_next_sibling() is p:

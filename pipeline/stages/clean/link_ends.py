@@ -11,10 +11,9 @@ from bs4 import NavigableString, Tag
 
 from ..tree import ancestor, strings
 from ._dom import log
+from .markup import CODE, MARKER_BLOCKS
 
 RULE = "link-ends"
-CODE = frozenset({"pre", "code", "kbd", "samp"})
-BLOCKS = frozenset({"p", "li", "h1", "h2", "h3", "h4", "h5", "h6", "blockquote", "td"})
 
 
 LINK_END = re.compile(r"\]\(((?:https?|ftp)://[^\s()]+(?:\([^\s()]*\))?[^\s()]*)\)")
@@ -37,7 +36,7 @@ def run(chapter, ctx) -> None:
                 opening.replace_with(str(opening)[:-1])
                 node.replace_with(s[m.end():])
                 log(chapter, RULE, "a link written inside another: the outer brackets and address removed",
-                    ancestor(before, BLOCKS) or before.parent, "[" + before.get_text() + m.group(0))
+                    ancestor(before, MARKER_BLOCKS) or before.parent, "[" + before.get_text() + m.group(0))
             continue
         head = s[:m.start()]
         if "[" in head:
@@ -50,7 +49,7 @@ def run(chapter, ctx) -> None:
         link = chapter.dom.new_tag("a", attrs={"href": m.group(1)})
         link.string = words
         pieces = [NavigableString(s[:start]), link, NavigableString(s[m.end():])]
-        block = ancestor(node, BLOCKS) or node.parent
+        block = ancestor(node, MARKER_BLOCKS) or node.parent
         node.replace_with(*[p for p in pieces if not isinstance(p, NavigableString) or str(p)])
         log(chapter, RULE, "a link whose [ a translation lost made again over the clause before it", block,
             words + m.group(0))

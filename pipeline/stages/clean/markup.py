@@ -23,7 +23,7 @@ from bs4 import NavigableString, Tag
 
 from ...model import source_line
 from ..tree import ancestor, decomposed, strings, tags
-from ._dom import HEADINGS, has_media, log, loose_text, text
+from ._dom import HEADINGS, has_media, log, loose_text, source_lines, text
 
 RULE = "markup"
 HTML_ELEMENTS = set("""a abbr address area article aside audio b base bdi bdo blockquote body br button canvas
@@ -80,13 +80,6 @@ def _is_pseudo(tag: Tag) -> bool:
         return False
     values = [v for k, v in tag.attrs.items() if k != "data-src-line"]
     return all(v in ("", []) for v in values)
-
-
-def _source_lines(chapter) -> list[str]:
-    try:
-        return chapter.source_path.read_text(encoding="utf-8", errors="replace").splitlines()
-    except (OSError, AttributeError, TypeError):
-        return []
 
 
 def _window(tag: Tag, lines: list[str]) -> str:
@@ -148,7 +141,7 @@ def _unknown_tags(chapter, body) -> None:
             continue
         if _is_pseudo(tag):
             if lines is None:
-                lines = _source_lines(chapter)
+                lines = source_lines(chapter)
             window = _window(tag, lines)
             literal = _original_spelling(tag, window, used)
             closer = _closer(tag, window, used)
