@@ -1,10 +1,9 @@
 """The math stage: formulas in Markdown and HTML become MathML with their LaTeX as alttext; money
 stays text; translation damage is mended and said; an unreadable or hostile formula is printed
-as its source with a warning, at once; code is never math. Golden cases in
+as its source with a warning, refused before the converter runs; code is never math. Golden cases in
 tests/golden/math/<case>/{in.md|in.html,out.html}; PRESSROOM_REGEN=1 rewrites them."""
 from __future__ import annotations
 
-import time
 from pathlib import Path
 
 import pytest
@@ -82,13 +81,14 @@ def test_html_mathml_is_allowlisted():
     "\\newcommand{\\x}{\\x}\\x",
     "\\left(" * 300 + "x" + "\\right)" * 300,
 ])
-def test_hostile_formulas_are_refused_within_a_second(tmp_path, tex):
+def test_hostile_formulas_are_refused_before_the_converter(tmp_path, tex):
     (tmp_path / "a.md").write_text(f"Before.\n\n$${tex}$$\n\nAfter.\n", encoding="utf-8")
-    t0 = time.process_time()
     chapter = staged(tmp_path / "a.md")
-    assert time.process_time() - t0 < 10  # a bound ten times the second asked for: CPU time, not wall
     warnings = [d for d in chapter.diagnostics if d.rule == "math.unreadable"]
     assert len(warnings) == 1 and warnings[0].line == 3, chapter.diagnostics
+    # refused by math/tex.refusal() before the converter sees it (a count of characters and of
+    # nesting, or a macro's name: linear in the formula), not by the converter failing on it
+    assert any(why in warnings[0].message for why in ("characters long", "macros", "nest")), warnings[0].message
     assert chapter.body.find("code", class_="math-source") and "After." in chapter.body.get_text()
 
 
