@@ -133,3 +133,44 @@ def test_a_worker_that_died_waiting_fails_the_chapter_it_is_given():
         workers._workers[0].process.join()
         failed = workers.run(_square, [("a", 2)], lambda key, result: None)
     assert isinstance(failed["a"], WorkerStopped)
+
+
+PROBE = '''
+import os, time
+
+def blocked(_):
+    """The signals this process holds back (its SigBlk mask), read by the process itself."""
+    time.sleep(0.2)  # both workers of the pool get a task
+    with open("/proc/self/status") as f:
+        return int(f.read().split("SigBlk:")[1].split()[0], 16)
+'''
+
+
+def test_the_pdf_workers_and_their_fork_server_hold_ctrl_c_back(tmp_path):
+    """Ctrl-C reaches the whole process group; the PDF's workers (pool and join) must leave it to
+    the build, which stops them. CPython 3.11 starts its resource tracker (on the pool's first
+    queue) with SIGINT blocked and then unblocks SIGINT outright: a fresh interpreter, where the
+    tracker is not yet running, shows whether the workers still start with SIGINT held back. A
+    worker that took Ctrl-C printed "Process ForkServerProcess-N:" under the build's one line."""
+    (tmp_path / "probe.py").write_text(PROBE, encoding="utf-8")
+    code = ("import sys\n"
+            "from multiprocessing import forkserver\n"
+            "from pipeline.emit.pdf_parts import Workers\n"
+            "import probe\n"
+            "if __name__ == '__main__':\n"
+            "    pool, join = Workers(2), Workers(1, apart=True)\n"
+            "    masks = list(pool.map(probe.blocked, [1, 2])) + [join.submit(probe.blocked, 3).result()]\n"
+            "    server = forkserver._forkserver._forkserver_pid\n"
+            "    masks.append(int(open(f'/proc/{server}/status').read().split('SigBlk:')[1].split()[0], 16))\n"
+            "    pool.close(); join.close()\n"
+            "    print(' '.join(map(str, masks)))\n")
+    script = tmp_path / "main.py"
+    script.write_text(code, encoding="utf-8")
+    env = {"PYTHONPATH": f"{ROOT}:{tmp_path}", "PATH": "/usr/bin:/bin"}
+    done = subprocess.run([sys.executable, str(script)], cwd=tmp_path, env=env, capture_output=True, text=True,
+                          timeout=120)
+    assert done.returncode == 0, done.stderr
+    masks = [int(m) for m in done.stdout.split()]
+    assert len(masks) == 4  # two pool workers, the join, the fork server
+    sigint = 1 << (signal.SIGINT - 1)
+    assert all(mask & sigint for mask in masks), [hex(m) for m in masks]

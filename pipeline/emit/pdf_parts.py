@@ -264,6 +264,13 @@ class Workers:
         Ctrl-C: the build stops them)."""
         from ..workers import workers_ignore_ctrl_c
 
+        if self._pool is None:
+            # started before Ctrl-C is held back: CPython starts it with SIGINT blocked and then
+            # unblocks SIGINT outright, which would let the fork server and the workers inherit
+            # Ctrl-C (a KeyboardInterrupt's "Process ForkServerProcess-N:" on the terminal)
+            from multiprocessing import resource_tracker
+
+            resource_tracker.ensure_running()
         with workers_ignore_ctrl_c():
             if self._pool is None:
                 from concurrent.futures import ProcessPoolExecutor
