@@ -117,3 +117,43 @@ def test_no_dollar_of_the_corpus_becomes_math():
             for t in [block, *(block.children or [])]
             if t.type.startswith("math") and t.markup in ("$", "$$")]
     assert made == []
+
+
+# shapes that reach what pipeline/math/ziamath_patch.py changes: fences in fences, fences under
+# braces, in matrices, cases and roots, scripts on fences, deep groups, an `aligned` block as the corpus writes them
+PATCH_CASES = [
+    r"\left( \frac{\left[ a + \left( b \right) \right]}{c} \right)",
+    r"\overbrace{\left( \frac{a}{b} \right) + c}^{n}",
+    r"\underbrace{\left\{ a \right\}}_{k} + \left\langle x \right\rangle",
+    r"\begin{pmatrix} \left( a \right) & b \\ c & \frac{d}{\left| e \right|} \end{pmatrix}",
+    r"f(x) = \begin{cases} \left( x \right) & x > 0 \\ -x & \text{否则} \end{cases}",
+    r"\sqrt{\frac{\left( a+b \right)^2}{\sum_{i=1}^{n} \left| x_i \right|}}",
+    r"\left\| \frac{\partial L}{\partial w} \right\|_2 \left. \frac{d}{dx} \right|_{x=0}",
+    r"{{{{{{a^{b_{c^{d}}}}}}}}} + \left( {{{\frac{1}{{{2}}}}}} \right)",
+    r"\begin{aligned} \mathbb{E}[L(Q)] &= \int_0^Q (Q - d) f(d)\,dd + \int_Q^\infty \left( d - Q \right) f(d)\,dd"
+    r" \\ \frac{\partial \mathbb{E}[L]}{\partial Q} &= F(Q) - \left( 1 - F(Q) \right) = 0 \end{aligned}",
+]
+
+
+def test_the_ziamath_patch_draws_every_formula_as_ziamath_does():
+    """The patch changes how long ziamath takes, never what it draws: each case drawn with and
+    without it gives the same SVG text."""
+    from pipeline.math import svg, ziamath_patch
+    from pipeline.math.tex import mend, to_mathml
+
+    svg._ziamath()
+    assert ziamath_patch.install(), "ziamath is not a version the patch was written for: see VERSIONS"
+    mathml = [to_mathml(mend(tex, True)[0], display=True) for tex in PATCH_CASES]  # as the stage gives it
+
+    def drawn():
+        svg.formula_svg.cache_clear()
+        return [svg.formula_svg(m, True) for m in mathml]
+
+    patched = drawn()
+    assert ziamath_patch.uninstall()
+    try:
+        plain = drawn()
+    finally:
+        ziamath_patch.install()
+    for tex, a, b in zip(PATCH_CASES, patched, plain):
+        assert a == b, tex

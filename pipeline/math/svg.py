@@ -19,9 +19,11 @@ import xml.etree.ElementTree as ET
 from importlib.metadata import version
 from pathlib import Path
 
+from . import ziamath_patch
+
 SIZE = 12.0  # ziamath draws at this size, the SVG's dimensions then divided into em: near the text's
 # size in points, so that lengths MathML gives in pt (latex2mathml's `rowspacing="3pt"`) keep their proportion
-ZIAMATH_VERSIONS = {"0.13"}
+ZIAMATH_VERSIONS = ziamath_patch.VERSIONS  # the versions whose internals this module and the patch use
 _TAG = re.compile(r"<[^>]*>")
 _ZIAMATH_VERSION = functools.lru_cache(maxsize=1)(lambda: version("ziamath"))  # read once, not per formula
 
@@ -35,6 +37,7 @@ def _ziamath():
     from ziamath.mathfont import MathFont
 
     ziafont.config.svg2 = False
+    ziamath_patch.install()  # the same drawings, five times faster (its docstring)
     if _ZIAMATH_VERSION() in ZIAMATH_VERSIONS:
         class _CJKFallback(MathFont):
             fallback = None  # a ziafont.Font with the part's CJK characters (use_face)
