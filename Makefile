@@ -11,7 +11,7 @@ INPUTS  := $(shell find $(SOURCE) templates pipeline -type f -not -name '*.pyc' 
 BYTECODE := $(PY) -m compileall -q pipeline
 BUILD   := $(BYTECODE) && $(PY) -m pipeline build --source $(SOURCE) --out $(OUT) $(if $(JOBS),--jobs $(JOBS))
 
-.PHONY: all epub pdf test check release bench bench-math fuzz clean setup corpus
+.PHONY: all epub pdf test check release bench bench-sizes bench-math fuzz clean setup corpus
 
 all: epub pdf
 
@@ -41,7 +41,10 @@ release: $(STAMP)
 	$(PY) -m pipeline release --source $(SOURCE) --out $(OUT) $(if $(ALLOW_MISSING_IMAGES),--allow-missing-images)
 
 bench: $(STAMP) .venv/.bench-installed
-	$(BYTECODE) && $(PY) bench/run.py
+	$(BYTECODE) && $(PY) bench/run.py && $(PY) bench/sizes.py
+
+bench-sizes: $(STAMP) .venv/.bench-installed
+	$(BYTECODE) && $(PY) bench/sizes.py
 
 bench-math: $(STAMP) .venv/.bench-installed
 	$(BYTECODE) && $(PY) bench/math_cost.py
