@@ -1,6 +1,9 @@
 """`make corpus`: every corpus folder built as a zero-config book, and one table of what came out wrong.
 
-Per folder: the author's text kept in order (`kept`), the letters lost with no explanation (`lost?`:
+Per folder: the source's text kept in order (`kept`), the author's text kept in order (`author's`:
+the same letters found, out of the source's less what a rule removed as the web's leftovers and
+recorded in `--explain`: outros, link cards, affiliate blocks, credit lines rewritten as captions;
+target 99.5 %), the letters lost with no explanation (`lost?`:
 each lost passage is matched against the `--explain` records of its article, explained.py; the target
 is unexplained <= 0.5 %, i.e. kept + explained >= 99.5 %), then counts of what should not be in a
 chapter's body (`detectors`: credit lines, raw Markdown, code blocks that ate prose, link-card and

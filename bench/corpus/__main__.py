@@ -32,8 +32,8 @@ def folders(extra: list[str]) -> dict[str, Path]:
 def cell(row: dict, key: str) -> str:
     if "error" in row:
         return "-"
-    if key == "kept":
-        pct = row["kept"]["pct"]
+    if key in ("kept", "authors"):
+        pct = row["kept"]["pct" if key == "kept" else "authors_pct"]
         return "-" if pct is None else f"{pct:.2f}%"
     if key == "unexplained":
         u = row.get("unexplained") or {}
@@ -47,7 +47,7 @@ def cell(row: dict, key: str) -> str:
     return str(row[key]["count"])
 
 
-COLUMNS = [("kept", "kept"), ("unexplained", "lost?"), ("credits", "credits"), ("markdown", "md"), ("code", "code"), ("outro", "outro"),
+COLUMNS = [("kept", "kept"), ("authors", "author's"), ("unexplained", "lost?"), ("credits", "credits"), ("markdown", "md"), ("code", "code"), ("outro", "outro"),
            ("latex", "latex"), ("missing", "img-miss"), ("warnings", "warn"), ("epubcheck", "epubchk E/W"),
            ("ace", "ace (crit+ser)")]
 

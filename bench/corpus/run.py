@@ -157,8 +157,11 @@ def report_folder(name: str, folder: Path, out_root: Path, checks: tuple[str, ..
             per_chapter.append({"file": label, "kept_pct": round(k.pct, 2) if k.pct is not None else None,
                                 "letters": k.total, "unexplained": chapter_unexplained})
     passages = sum(1 for h in lost if h["rule"] == UNEXPLAINED)
+    explained = total - matched - moved - unexplained  # letters a rule removed and said so (--explain)
+    authors = total - explained  # the author's text: the source less the web's leftovers the rules removed
     row["kept"] = {"pct": round(100.0 * matched / total, 2) if total else None, "letters": total,
-                   "matched": matched, "moved": moved, "explained": total - matched - moved - unexplained,
+                   "authors_pct": round(100.0 * matched / authors, 2) if authors else None,
+                   "matched": matched, "moved": moved, "explained": explained,
                    "chapters": per_chapter, "hits": lost}
     row["unexplained"] = {"pct": round(100.0 * unexplained / total, 2) if total else None, "letters": unexplained,
                     "passages": passages, "count": passages,

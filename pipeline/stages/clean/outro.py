@@ -14,7 +14,11 @@ The rule works from position and structure, in Chinese and English:
   bold, saying only that) goes with its content when that content is calls to action, images and
   their short credit lines, or alone when nothing follows it; when calls to action open it and the
   author's prose follows, the heading and the calls to action go and the prose stays;
-- a heading left with nothing under it after that goes too.
+- a heading left with nothing under it after that goes too;
+- a paragraph of the tail that mixes the author's sentences with the platform's calls to action
+  ("Thank you for reading to the end. Click on the clap icon below, … connect with me on Twitter.
+  Happy Reading!") loses those sentences (links in them too) and keeps the rest; a call to share
+  or comment written into the author's own sentences ("如果你喜欢这个做法，也可以分享给同事") stays.
 A Twitter mention in the middle of the article is never looked at.
 """
 from __future__ import annotations
@@ -22,9 +26,10 @@ from __future__ import annotations
 import re
 
 from bs4 import Tag
+from bs4.element import Comment
 
 from ..tree import first
-from ._dom import HEADINGS, blocks, has_media, is_blank, is_footnotes, remove, split_sentences, text
+from ._dom import HEADINGS, blocks, has_media, is_blank, is_footnotes, log, remove, split_sentences, squash, text
 
 RULE = "outro"
 TAIL = 8
@@ -56,6 +61,15 @@ OUTRO_HEADING = re.compile(
     r"stay (connected|in touch)|let'?s (connect|stay in touch)|connect with me|get in touch( with me)?|"
     r"follow me|关注我|(与|和|跟)我联系|联系我|保持联系|support (me|my work)|want more\??|more from me|"
     r"(订阅|关注)(我们|我)的.{0,6}(通讯|简报|周刊|邮件列表|newsletter)|subscribe to (our|my|the) newsletter)[\W_]*$", re.I)
+# the calls to action cut out of a paragraph that also holds the author's sentences: the platform's
+# own (follow, clap, subscribe, connect, membership, tips), never "share it with your colleagues" or
+# "comment below", which an author may write as part of the text
+STRONG_CTA = re.compile(
+    r"关注我|欢迎关注|关注.{0,12}(medium|twitter|推特|领英|linkedin|公众号|专栏|youtube|频道|账号|主页)|"
+    r"(请|欢迎|记得|别忘了).{0,4}订阅|订阅(我|我们|本|这个)|鼓掌|拍手|点赞|👏|"
+    r"联系.{0,10}(领英|linkedin|twitter|推特)|(领英|linkedin|twitter|推特|微信|公众号|medium).{0,8}(联系|关注|找到)(我|我们)|成为.{0,8}会员|加入.{0,12}(会员|邮件列表|通讯|medium)|请我喝|"
+    r"\bfollow (me|us) (on|for)\b|\bfollow for more\b|\bsubscrib|\bclap|\bconnect with (me|us)\b|"
+    r"\bbecome a (medium )?member\b|\bnewsletter\b|\bbuy me a coffee\b|\bpatreon\b|\bko-fi\b", re.I)
 # a sentence of only emoji, symbols and punctuation ("😁", "👏👏") closes an outro like a pleasantry
 _SYMBOLS_ONLY = re.compile(r"^[\W_\s]*$")
 # the author's one-line bio that follows a call to action ("I write about Rust and Python.")
@@ -151,9 +165,12 @@ def run(chapter, ctx) -> None:
     for block in tail:
         if block.parent is None:
             continue
-        if block_kind(block) == "cta":
+        kind = block_kind(block)
+        if kind == "cta":
             remove(chapter, RULE, block, "call to action at the end of the article removed")
             removed_any = True
+        elif kind == "text" and block.name == "p":
+            _cut_calls_to_action(chapter, block)
     if removed_any:
         _dangling_headings(chapter, body)
 
@@ -173,3 +190,44 @@ def _dangling_headings(chapter, body) -> None:
         if not last or not (last[-1].name in HEADINGS or _outro_heading(last[-1])):
             return
         remove(chapter, RULE, last[-1], "heading left without content after the outro removed")
+
+
+_SENTENCE_END = re.compile(r"(?<=[。！？!?；;])|(?<=\.)\s+|\n+")
+_TRIM = " \t\n-—–·•*_"
+
+
+def _sentence_spans(raw: str) -> list[tuple[int, int]]:
+    """Where each sentence of `raw` starts and ends (split as split_sentences splits a paragraph)."""
+    spans, start = [], 0
+    for m in list(_SENTENCE_END.finditer(raw)) + [None]:
+        end = m.start() if m else len(raw)
+        piece = raw[start:end]
+        lead = len(piece) - len(piece.lstrip(_TRIM))
+        if piece.strip(_TRIM):
+            spans.append((start + lead, start + len(piece.rstrip(_TRIM))))
+        start = m.end() if m else len(raw)
+    return spans
+
+
+def _cut_calls_to_action(chapter, p: Tag) -> None:
+    """The calls to action of a paragraph that also holds the author's sentences cut out of it."""
+    strings = [s for s in p.find_all(string=True) if not isinstance(s, Comment)]
+    raw = "".join(strings)
+    spans = _sentence_spans(raw)
+    cuts = [(a, b) for a, b in spans if STRONG_CTA.search(raw[a:b])]
+    if not cuts or len(cuts) == len(spans):
+        return
+    # each cut takes the spaces after it, so that the sentences either side meet with one
+    cuts = [(a, b + len(raw[b:]) - len(raw[b:].lstrip())) for a, b in cuts]
+    offset = 0
+    for s in strings:
+        lo, hi = offset, offset + len(s)
+        offset = hi
+        kept = "".join(ch for i, ch in enumerate(str(s), lo) if not any(a <= i < b for a, b in cuts))
+        if kept != str(s):
+            s.replace_with(kept) if kept else s.extract()
+    for tag in p.find_all(True):  # a link or emphasis whose words were all cut
+        if tag.parent is not None and not text(tag) and not has_media(tag):
+            tag.decompose()
+    log(chapter, RULE, "calls to action cut from the article's closing paragraph, the rest kept", p,
+        " ".join(squash(raw[a:b]) for a, b in cuts))
