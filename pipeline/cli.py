@@ -217,7 +217,7 @@ def run() -> None:
 
 
 def _stop_fork_server() -> None:
-    """The PDF workers' fork server (pdf_parts._context()) stopped and waited for, where one was
+    """The PDF workers' fork server (emit/pdf/parts.py: _context()) stopped and waited for, where one was
     started: left to end with this process, it would be nobody's child when it ends, and the CPU
     time of the processes forked from it would be counted nowhere (`time`, `make bench`)."""
     server = getattr(sys.modules.get("multiprocessing.forkserver"), "_forkserver", None)

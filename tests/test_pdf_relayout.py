@@ -3,7 +3,7 @@ that changed, and is the same, byte for byte, as the part laid out again in full
 from __future__ import annotations
 
 from pipeline.build import build
-from pipeline.emit import pdf_relayout
+from pipeline.emit.pdf.weasyprint_patches import relayout as pdf_relayout
 from test_house_style import make_book  # chapter two: a figure too tall for the page it comes on
 
 

@@ -10,7 +10,7 @@ import pytest
 from bs4 import BeautifulSoup
 
 from pipeline.build import build
-from pipeline.emit import pdf_toc
+from pipeline.emit.pdf import toc as pdf_toc
 from test_pdf_stamps import _book  # three chapters of six sections: two-digit page numbers
 
 

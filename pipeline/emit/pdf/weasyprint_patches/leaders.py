@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import copy
 
-from . import patching
+from . import _replace
 
 _state: dict = {"original": None}
 
@@ -46,9 +46,9 @@ def _handle_leader(context, line, containing_block):
 
 
 def install() -> bool:
-    return patching.replace(_state, "weasyprint.layout.inline", "handle_leader", _handle_leader)
+    return _replace.replace(_state, "weasyprint.layout.inline", "handle_leader", _handle_leader)
 
 
 def uninstall() -> bool:
     """WeasyPrint's own leaders again (for a comparison); True if the patch was installed."""
-    return patching.restore(_state, "weasyprint.layout.inline", "handle_leader")
+    return _replace.restore(_state, "weasyprint.layout.inline", "handle_leader")

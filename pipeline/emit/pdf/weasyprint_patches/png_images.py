@@ -18,7 +18,7 @@ import math
 import struct
 from pathlib import Path
 
-from ..cache import write_atomic
+from ....cache import write_atomic
 
 _state: dict = {"folder": None}
 

@@ -17,7 +17,7 @@ from __future__ import annotations
 
 import copy
 
-from . import patching
+from . import _replace
 
 _state: dict = {"original": None, "record": False, "made": None, "seed": None}
 
@@ -89,4 +89,4 @@ def keep(pages: int) -> bool:
 
 
 def install() -> bool:
-    return patching.replace(_state, "weasyprint.layout", "make_all_pages", _make_all_pages)
+    return _replace.replace(_state, "weasyprint.layout", "make_all_pages", _make_all_pages)

@@ -11,7 +11,7 @@ from a small document of samples laid out with the parts (`samples()`): for each
 (chapter, section, back matter), each digit alone, all ten together and the leader's dot, set by
 the same rules as the entry's number. The join draws each digit of a number from its sample,
 clipped to the digit and moved to its place, and runs the leader on with dots to a space before
-the number, as it would have been set (`plan()`, `pdf_merge.Book.draw()`); a stamp holds its own
+the number, as it would have been set (`plan()`, `join.Book.draw()`); a stamp holds its own
 text alone (`only_text_at()`), so the page's text reads as before. The stamps are artifacts: the
 entry itself, with its link, stays in the structure tree.
 
@@ -109,7 +109,7 @@ def _after_boxes(document, attribute: str):
 
 def _leader(box):
     """(where its last dot ends, the dot's advance) of the leader in an entry's `::after` box
-    (pdf_leaders.py: one text box of dots), or None."""
+    (weasyprint_patches/leaders.py: one text box of dots), or None."""
     for child in getattr(box, "children", None) or []:
         if type(child).__name__ != "InlineBox":
             continue

@@ -8,7 +8,7 @@ patched; with any other version nothing changes.
 """
 from __future__ import annotations
 
-from . import patching
+from . import _replace
 
 _state: dict = {"original": None}
 
@@ -35,9 +35,9 @@ def _make_margin_boxes(context, page, state):
 
 
 def install() -> bool:
-    return patching.replace(_state, "weasyprint.layout", "make_margin_boxes", _make_margin_boxes)
+    return _replace.replace(_state, "weasyprint.layout", "make_margin_boxes", _make_margin_boxes)
 
 
 def uninstall() -> bool:
     """WeasyPrint's own margin boxes again (for a comparison); True if the patch was installed."""
-    return patching.restore(_state, "weasyprint.layout", "make_margin_boxes")
+    return _replace.restore(_state, "weasyprint.layout", "make_margin_boxes")

@@ -10,11 +10,11 @@ the digits' stamps, each moved across to where the number, set as one, would put
 This holds where a stylesheet sets the heads and the folio in margin boxes of different halves
 of the page (top and bottom), and the folio alone in its half, its digits side by side as the
 ten-digit stamp shows (no kerning, one alignment). Where it does not, `plan()` says so and the
-furniture is laid out page by page as before (`pdf_html.furniture()`).
+furniture is laid out page by page as before (`print_html.furniture()`).
 """
 from __future__ import annotations
 
-from . import pdf_html
+from . import print_html
 
 DIGITS = "0123456789"
 SIDES = ("right", "left")  # the stamp document's pages alternate, a right-hand page first
@@ -33,8 +33,8 @@ def pages(heads: list[tuple[str, str]]) -> list[tuple]:
 
 
 def document(book, heads: list[tuple[str, str]]) -> str:
-    """The stamp document: furniture pages (`pdf_html.furniture()`), blank where a stamp has none."""
-    return pdf_html.furniture(book, [(*what, "") if kind == "head" else ("", "", what)
+    """The stamp document: furniture pages (`print_html.furniture()`), blank where a stamp has none."""
+    return print_html.furniture(book, [(*what, "") if kind == "head" else ("", "", what)
                                      for kind, _, what in pages(heads)])
 
 

@@ -1,17 +1,17 @@
 """Pages: the geometry of the page from the trim size, and the measure of how full each laid-out
 page is, with the one correction CSS cannot make in WeasyPrint (no page floats): a figure that
 would leave a page more than a third empty moves past the paragraphs after it, as a float does
-in a printed book, or is scaled down to fit what is left. `pdf_parts.lay_out()` lays the part out
+in a printed book, or is scaled down to fit what is left. `parts.lay_out()` lays the part out
 again after each round of corrections (at most `[pdf] figure_passes`), from the first page that
-changed on (`pdf_relayout.py`).
+changed on (`weasyprint_patches/relayout.py`).
 """
 from __future__ import annotations
 
 import re
 from dataclasses import dataclass
 
-from ..model import Book
-from .justify import CJK
+from ...model import Book
+from .weasyprint_patches.justify import CJK
 
 PAGE_INCHES = {"a4": (8.27, 11.69), "a5": (5.83, 8.27), "letter": (8.5, 11.0), "b5": (6.93, 9.84),
                "legal": (8.5, 14.0), "a3": (11.69, 16.54)}
