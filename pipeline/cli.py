@@ -47,6 +47,9 @@ def cmd_build(args) -> int:
     if args.timings:
         for name, seconds in result.timings.items():
             print(f"{name:>20} {seconds:8.2f} s")
+        for d in result.book.diagnostics if result.book is not None else ():
+            if d.rule == "pdf.engine-patches":  # which of WeasyPrint's internals Pressroom replaced, or why none
+                print(d.message)
     return 0
 
 

@@ -304,8 +304,7 @@ def test_content_streams_are_deflated_at_level_6():
 
     from pipeline.emit.pdf.weasyprint_patches import streams as pdf_streams
 
-    if not pdf_streams.install():
-        pytest.skip(f"pydyf {pydyf.__version__} is not patched")
+    assert pdf_streams.install(), f"pydyf {pydyf.__version__}: not a version in engine_versions.SUPPORTED (pinned?)"
     text = b"BT /F1 10 Tf 72 700 Td (some page content) Tj ET\n" * 200
     data = pydyf.Stream([text], compress=True).data
     packed = data.split(b"stream\n", 1)[1].rsplit(b"\nendstream", 1)[0]

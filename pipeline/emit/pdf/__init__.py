@@ -28,7 +28,7 @@ from pathlib import Path
 from ... import layout
 from ...model import Book, Diagnostic
 from .. import atomic_path, build_time
-from . import join, parts, print_html, shared_fonts, stamps, toc
+from . import join, parts, print_html, shared_fonts, stamps, toc, weasyprint_patches
 from .print_css import page_css, print_css, stylesheets, trim_size  # noqa: F401 - for bench/ and the tests
 from .print_images import prepare_images
 from ..page_list import page_map_of
@@ -115,6 +115,8 @@ def write(book: Book, target: Path, cache_dir: Path, jobs: int = 1, timings: dic
         clock("pdf.images")
         css = print_css(book)
         roots = roots_of(book, work)
+        patches = weasyprint_patches.wanted(book.config.pdf.engine_patches)  # for every part alike
+        book.diagnostics.append(Diagnostic("info", "pdf.engine-patches", weasyprint_patches.summary(book.config.pdf.engine_patches)))
         options = {"pdf_tags": book.config.pdf.tagged}
         if book.config.pdf.pdf_variant:
             options["pdf_variant"] = book.config.pdf.pdf_variant
@@ -122,7 +124,7 @@ def write(book: Book, target: Path, cache_dir: Path, jobs: int = 1, timings: dic
             if images is None:
                 images = [] if isinstance(soup, str) else sorted({img.get("src", "") for img in soup.find_all("img") if not img.get("src", "").startswith("data:")})
             return PartJob(id, str(soup), css, roots, options, passes, record, images, extra_css=extra,
-                           epoch=os.environ["SOURCE_DATE_EPOCH"])
+                           epoch=os.environ["SOURCE_DATE_EPOCH"], patches=patches)
 
         recto = book.config.pdf.variant != "screen"  # print.css: parts open on a recto in print only
         borrowed: list = [None] * len(ids)

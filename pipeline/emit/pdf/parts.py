@@ -41,6 +41,7 @@ class PartJob:
     extra_css: str = ""  # after `css`: what this kind of document adds (parsed apart, `css` once per worker)
     epoch: str = ""  # SOURCE_DATE_EPOCH for the layout (font time stamps): the worker may have started before it was set
     toc: str = ""  # "columns" or "samples": record where the contents' numbers go, or the digits' samples (toc)
+    patches: tuple = ()  # the weasyprint_patches to lay it out with (weasyprint_patches.wanted())
 
 
 @dataclass
@@ -66,7 +67,8 @@ def part_key(job: PartJob, images: Path) -> str:
 
     h = hashlib.sha256()
     for piece in (cache.pipeline_version(), version("weasyprint"), job.css, job.extra_css, json.dumps(job.options, sort_keys=True),
-                  str(job.figure_passes), str(job.record), str(job.margins), job.epoch, job.toc, job.html):
+                  str(job.figure_passes), str(job.record), str(job.margins), job.epoch, job.toc,
+                  ",".join(job.patches), job.html):
         h.update(piece.encode() + b"\0")
     for img in job.images:
         path = images / img.rsplit("/", 1)[-1]
@@ -133,27 +135,18 @@ def warm(args) -> None:
 def lay_out(job: PartJob, folder: Path, book) -> LaidOut:
     """One part through WeasyPrint: its PDF into `folder`, its record beside it."""
     from bs4 import BeautifulSoup
-    from . import shared_fonts, stamps, toc
-    from .weasyprint_patches import (face_data, font_subsets, justify, leaders, lxml_tree, margins, png_images,
-                                     relayout, streams)
+    from . import stamps, toc, weasyprint_patches
+    from .weasyprint_patches import font_subsets, lxml_tree, relayout
     from ..page_list import page_starts
     from .pages import place_figures, underfull
     from .fetch import BOOK_URL, BookFetcher
 
     if job.epoch:
         os.environ["SOURCE_DATE_EPOCH"] = job.epoch
-    png_images.install(folder.parent / "png-streams")
-    if justify.install() != justify.JUSTIFY_CJK:  # the page rules were written for the other case
-        raise RuntimeError("WeasyPrint 70 without the functions justify.py patches")
-    leaders.install()
-    margins.install()
-    relayout.install()
-    face_data.install()
-    streams.install()
-    if job.options.get("pdf_variant"):  # PDF/A and PDF/UA variants: each part's own subsets (CIDSet)
-        font_subsets.uninstall()
-    else:
-        font_subsets.install(shared_fonts.folder_of(folder.parent))
+    # the patches the build chose (none where they are off), and no other: this process may have
+    # laid out a book with others; PDF/A and PDF/UA variants: each part's own subsets (CIDSet)
+    weasyprint_patches.install([name for name in job.patches
+                                if not (name == "font_subsets" and job.options.get("pdf_variant"))], folder.parent)
     refused: list[str] = []
     fetcher = BookFetcher([Path(r) for r in job.roots], refused)
     font_config, css, css_refused = _stylesheet(job.css, tuple(job.roots))
@@ -217,9 +210,9 @@ def cached(job: PartJob, folder: Path) -> LaidOut | None:
         record = LaidOut(pdf=pdf, **data)
     except (OSError, ValueError, TypeError):
         return None
-    from . import shared_fonts
+    from .weasyprint_patches import font_subsets
 
-    if not all((shared_fonts.folder_of(folder.parent) / key).is_file() for key in record.fonts):
+    if not all((font_subsets.folder_of(folder.parent) / key).is_file() for key in record.fonts):
         return None  # a font file it names has gone from the cache: laid out again
     return record
 

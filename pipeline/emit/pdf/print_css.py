@@ -9,7 +9,7 @@ from ... import layout
 from ...model import Book
 from ..cover import ink
 from .pages import geometry
-from .weasyprint_patches.justify import JUSTIFY_CJK
+from . import weasyprint_patches
 
 TRIM_SIZES = {"a4": "A4", "a5": "A5", "letter": "letter", "6x9": "6in 9in", "b5": "B5"}
 
@@ -35,7 +35,7 @@ def page_css(book: Book) -> str:
         css.append("@page { marks: crop cross; }")
         if not pdf.bleed:
             css.append("@page { bleed: 6mm; }")  # room for the marks outside the trim
-    if not JUSTIFY_CJK:  # WeasyPrint would justify Chinese at its few spaces only
+    if "justify" not in weasyprint_patches.wanted(pdf.engine_patches):  # WeasyPrint would justify Chinese at its few spaces only
         css.append(":lang(zh) p, :lang(ja) p { text-align: left; }")
     return "\n".join(css)
 

@@ -19,12 +19,9 @@ import hashlib
 import json
 from pathlib import Path
 
-from .weasyprint_patches.font_subsets import MARK, keep_file
+from .weasyprint_patches.font_subsets import MARK, folder_of, keep_file  # noqa: F401 - folder_of: for write()
 
 
-def folder_of(work: Path) -> Path:
-    """Where the font files are kept, in the PDF's cache folder `work` (its subsets beside it)."""
-    return Path(work) / "fonts"
 
 
 # ------------------------------------------------------------------ in the join

@@ -15,6 +15,7 @@ furniture is laid out page by page as before (`print_html.furniture()`).
 from __future__ import annotations
 
 from . import print_html
+from .weasyprint_patches import page_box
 
 DIGITS = "0123456789"
 SIDES = ("right", "left")  # the stamp document's pages alternate, a right-hand page first
@@ -53,7 +54,7 @@ def margins(document) -> list:
     [[text, x, width], ...]] (CSS px from the page's left edge)."""
     out = []
     for page in document.pages:
-        pb = page._page_box
+        pb = page_box(page)
         middle = pb.margin_height() / 2
         rows = []
         for box in pb.children:

@@ -21,6 +21,7 @@ column; otherwise `plan()` returns None and pdf.py lays out the front matter aga
 numbers set in it.
 """
 from __future__ import annotations
+from .weasyprint_patches import page_box
 
 DIGITS = "0123456789"
 PX_PT = 0.75
@@ -97,7 +98,7 @@ def _key(style) -> str:
 def _after_boxes(document, attribute: str):
     """(page index, box) of each `::after` box of an element with `attribute`, outermost only."""
     for index, page in enumerate(document.pages):
-        stack = [page._page_box]
+        stack = [page_box(page)]
         while stack:
             box = stack.pop()
             tag = getattr(box, "element_tag", None) or ""
@@ -108,15 +109,16 @@ def _after_boxes(document, attribute: str):
 
 
 def _leader(box):
-    """(where its last dot ends, the dot's advance) of the leader in an entry's `::after` box
-    (weasyprint_patches/leaders.py: one text box of dots), or None."""
+    """(where its last dot ends, the dot's advance) of the leader in an entry's `::after` box, or
+    None: one text box of dots (weasyprint_patches/leaders.py) or, laid out by WeasyPrint's own code
+    (the patches off), one text box per dot, side by side."""
     for child in getattr(box, "children", None) or []:
         if type(child).__name__ != "InlineBox":
             continue
         runs = [c for c in child.children if type(c).__name__ == "TextBox" and c.text and set(c.text) == {"."}]
-        if len(runs) == 1 and len(child.children) == 1:
-            run = runs[0]
-            return run.position_x + run.width, run.width / len(run.text)
+        if runs and len(runs) == len(child.children) and len({run.text for run in runs}) == 1:
+            last = max(runs, key=lambda run: run.position_x)
+            return last.position_x + last.width, last.width / len(last.text)
     return None
 
 
@@ -132,7 +134,7 @@ def _text(box):
 
 
 def _page_height(document) -> float:
-    return document.pages[0]._page_box.margin_height() if document.pages else 0
+    return page_box(document.pages[0]).margin_height() if document.pages else 0
 
 
 def columns(document) -> dict:
