@@ -228,8 +228,12 @@ def test_margin_boxes_are_skipped_only_where_no_box_of_the_page_has_content():
 
 
 def test_each_font_face_is_embedded_once_for_every_part(default_book):
-    """pdf_fonts: the parts' descriptors of one face point at one subset, a real font holding
-    every glyph any part shows; no part's note is left in the book."""
+    """font_subsets and shared_fonts: the parts' descriptors of one face point at one subset, a real
+    font holding every glyph any part shows; no part's note is left in the book."""
+    from pipeline.emit.pdf import weasyprint_patches
+
+    if "font_subsets" not in weasyprint_patches.wanted():
+        pytest.skip(weasyprint_patches.summary())  # each part keeps WeasyPrint's own subsets
     from io import BytesIO
 
     from fontTools.ttLib import TTFont

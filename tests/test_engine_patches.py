@@ -33,9 +33,10 @@ import pytest
 from PIL import Image, ImageChops
 
 from conftest import ROOT, pressroom
+from pipeline import engine_versions
 from pipeline.emit.pdf import weasyprint_patches
 
-pytestmark = pytest.mark.skipif(not weasyprint_patches.wanted(), reason="no patch written for this WeasyPrint")
+needs_patches = pytest.mark.skipif(not weasyprint_patches.wanted(), reason="no patch written for this WeasyPrint")
 
 WAYS = {"on": "1", "off": "0",
         "no-justify": ",".join(name for name in weasyprint_patches.PATCHES if name != "justify")}
@@ -157,6 +158,7 @@ def ways(request):
     return request.getfixturevalue(f"{request.param}_book_ways")
 
 
+@needs_patches
 def test_the_same_pages_and_text_with_and_without_the_patches(ways):
     on, off = _pages_text(ways["on"]), _pages_text(ways["off"])
     assert len(on) == len(off) > 3
@@ -164,19 +166,88 @@ def test_the_same_pages_and_text_with_and_without_the_patches(ways):
     assert _pages_text(ways["no-justify"]) == on
 
 
+@needs_patches
 def test_the_same_outline_with_and_without_the_patches(ways):
     outline = _outline(ways["on"])
     assert outline and _outline(ways["off"]) == outline == _outline(ways["no-justify"])
 
 
+@needs_patches
 def test_the_same_pictures_without_the_patches_but_justify(ways):
     """Every patch but `justify` changes no pixel of any page at 50 dpi (but the leaders' anti-aliasing)."""
     assert _differing(ways["no-justify"], ways["off"], leaders_allowed=True) == []
 
 
+@needs_patches
 def test_justify_changes_only_how_the_lines_are_spaced(ways):
     """`justify` (named above) sets a Chinese book's paragraphs justified: it changes some pages of
     the fixtures (Chinese books), not their text (compared above), and no page without text."""
     changed = _differing(ways["on"], ways["no-justify"])
     text = _pages_text(ways["on"])
     assert changed and all(len(text[i]) > 40 for i in changed), (changed, [text[i][:40] for i in changed])
+
+
+def test_the_pinned_versions_are_the_ones_the_patches_were_written_for():
+    """An upgrade of a patched package without a look at its patches fails here, not silently."""
+    pins = dict(re.findall(r'"([a-z0-9_-]+)==([^"]+)"', (ROOT / "pyproject.toml").read_text()))
+    for package, versions in engine_versions.SUPPORTED.items():
+        assert pins.get(package) in versions, (package, pins.get(package), versions)
+        assert engine_versions.installed(package) == pins[package]
+
+
+def test_the_switches_turn_every_patch_off(monkeypatch):
+    monkeypatch.delenv(engine_versions.ENVIRONMENT, raising=False)
+    assert weasyprint_patches.wanted() == weasyprint_patches.PATCHES
+    assert weasyprint_patches.wanted(config_on=False) == ()
+    assert "[pdf] engine_patches = false" in weasyprint_patches.summary(config_on=False)
+    monkeypatch.setenv(engine_versions.ENVIRONMENT, "0")
+    assert weasyprint_patches.wanted() == ()
+    assert "off (PRESSROOM_ENGINE_PATCHES=0)" in weasyprint_patches.summary()
+    assert set(weasyprint_patches.status().values()) == {"off: PRESSROOM_ENGINE_PATCHES=0"}
+    monkeypatch.setenv(engine_versions.ENVIRONMENT, "streams,leaders")
+    assert weasyprint_patches.wanted() == ("leaders", "streams")
+
+
+def test_another_weasyprint_version_installs_none_of_its_patches(monkeypatch, tmp_path):
+    """A WeasyPrint the patches were not written for: its patches stay off (pydyf's may stay on),
+    and the build would say why."""
+    monkeypatch.delenv(engine_versions.ENVIRONMENT, raising=False)
+    monkeypatch.setitem(engine_versions.SUPPORTED, "weasyprint", frozenset({"71.0"}))
+    assert weasyprint_patches.wanted() == ("streams",)
+    assert "written for 71.0" in weasyprint_patches.summary()
+    from weasyprint.layout import inline
+
+    before = inline.justify_line
+    assert weasyprint_patches.install(weasyprint_patches.PATCHES, tmp_path) == ["streams"]
+    assert inline.justify_line is before
+    weasyprint_patches.install((), tmp_path)
+
+
+def test_every_patch_is_taken_out_again(tmp_path):
+    """install() of no patch puts back every function a build's install_all() replaced."""
+    import pydyf
+    from weasyprint import images, layout
+    from weasyprint.layout import inline
+    from weasyprint.pdf import fonts
+    from weasyprint.text import line_break
+
+    def engine():
+        return (layout.make_margin_boxes, layout.make_all_pages, inline.handle_leader, inline.justify_line,
+                inline.count_expandable_spaces, line_break.Layout.set_text, images.RasterImage,
+                images.RasterImage._get_png_data, fonts.Font.subset, fonts.get_hb_object_data, pydyf.zlib)
+
+    weasyprint_patches.install((), tmp_path)
+    plain = engine()
+    assert weasyprint_patches.install(weasyprint_patches.PATCHES, tmp_path) == list(weasyprint_patches.PATCHES)
+    patched = engine()
+    assert all(a is not b for a, b in zip(plain, patched)), [i for i, (a, b) in enumerate(zip(plain, patched)) if a is b]
+    assert weasyprint_patches.install((), tmp_path) == []
+    assert all(a is b for a, b in zip(plain, engine()))
+
+
+def test_the_page_box_is_read_in_one_checked_place():
+    class Page:  # a WeasyPrint whose pages no longer have the box tree where Pressroom reads it
+        pass
+
+    with pytest.raises(weasyprint_patches.EngineChanged, match="_page_box"):
+        weasyprint_patches.page_box(Page())

@@ -1,4 +1,5 @@
-"""One book from the laid-out parts (pikepdf): the front matter, then each part of the main
+"""Step 4, join: takes the laid-out parts' PDFs and the stamps; gives the book's PDF, written
+atomically. One book from the laid-out parts (pikepdf): the front matter, then each part of the main
 matter (`plan()`: in the print edition each opens on a recto, a blank verso before it where
 needed), the running heads and folios printed over the pages (from the stamps of
 `stamps.py`, or else from a WeasyPrint document of page furniture laid out once the page
@@ -354,7 +355,7 @@ class Joiner:
     """The join in a fresh process: qpdf holds every part's objects while it joins them (about a
     gigabyte for 200 articles), and gives them all back when that process ends. The process is
     started, and its imports done, while the parts are laid out (`start()`); the main matter is
-    joined (`main()`) beside the layout workers or after they end, as memory allows (pdf.py), and
+    joined (`main()`) beside the layout workers or after they end, as memory allows (emit/pdf/__init__.py), and
     the front matter is put before it (`finish()`)."""
 
     def __init__(self):

@@ -1,4 +1,5 @@
-"""Pages: the geometry of the page from the trim size, and the measure of how full each laid-out
+"""Step 2 (with `parts.py`): takes a laid-out document; gives how full each page is and, where a
+figure should move, the changed HTML. Pages: the geometry of the page from the trim size, and the measure of how full each laid-out
 page is, with the one correction CSS cannot make in WeasyPrint (no page floats): a figure that
 would leave a page more than a third empty moves past the paragraphs after it, as a float does
 in a printed book, or is scaled down to fit what is left. `parts.lay_out()` lays the part out

@@ -1,4 +1,6 @@
-"""The PDF laid out part by part: each part of the main matter (a chapter, the credits) is its own
+"""Step 2, parts laid out in parallel: takes PartJobs (a document, its stylesheets, options and the
+engine patches to install); gives LaidOut records (a PDF file per part and what the later steps
+read of its layout). The PDF laid out part by part: each part of the main matter (a chapter, the credits) is its own
 WeasyPrint document, laid out in a process pool and kept in the cache by what its layout follows
 from (its HTML, the stylesheets, the images it shows, the options, Pressroom's and WeasyPrint's
 versions). Editing one chapter lays out that chapter again and nothing else; its page count only

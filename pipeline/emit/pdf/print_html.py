@@ -1,8 +1,8 @@
-"""The PDF's HTML: the front matter and each part of the main matter as documents of their own
+"""Step 1, HTML for print: takes the Book; gives the HTML documents to lay out. The PDF's HTML: the front matter and each part of the main matter as documents of their own
 (`part_documents()`), prepared for print where CSS cannot do it (`prepare_tree()`: code cut into
 lines, a wrap mark only on lines that can wrap; in the print edition a link's URL as a footnote),
 links between documents given stand-in targets, and the page furniture (running heads and folios)
-as a document of empty pages (`furniture()`). `pdf.py` lays them out and joins them.
+as a document of empty pages (`furniture()`). `emit/pdf/__init__.py` lays them out and joins them.
 """
 from __future__ import annotations
 
@@ -341,7 +341,7 @@ def running_head(part: BeautifulSoup) -> str:
 
 def guess_running_head(html: str) -> str:
     """`running_head()` of the document `html`, read by lxml; where the two differ, the stamps laid
-    out with this one are laid out again (pdf.py)."""
+    out with this one are laid out again (emit/pdf/__init__.py)."""
     import lxml.html
 
     root = lxml.html.fromstring(html)

@@ -1,4 +1,5 @@
-"""The contents page's numbers printed from stamps, so that the front matter is laid out once, with
+"""Step 3, contents numbers: takes the front matter's and the samples' layouts and the page each
+entry is on; gives where each digit is stamped. The contents page's numbers printed from stamps, so that the front matter is laid out once, with
 the parts, and not after them. The page numbers are known only once every part is laid out; the
 front matter (cover, title page, copyright page, contents: 17 pages and 1.8 s of layout for 50
 articles) was laid out after the parts, alone on one core, and once more before them in a
@@ -17,7 +18,7 @@ entry itself, with its link, stays in the structure tree.
 
 This holds where every entry's number has a sample set in the same style, the digits of a sample
 are side by side (no kerning: ten digits are as wide as the ten alone) and each number fits its
-column; otherwise `plan()` returns None and pdf.py lays out the front matter again with the
+column; otherwise `plan()` returns None and emit/pdf/__init__.py lays out the front matter again with the
 numbers set in it.
 """
 from __future__ import annotations
