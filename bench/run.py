@@ -122,8 +122,8 @@ from pathlib import Path
 from weasyprint import HTML
 from pipeline.config import load_config
 from pipeline.emit.pdf import stylesheets
-from pipeline.emit.pdf_fetch import BookFetcher
-from pipeline.emit import justify
+from pipeline.emit.pdf.fetch import BookFetcher
+from pipeline.emit.pdf.weasyprint_patches import justify
 from pipeline import layout
 from pipeline.model import Book
 justify.install()  # as in Pressroom's layout workers

@@ -263,9 +263,9 @@ def _build(config: BookConfig, source_dir: Path, out_dir: Path, cache_dir: Path,
            chapter_workers=None) -> BuildResult:
     workers = None
     if "pdf" in targets and jobs > 1:  # the PDF's layout workers start, and import WeasyPrint, during the stages
-        from .emit import pdf_parts
+        from .emit.pdf import parts
 
-        workers = stack.enter_context(pdf_parts.Workers(jobs))
+        workers = stack.enter_context(parts.Workers(jobs))
 
     def started() -> None:  # while the chapters' stages run
         if workers is not None:

@@ -47,6 +47,9 @@ def cmd_build(args) -> int:
     if args.timings:
         for name, seconds in result.timings.items():
             print(f"{name:>20} {seconds:8.2f} s")
+        for d in result.book.diagnostics if result.book is not None else ():
+            if d.rule == "pdf.engine-patches":  # which of WeasyPrint's internals Pressroom replaced, or why none
+                print(d.message)
     return 0
 
 
@@ -217,7 +220,7 @@ def run() -> None:
 
 
 def _stop_fork_server() -> None:
-    """The PDF workers' fork server (pdf_parts._context()) stopped and waited for, where one was
+    """The PDF workers' fork server (emit/pdf/parts.py: _context()) stopped and waited for, where one was
     started: left to end with this process, it would be nobody's child when it ends, and the CPU
     time of the processes forked from it would be counted nowhere (`time`, `make bench`)."""
     server = getattr(sys.modules.get("multiprocessing.forkserver"), "_forkserver", None)

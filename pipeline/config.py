@@ -81,6 +81,9 @@ class PdfOptions:
     # layouts after the first that move figures leaving a page more than a third empty: each costs a
     # whole layout of the book (0 = none, fastest; 3 = the fullest pages)
     figure_passes: int = 1
+    # Pressroom's replacements of WeasyPrint internals (pipeline/emit/pdf/weasyprint_patches/): false
+    # lays the book out with WeasyPrint's own code, more slowly (PRESSROOM_ENGINE_PATCHES=0 wins)
+    engine_patches: bool = True
 
 
 @dataclass(frozen=True)

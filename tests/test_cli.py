@@ -240,7 +240,7 @@ def test_the_cpu_of_the_pdf_workers_is_counted_when_pressroom_exits():
     import resource
 
     from pipeline.cli import _stop_fork_server
-    from pipeline.emit.pdf_parts import Workers
+    from pipeline.emit.pdf.parts import Workers
 
     _stop_fork_server()  # this process's own, from the tests before
     usage = resource.getrusage(resource.RUSAGE_CHILDREN)

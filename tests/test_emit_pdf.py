@@ -79,7 +79,7 @@ def test_metadata(default_book):
 def test_only_code_lines_that_can_wrap_carry_the_wrap_marks(default_book):
     from bs4 import BeautifulSoup
 
-    from pipeline.emit.pdf_html import _code_lines, code_columns
+    from pipeline.emit.pdf.print_html import _code_lines, code_columns
 
     columns = code_columns(default_book[1].book)
     assert 40 < columns < 100
@@ -97,7 +97,7 @@ def test_code_spans_no_rule_styles_are_left_out_their_text_kept(default_book):
     from bs4 import BeautifulSoup
 
     from pipeline import layout
-    from pipeline.emit.pdf_html import _code_lines, named_classes
+    from pipeline.emit.pdf.print_html import _code_lines, named_classes
 
     named = named_classes(layout.stylesheet(default_book[1].book, "css/print.css") + "\n" + layout.pygments_css())
     assert named is not None and {"k", "s2", "line", "lines"} <= named and not {"n", "p"} & named
@@ -171,7 +171,7 @@ def test_dot_leaders_are_one_run_of_dots_reaching_the_page_number():
     """pdf_leaders: WeasyPrint's one box per dot becomes one box of dots, filling the same gap."""
     from weasyprint import HTML
 
-    from pipeline.emit import pdf_leaders
+    from pipeline.emit.pdf.weasyprint_patches import leaders as pdf_leaders
 
     html = ("<style>a::after { content: leader(dotted) ' ' attr(data-page); }</style>"
             "<p style='width: 300px'><a data-page='17'>第一章 开始</a></p>"
@@ -201,7 +201,7 @@ def test_margin_boxes_are_skipped_only_where_no_box_of_the_page_has_content():
     one gets what WeasyPrint itself makes, box for box."""
     from weasyprint import HTML
 
-    from pipeline.emit import pdf_margins
+    from pipeline.emit.pdf.weasyprint_patches import margins as pdf_margins
 
     def margin_boxes(css: str) -> list:
         pages = HTML(string=f"<style>{css}</style><p>one</p><p style='break-before: page'>two</p>").render().pages
@@ -228,13 +228,17 @@ def test_margin_boxes_are_skipped_only_where_no_box_of_the_page_has_content():
 
 
 def test_each_font_face_is_embedded_once_for_every_part(default_book):
-    """pdf_fonts: the parts' descriptors of one face point at one subset, a real font holding
-    every glyph any part shows; no part's note is left in the book."""
+    """font_subsets and shared_fonts: the parts' descriptors of one face point at one subset, a real
+    font holding every glyph any part shows; no part's note is left in the book."""
+    from pipeline.emit.pdf import weasyprint_patches
+
+    if "font_subsets" not in weasyprint_patches.wanted():
+        pytest.skip(weasyprint_patches.summary())  # each part keeps WeasyPrint's own subsets
     from io import BytesIO
 
     from fontTools.ttLib import TTFont
 
-    from pipeline.emit.pdf_fonts import MARK
+    from pipeline.emit.pdf.weasyprint_patches.font_subsets import MARK
 
     pdf = pikepdf.open(_pdf(default_book))
     files: dict[str, set] = {}
@@ -269,7 +273,7 @@ def test_png_data_a_pdf_can_hold_is_embedded_as_it_is_with_the_same_pixels(tmp_p
     from PIL import Image
     from weasyprint import HTML
 
-    from pipeline.emit import pdf_images
+    from pipeline.emit.pdf.weasyprint_patches import png_images as pdf_images
 
     rgb = Image.effect_mandelbrot((61, 37), (-2, -1.2, 1, 1.2), 60).convert("RGB")
     rgb.putpixel((0, 0), (255, 0, 0))
@@ -302,10 +306,9 @@ def test_content_streams_are_deflated_at_level_6():
 
     import pydyf
 
-    from pipeline.emit import pdf_streams
+    from pipeline.emit.pdf.weasyprint_patches import streams as pdf_streams
 
-    if not pdf_streams.install():
-        pytest.skip(f"pydyf {pydyf.__version__} is not patched")
+    assert pdf_streams.install(), f"pydyf {pydyf.__version__}: not a version in engine_versions.SUPPORTED (pinned?)"
     text = b"BT /F1 10 Tf 72 700 Td (some page content) Tj ET\n" * 200
     data = pydyf.Stream([text], compress=True).data
     packed = data.split(b"stream\n", 1)[1].rsplit(b"\nendstream", 1)[0]

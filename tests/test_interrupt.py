@@ -198,7 +198,7 @@ def _write_later(path: str) -> None:
 def test_stopped_workers_write_nothing_after_stop(tmp_path):
     """`Workers.stop()` (an interrupted join) returns once its processes are gone: none of them
     writes the file the build removes next."""
-    from pipeline.emit.pdf_parts import Workers
+    from pipeline.emit.pdf.parts import Workers
 
     late = tmp_path / "late.part"
     workers = Workers(1, apart=True)

@@ -1,4 +1,4 @@
-"""Inter-character justification of Chinese in the PDF (pipeline/emit/justify.py, a WeasyPrint 70
+"""Inter-character justification of Chinese in the PDF (pipeline/emit/pdf/weasyprint_patches/justify.py, a WeasyPrint 70
 patch): lines are justified by spacing their characters, by at most justify.MAX_CJK_GAP each (so
 the gap a reader sees stays under a quarter em); a line that would need more (the next word is a
 long Latin word, a web address) is spread up to that and left short. Laid out in this process with WeasyPrint, read from its boxes."""
@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import pytest
 
-from pipeline.emit import justify
+from pipeline.emit.pdf.weasyprint_patches import justify
 
 pytestmark = pytest.mark.skipif(not justify.JUSTIFY_CJK, reason="the patch is for WeasyPrint 70")
 

@@ -9,7 +9,7 @@ import sys
 import pikepdf
 import pytest
 
-from pipeline.emit import pdf_merge
+from pipeline.emit.pdf import join as pdf_merge
 
 PAGE = "<style>@page { size: 300px 300px; margin: 30px }</style>"
 

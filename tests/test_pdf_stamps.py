@@ -8,7 +8,7 @@ import pikepdf
 from PIL import Image, ImageChops
 
 from pipeline.build import build
-from pipeline.emit import pdf_stamps
+from pipeline.emit.pdf import stamps as pdf_stamps
 
 HEADS = [("Book", "One"), ("Book", "Two")]
 
@@ -89,7 +89,7 @@ def test_furniture_the_stamps_cannot_follow_is_laid_out_page_by_page():
 def test_a_running_head_guessed_from_the_template_output_is_the_one_found_in_the_prepared_tree():
     from bs4 import BeautifulSoup
 
-    from pipeline.emit import pdf_html
+    from pipeline.emit.pdf import print_html as pdf_html
 
     for html in ['<html><body><div class="mainmatter"><section><h1 class="chapter-title" data-running-head="Short">'
                  'A <em>long</em> title</h1></section></div></body></html>',
@@ -99,7 +99,7 @@ def test_a_running_head_guessed_from_the_template_output_is_the_one_found_in_the
 
 
 def test_stamps_laid_out_with_a_wrong_guess_are_laid_out_again_with_the_real_heads(tmp_path, monkeypatch):
-    from pipeline.emit import pdf_html
+    from pipeline.emit.pdf import print_html as pdf_html
 
     monkeypatch.setenv("SOURCE_DATE_EPOCH", "1700000000")
     book = _book(tmp_path, "print")

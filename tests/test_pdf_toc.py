@@ -10,7 +10,7 @@ import pytest
 from bs4 import BeautifulSoup
 
 from pipeline.build import build
-from pipeline.emit import pdf_toc
+from pipeline.emit.pdf import toc as pdf_toc
 from test_pdf_stamps import _book  # three chapters of six sections: two-digit page numbers
 
 
@@ -37,7 +37,8 @@ def number_edges(pdf) -> dict[int, list[float]]:
             lines.setdefault(round(float(w.get("yMax")), 1), []).append(w)
         for words in lines.values():
             words.sort(key=lambda w: float(w.get("xMin")))
-            if any("..." in (w.text or "") for w in words) and re.fullmatch(r"\d+|[ivxlc]+", words[-1].text or ""):
+            # a leader: one word of dots, or (WeasyPrint's own leaders, the patches off) a word per dot
+            if "..." in "".join(w.text or "" for w in words) and re.fullmatch(r"\d+|[ivxlc]+", words[-1].text or ""):
                 edges.setdefault(index, []).append(float(words[-1].get("xMax")))
     return edges
 

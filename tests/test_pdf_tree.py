@@ -7,7 +7,7 @@ import xml.etree.ElementTree as ET
 import pytest
 import tinyhtml5
 
-from pipeline.emit import pdf_tree
+from pipeline.emit.pdf.weasyprint_patches import lxml_tree as pdf_tree
 
 
 def html5(html: str) -> bytes:

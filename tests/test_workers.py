@@ -155,7 +155,7 @@ def test_the_pdf_workers_and_their_fork_server_hold_ctrl_c_back(tmp_path):
     (tmp_path / "probe.py").write_text(PROBE, encoding="utf-8")
     code = ("import sys\n"
             "from multiprocessing import forkserver\n"
-            "from pipeline.emit.pdf_parts import Workers\n"
+            "from pipeline.emit.pdf.parts import Workers\n"
             "import probe\n"
             "if __name__ == '__main__':\n"
             "    pool, join = Workers(2), Workers(1, apart=True)\n"

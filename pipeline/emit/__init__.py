@@ -1,4 +1,4 @@
-"""Emit: the Book -> files. epub.py (ebooklib) and pdf.py (WeasyPrint); both write atomically
+"""Emit: the Book -> files. epub/ (ebooklib) and pdf/ (WeasyPrint, its steps listed in pdf/__init__.py); both write atomically
 (a temporary file in the same folder, renamed over the target), so a failed build never leaves a
 truncated book behind, and both take their time stamps from `build_time()`.
 """

@@ -137,12 +137,14 @@ def page_starts(document) -> list[dict | None]:
     block (spaces not counted) earlier pages hold, and `head` the first characters of the page."""
     from weasyprint.formatting_structure import boxes
 
+    from .pdf.weasyprint_patches import page_box
+
     laid_out: dict[tuple, int] = {}
     cache: dict = {}
     starts = []
     for page in document.pages:
         first = None
-        for box, stack in _leaves(page._page_box, []):
+        for box, stack in _leaves(page_box(page), []):
             is_text = isinstance(box, boxes.TextBox)
             if is_text and not box.text.strip() or not _printed(stack + [box]):
                 continue

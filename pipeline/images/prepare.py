@@ -160,7 +160,7 @@ def for_print(asset: Asset, opts, width_in: float, cache_dir=None) -> Asset:
     """Enough pixels for opts.print_dpi at `width_in` inches, and no more (same key as the input).
     A palette image (a screenshot, a chart) is kept up to twice that: shrunk, it would become RGB,
     six times the data of a 4-bit palette for a fifth fewer pixels, where the PDF can embed the
-    palette PNG as it is (emit/pdf_images.py). A PNG is deflated fast (level 1: 2% larger, half
+    palette PNG as it is (emit/pdf/weasyprint_patches/png_images.py). A PNG is deflated fast (level 1: 2% larger, half
     the time of level 6; the PDF keeps its data as it is)."""
     done = print_cached(asset, opts, width_in, cache_dir)
     if done is not None:

@@ -1,23 +1,19 @@
-"""Replacing one function of WeasyPrint 70 with Pressroom's, and putting it back: what the
-patches that change how WeasyPrint lays out (`pdf_leaders.py`, `pdf_margins.py`,
-`pdf_relayout.py`) share. Each keeps WeasyPrint's own function in its `state["original"]`.
+"""Replacing one function of WeasyPrint with Pressroom's, and putting it back: what the
+patches that change how WeasyPrint lays out (`leaders.py`, `margins.py`, `relayout.py`) share. Each keeps WeasyPrint's own function in its `state["original"]`.
 """
 from __future__ import annotations
 
 import importlib
 
+from ....engine_versions import written_for
+
 
 def replace(state: dict, module: str, name: str, replacement) -> bool:
     """`module.name` (a WeasyPrint module) replaced by `replacement`, once; False where WeasyPrint
-    is not version 70 or has no such function (nothing is replaced)."""
-    try:
-        import weasyprint
-
-        where = importlib.import_module(module)
-    except ImportError:
+    is not a version the patches were written for (nothing is replaced)."""
+    if not written_for("weasyprint"):
         return False
-    if not weasyprint.__version__.startswith("70.") or not hasattr(where, name):
-        return False
+    where = importlib.import_module(module)
     if state["original"] is None:
         state["original"] = getattr(where, name)
         setattr(where, name, replacement)

@@ -2,15 +2,17 @@
 repetition of its string (`layout/leader.py`), and draws each box on its own, setting a Pango
 layout up again every time. The contents page of a 50-article book has about 29,000 dots: 5 of its
 8 seconds. `install()` joins each leader's boxes, side by side and of one width, into a single box
-whose text is the string repeated: the same glyphs at the same places, drawn once. Only WeasyPrint
-70 is patched; with any other version nothing changes.
+whose text is the string repeated: the same glyphs at the same places, drawn once.
+Written for WeasyPrint 70.0 (`engine_versions.SUPPORTED`): installed only there and while the
+patches are on; otherwise WeasyPrint's own code runs.
 """
 from __future__ import annotations
 
 import copy
 
-from . import patching
+from . import _replace
 
+PACKAGE = "weasyprint"
 _state: dict = {"original": None}
 
 
@@ -45,10 +47,10 @@ def _handle_leader(context, line, containing_block):
         _joined(box)
 
 
-def install() -> bool:
-    return patching.replace(_state, "weasyprint.layout.inline", "handle_leader", _handle_leader)
+def install(cache_folder=None) -> bool:
+    return _replace.replace(_state, "weasyprint.layout.inline", "handle_leader", _handle_leader)
 
 
 def uninstall() -> bool:
     """WeasyPrint's own leaders again (for a comparison); True if the patch was installed."""
-    return patching.restore(_state, "weasyprint.layout.inline", "handle_leader")
+    return _replace.restore(_state, "weasyprint.layout.inline", "handle_leader")

@@ -1,7 +1,8 @@
-"""One book from the laid-out parts (pikepdf): the front matter, then each part of the main
+"""Step 4, join: takes the laid-out parts' PDFs and the stamps; gives the book's PDF, written
+atomically. One book from the laid-out parts (pikepdf): the front matter, then each part of the main
 matter (`plan()`: in the print edition each opens on a recto, a blank verso before it where
 needed), the running heads and folios printed over the pages (from the stamps of
-`pdf_stamps.py`, or else from a WeasyPrint document of page furniture laid out once the page
+`stamps.py`, or else from a WeasyPrint document of page furniture laid out once the page
 numbers are known), and
 what a single document would have had: one outline, one structure tree for assistive technology
 (each part's tags under one Document element), named destinations for every anchor (a link between parts names its
@@ -17,7 +18,7 @@ from pathlib import Path
 import pikepdf
 from pikepdf import Array, Dictionary, Name, String
 
-from . import pdf_fonts, pdf_toc
+from . import shared_fonts, toc
 
 
 CATALOG_KEPT = ("/Lang", "/ViewerPreferences", "/MarkInfo", "/Metadata", "/OutputIntents", "/PageMode")
@@ -93,7 +94,7 @@ class Book:
     step runs."""
 
     def __init__(self, fonts: Path, parity: int = 0):
-        self.fonts = fonts  # where the parts' noted fonts are kept (pdf_fonts)
+        self.fonts = fonts  # where the parts' noted fonts are kept (shared_fonts)
         self.parity = parity  # the main matter's first page, 0 on a right-hand page, 1 on a left-hand one
         self.out = pikepdf.new()
         self.root_doc = self.out.make_indirect(Dictionary(Type=Name.StructElem, S=Name.Document, K=Array()))
@@ -212,7 +213,7 @@ class Book:
         page.contents_add(self.out.make_stream(b"\nQ\n/Artifact BMC " + b" ".join(drawn) + b" EMC\n"), prepend=False)
 
     def stamp(self, path: Path, placements: list) -> None:
-        """The stamps of `path` (pdf_stamps.py) over the book's pages: `placements` are (page index,
+        """The stamps of `path` (stamps.py) over the book's pages: `placements` are (page index,
         [(stamp page, its top half or its bottom half, points across)]). Each half-page of a stamp
         is one form XObject, clipped to that half, drawn wherever it is used."""
         stamps = self._open(path)
@@ -237,7 +238,7 @@ class Book:
         """Pieces of the pages of `path` over the book's pages: `placements` are (page index,
         [(source page, clip (x0, y0, x1, y1), dx, dy, at)]) in points; each piece is one form
         XObject, the text of its page drawn `at` (CSS px) alone, clipped to its rectangle, drawn
-        moved by (dx, dy) wherever it is used (pdf_toc.py: the contents' page numbers, digit by
+        moved by (dx, dy) wherever it is used (toc.py: the contents' page numbers, digit by
         digit)."""
         source = self._open(path)
         forms: dict = {}
@@ -247,8 +248,8 @@ class Book:
             for n, clip, dx, dy, at in pieces:
                 if (n, clip) not in forms:
                     form = source.pages[n].as_form_xobject()
-                    text = pdf_toc.only_text_at(source.pages[n], *at)
-                    if text is None:  # pdf_toc.verified() left only samples it finds
+                    text = toc.only_text_at(source.pages[n], *at)
+                    if text is None:  # toc.verified() left only samples it finds
                         raise RuntimeError(f"no text at {at} on page {n} of {path.name}")
                     form.write(text)
                     form.BBox = Array(list(clip))
@@ -290,7 +291,7 @@ class Book:
                                                 ParentTreeNextKey=self.struct_offset))
             self.root_doc.P = tree
             out.Root.StructTreeRoot = tree
-        pdf_fonts.share(out, self.fonts)
+        shared_fonts.share(out, self.fonts)
         self._outline()
         out.save(target, deterministic_id=True, compress_streams=True,
                  object_stream_mode=pikepdf.ObjectStreamMode.generate)
@@ -300,7 +301,7 @@ class Book:
 def main_matter(parts: list[tuple], fonts: Path, parity: int = 0) -> Book:
     """The book's main matter from its parts `(pdf, start, shift, borrowed)`, `start` counted
     from the main matter's first page, which is a left-hand page where `parity` is 1."""
-    pdf_fonts.preload()  # before the parts fill this process
+    shared_fonts.preload()  # before the parts fill this process
     book = Book(fonts, parity)
     for path, start, shift, borrowed in parts:
         book.append(path, start, shift, borrowed)
@@ -334,7 +335,7 @@ _joined: dict = {}  # the join process's main matter, between `Joiner.main()` an
 
 def _ready(_) -> None:
     """What the join imports and loads, done ahead (`Joiner`)."""
-    pdf_fonts.preload()
+    shared_fonts.preload()
 
 
 def _main(args) -> None:
@@ -354,11 +355,11 @@ class Joiner:
     """The join in a fresh process: qpdf holds every part's objects while it joins them (about a
     gigabyte for 200 articles), and gives them all back when that process ends. The process is
     started, and its imports done, while the parts are laid out (`start()`); the main matter is
-    joined (`main()`) beside the layout workers or after they end, as memory allows (pdf.py), and
+    joined (`main()`) beside the layout workers or after they end, as memory allows (emit/pdf/__init__.py), and
     the front matter is put before it (`finish()`)."""
 
     def __init__(self):
-        from .pdf_parts import Workers
+        from .parts import Workers
 
         self._process, self._started, self._main = Workers(1, apart=True), False, None
 

@@ -14,11 +14,11 @@ from ebooklib import epub
 from lxml import etree
 from markupsafe import Markup
 
-from .. import layout
-from ..model import Asset, Book, PressroomError
-from . import accessibility, atomic_path, build_time
-from .page_list import page_list as print_page_list
-from .cover import draw_cover
+from ... import layout
+from ...model import Asset, Book, PressroomError
+from .. import accessibility, atomic_path, build_time
+from ..page_list import page_list as print_page_list
+from ..cover import draw_cover
 
 MEDIA_TYPES = {"png": "image/png", "jpg": "image/jpeg", "jpeg": "image/jpeg", "gif": "image/gif",
                "svg": "image/svg+xml", "webp": "image/webp"}
@@ -47,7 +47,7 @@ def cover_asset(book: Book, cache_dir: Path | None = None) -> Asset:
         return Asset("cover", data, MEDIA_TYPES[ext])
     drawn = None
     if cache_dir is not None:
-        from ..cache import pipeline_version, write_atomic
+        from ...cache import pipeline_version, write_atomic
 
         what = repr((pipeline_version(), cfg.title, cfg.subtitle, list(cfg.authors), cfg.accent)).encode()
         drawn = Path(cache_dir) / "cover" / f"{hashlib.sha256(what).hexdigest()[:32]}.png"
@@ -89,7 +89,7 @@ class WellFormed:
     def save(self) -> None:
         """Keep the digests of this book's pages (only these: the list does not grow)."""
         if self.path is not None and self.seen != self.known:
-            from ..cache import write_atomic
+            from ...cache import write_atomic
 
             write_atomic(self.path, "\n".join(sorted(self.seen)).encode("ascii"))
 
@@ -124,8 +124,8 @@ def stylesheet(book: Book, cache_dir: Path) -> str:
     import dataclasses
     import json
 
-    from ..cache import pipeline_version, write_atomic
-    from ..model import Diagnostic
+    from ...cache import pipeline_version, write_atomic
+    from ...model import Diagnostic
 
     raw = layout.stylesheet(book, "css/epub.css")
     kept = Path(cache_dir) / "css" / (hashlib.sha256(f"{pipeline_version()}\0{raw}".encode()).hexdigest() + ".json")

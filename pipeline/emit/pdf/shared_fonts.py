@@ -1,9 +1,9 @@
-"""One subset of each font for the whole book. WeasyPrint 70 subsets every font of every document
+"""Fonts and streams: one subset of each font for the whole book, made in the join. WeasyPrint 70 subsets every font of every document
 it writes (HarfBuzz, keeping glyph ids: `Font._harfbuzz_subset`). A book laid out part by part
 would carry one subset per font per part: seven CJK faces times 60-90 ms each for every part, and
 fifty copies of each font in the file and in the join's memory.
 
-`install(folder)` (in the layout workers) makes a font's subsetting a note instead: the font file
+`weasyprint_patches/font_subsets.py` (in the layout workers) makes a font's subsetting a note instead: the font file
 is kept once in `folder` by its hash, and the PDF's font stream holds a marker with the glyphs the
 document used. `share(pdf)` (in the join) subsets each font once, for the glyphs of every part,
 and points every part's font descriptor at that one stream (a subset is kept in `font-subsets/`
@@ -14,120 +14,14 @@ Only WeasyPrint 70 is patched; with any other version nothing changes.
 """
 from __future__ import annotations
 
-import contextlib
 import functools
 import hashlib
 import json
 from pathlib import Path
 
-from ..cache import write_atomic
-
-MARK = b"\0pressroom-font\0"
+from .weasyprint_patches.font_subsets import MARK, folder_of, keep_file  # noqa: F401 - folder_of: for write()
 
 
-def folder_of(work: Path) -> Path:
-    """Where the font files are kept, in the PDF's cache folder `work` (its subsets beside it)."""
-    return Path(work) / "fonts"
-_state: dict = {"folder": None, "original": None, "known": {}, "noted": None}
-
-
-@contextlib.contextmanager
-def noting():
-    """The keys of the font files noted while the block writes a PDF."""
-    _state["noted"] = noted = set()
-    try:
-        yield noted
-    finally:
-        _state["noted"] = None
-
-
-def _key(data: bytes) -> str:
-    """The font file's hash (a collection's faces share it); the whole file is read once per file
-    and process."""
-    probe = (len(data), hashlib.blake2b(data[:1 << 16], digest_size=16).digest())
-    known = _state["known"]
-    if probe not in known:
-        known[probe] = hashlib.sha256(data).hexdigest()[:32]
-    return known[probe]
-
-
-def _keep(path: Path, data: bytes) -> None:
-    if not (path.is_file() and path.stat().st_size == len(data)):
-        write_atomic(path, data)
-
-
-def _noted(font, to_unicode, hinting) -> None:
-    """Font.subset, patched: the glyphs used, noted in place of the font's bytes."""
-    if not to_unicode:
-        return
-    if "fvar" in font.tables or font.png or font.svg or font.colr or getattr(font, "bitmap", False):
-        return _state["original"](font, to_unicode, hinting)
-    key = _key(font.file_content)
-    _keep(_state["folder"] / key, font.file_content)
-    if _state["noted"] is not None:
-        _state["noted"].add(key)
-    note = {"key": key, "index": font.index, "gids": sorted(to_unicode), "hinting": bool(hinting),
-            "missing": bool(font.missing)}
-    # WeasyPrint reads the font's type from its first four bytes: those of the subset it would
-    # have made (a face of a collection, `ttcf`, becomes a font of its own)
-    kind = b"OTTO" if {t.strip() for t in font.tables} & {"CFF", "CFF2"} else b"\0\1\0\0"
-    font.file_content = kind + MARK + json.dumps(note, separators=(",", ":")).encode()
-
-
-def install(folder: Path) -> bool:
-    try:
-        import weasyprint
-        from weasyprint.pdf import fonts
-    except ImportError:
-        return False
-    if not weasyprint.__version__.startswith("70.") or not hasattr(fonts.Font, "_harfbuzz_subset"):
-        return False
-    from weasyprint.text.ffi import harfbuzz, harfbuzz_subset
-
-    if not harfbuzz_subset or not harfbuzz.hb_version_atleast(4, 1, 0):
-        return False  # WeasyPrint falls back to fontTools: left as it is
-    _state["folder"] = Path(folder)
-    if _state["original"] is None:
-        _state["original"] = fonts.Font.subset
-        fonts.Font.subset = _noted
-    return True
-
-
-def share_face_data() -> None:
-    """WeasyPrint 70 copies a font's whole file out of HarfBuzz for every document it writes (25 MB
-    for a CJK collection, some 2% of a book's time): the copy is made once per face and process,
-    the face held so that its address, the copy's key, names no other face while it lives."""
-    import weasyprint
-    from weasyprint.pdf import fonts
-
-    if not weasyprint.__version__.startswith("70."):
-        return
-    original = getattr(fonts, "get_hb_object_data", None)
-    if original is None or getattr(original, "shared", False):
-        return
-    from weasyprint.text.ffi import ffi, harfbuzz
-
-    faces: dict[int, bytes | None] = {}
-
-    def face_data(hb_object, ot_color=None, glyph=None):
-        if ot_color is not None or glyph is not None:
-            return original(hb_object, ot_color, glyph)
-        key = int(ffi.cast("uintptr_t", hb_object))
-        if key not in faces:
-            harfbuzz.hb_face_reference(hb_object)
-            faces[key] = original(hb_object)
-        return faces[key]
-
-    face_data.shared = True  # type: ignore[attr-defined]
-    fonts.get_hb_object_data = face_data
-
-
-def uninstall() -> None:
-    from weasyprint.pdf import fonts
-
-    if _state["original"] is not None:
-        fonts.Font.subset = _state["original"]
-        _state["original"] = None
 
 
 # ------------------------------------------------------------------ in the join
@@ -270,7 +164,7 @@ def share(pdf, folder: Path) -> None:
     for face in sorted(notes):
         note = notes[face]
         key = note["key"]
-        if not (Path(folder) / key).is_file():  # pdf_parts.cached() lays such a part out again
+        if not (Path(folder) / key).is_file():  # parts.cached() lays such a part out again
             raise RuntimeError(f"font {key} is missing from the cache; build again with --force")
         gids = sorted(note["gids"])
         made = hashlib.sha256(json.dumps([key, note["index"], note["hinting"], note["missing"], gids]).encode())
@@ -280,7 +174,7 @@ def share(pdf, folder: Path) -> None:
             data = kept.read_bytes()
         else:
             data = subset((Path(folder) / key).read_bytes(), note["index"], gids, note["hinting"], note["missing"])
-            _keep(kept, data)
+            keep_file(kept, data)
         extra = {"Subtype": pikepdf.Name.OpenType} if note["type"] == b"OTTO" else {"Length1": len(data)}
         shared = pdf.make_indirect(pikepdf.Stream(pdf, data, **extra))
         for desc, file_key in users[face]:

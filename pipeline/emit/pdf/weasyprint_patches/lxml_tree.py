@@ -8,14 +8,19 @@ from lxml's are made the same here: the `<head>` it always has, the white space 
 it drops and that after `</body>` it keeps in the body, the newline it drops after `<pre>`, and the `<tbody>` it puts around rows
 written straight into a table. A document where HTML5's rules go further (SVG or MathML, whose
 names HTML5 spells in their own case and namespace; a `<template>`; a table holding anything but
-its sections and rows) is left to tinyhtml5. `tests/emit/test_pdf_tree.py` compares the two
+its sections and rows) is left to tinyhtml5. `tests/test_pdf_tree.py` compares the two
 trees on the default book's parts and on such edge cases.
-Only WeasyPrint 70 is served this way; with any other version `document()` is `HTML(string=...)`.
+Written for WeasyPrint 70.0 (`engine_versions.SUPPORTED`): used only there and while the patches
+are on (`install()`); otherwise `document()` is `HTML(string=...)`.
 """
 from __future__ import annotations
 
 import xml.etree.ElementTree as ET
 
+from ....engine_versions import written_for
+
+PACKAGE = "weasyprint"
+_state: dict = {"on": False}
 FOREIGN = {"svg", "math", "template"}
 NEWLINE_DROPPED = {"pre", "listing", "textarea"}  # HTML5 drops a newline straight after their start tag
 TABLE_CHILDREN = {"caption", "colgroup", "thead", "tbody", "tfoot", "tr"}
@@ -97,7 +102,7 @@ def document(html: str, base_url: str, url_fetcher):
     """`weasyprint.HTML(string=html, base_url=..., url_fetcher=...)`, parsed by lxml where it can."""
     import weasyprint
 
-    if not weasyprint.__version__.startswith("70."):
+    if not _state["on"]:
         return weasyprint.HTML(string=html, base_url=base_url, url_fetcher=url_fetcher)
     try:
         root = tree(html)
@@ -113,3 +118,14 @@ def document(html: str, base_url: str, url_fetcher):
     doc.wrapper_element = cssselect2.ElementWrapper.from_html_root(root, content_language=None)
     doc.etree_element = doc.wrapper_element.etree_element
     return doc
+
+
+def install(cache_folder=None) -> bool:
+    """`document()` parses with lxml from now on (where WeasyPrint is a version this was written for)."""
+    _state["on"] = written_for(PACKAGE)
+    return _state["on"]
+
+
+def uninstall() -> None:
+    """`document()` is `weasyprint.HTML(string=...)` again."""
+    _state["on"] = False

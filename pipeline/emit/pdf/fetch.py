@@ -1,6 +1,6 @@
-"""The URL fetcher of the PDF's layout: WeasyPrint reads the book's own prepared files and the
+"""Step 1 (with `print_html.py`): takes the folders a document may read; gives the URL fetcher of the PDF's layout: WeasyPrint reads the book's own prepared files and the
 templates' stylesheets and nothing else, so a hostile article or template cannot reach the network
-or the disk. Kept apart from `pdf.py`, which the build's main process imports: only the layout
+or the disk. Kept apart from `emit/pdf/__init__.py`, which the build's main process imports: only the layout
 workers import WeasyPrint."""
 from __future__ import annotations
 
@@ -27,7 +27,7 @@ class BookFetcher(URLFetcher):
             rel = unquote(url[len(TEMPLATES_URL):])
             found = [r / rel for r in self.roots[1:] if (r / rel).is_file()]
             url = found[0].as_uri() if found else url
-        if url.startswith("data:image/svg+xml;"):  # a formula drawn by pdf_html._formulas: bytes in the URL
+        if url.startswith("data:image/svg+xml;"):  # a formula drawn by print_html._formulas: bytes in the URL
             return super().fetch(url, headers)
         parsed = urlparse(url)
         if parsed.scheme == "file":

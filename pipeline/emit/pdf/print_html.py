@@ -1,8 +1,8 @@
-"""The PDF's HTML: the front matter and each part of the main matter as documents of their own
+"""Step 1, HTML for print: takes the Book; gives the HTML documents to lay out. The PDF's HTML: the front matter and each part of the main matter as documents of their own
 (`part_documents()`), prepared for print where CSS cannot do it (`prepare_tree()`: code cut into
 lines, a wrap mark only on lines that can wrap; in the print edition a link's URL as a footnote),
 links between documents given stand-in targets, and the page furniture (running heads and folios)
-as a document of empty pages (`furniture()`). `pdf.py` lays them out and joins them.
+as a document of empty pages (`furniture()`). `emit/pdf/__init__.py` lays them out and joins them.
 """
 from __future__ import annotations
 
@@ -18,9 +18,9 @@ from pathlib import Path
 from bs4 import BeautifulSoup, NavigableString
 from markupsafe import Markup
 
-from .. import layout
-from ..model import Book
-from . import build_time
+from ... import layout
+from ...model import Book
+from .. import build_time
 from .pages import geometry
 
 def code_columns(book: Book) -> int:
@@ -185,7 +185,7 @@ def _formulas(soup, fonts: Path) -> None:
     maths = soup.find_all("math")
     if not maths:
         return
-    from ..math import svg
+    from ...math import svg
 
     sources = [str(m) for m in maths]
     texts = [svg.text_of(s) for s in sources]
@@ -246,7 +246,7 @@ def part_documents(book: Book, cover_file: str, cache_dir: Path | None = None):
     parts = layout.parts(book)
     named = named_classes(layout.stylesheet(book, "css/print.css") + "\n" + layout.pygments_css())
     kept = Path(cache_dir) / "pdf" / "documents" if cache_dir is not None else None
-    from ..cache import pipeline_version, write_atomic
+    from ...cache import pipeline_version, write_atomic
 
     # what a part's preparation reads besides its HTML: the key of each cached document starts with it
     reads = "\0".join([pipeline_version(), repr(sorted(named) if named is not None else None),
@@ -313,7 +313,7 @@ def part_documents(book: Book, cover_file: str, cache_dir: Path | None = None):
 def _stand_ins(soup: BeautifulSoup) -> None:
     """A link to another part keeps its `#id` (and so its style); WeasyPrint links it to a named
     destination, so an empty element of that id (`.xref-stand-in`, at the start of the part's first
-    heading) lets WeasyPrint make the link, and pdf_merge.py points the name at the real place."""
+    heading) lets WeasyPrint make the link, and join.py points the name at the real place."""
     own = {t["id"] for t in soup.find_all(id=True)}
     foreign = sorted({a["href"][1:] for a in soup.find_all("a", href=True)
                       if a["href"].startswith("#") and len(a["href"]) > 1 and a["href"][1:] not in own})
@@ -341,7 +341,7 @@ def running_head(part: BeautifulSoup) -> str:
 
 def guess_running_head(html: str) -> str:
     """`running_head()` of the document `html`, read by lxml; where the two differ, the stamps laid
-    out with this one are laid out again (pdf.py)."""
+    out with this one are laid out again (emit/pdf/__init__.py)."""
     import lxml.html
 
     root = lxml.html.fromstring(html)

@@ -1,13 +1,15 @@
-"""The PDF laid out part by part: each part of the main matter (a chapter, the credits) is its own
+"""Step 2, parts laid out in parallel: takes PartJobs (a document, its stylesheets, options and the
+engine patches to install); gives LaidOut records (a PDF file per part and what the later steps
+read of its layout). The PDF laid out part by part: each part of the main matter (a chapter, the credits) is its own
 WeasyPrint document, laid out in a process pool and kept in the cache by what its layout follows
 from (its HTML, the stylesheets, the images it shows, the options, Pressroom's and WeasyPrint's
 versions). Editing one chapter lays out that chapter again and nothing else; its page count only
-moves the folios, which `pdf_merge.py` prints over the pages after layout.
+moves the folios, which `join.py` prints over the pages after layout.
 
 A part's layout does not depend on its page numbers or on which side of the spread it falls: its
 running heads and folios are left out (and printed later, with the page's number and side; left
 and right pages have text blocks of one width), and a link to another part
-names its target, which `pdf_merge.py` finds in that part. Each laid-out
+names its target, which `join.py` finds in that part. Each laid-out
 part is a PDF file and a JSON record: its page count, the page each anchor is on, where each page
 starts (for the EPUB's page list), short pages and moved figures (diagnostics).
 """
@@ -20,7 +22,7 @@ import os
 from dataclasses import dataclass, field
 from pathlib import Path
 
-# a part's pages carry no running heads or folios: pdf_merge.py prints the book's over them
+# a part's pages carry no running heads or folios: join.py prints the book's over them
 _NONE = "@top-left { content: none; } @top-right { content: none; } " \
         "@bottom-left { content: none; } @bottom-right { content: none; }"
 NO_FURNITURE = f"@page {{ {_NONE} }}\n@page :left {{ {_NONE} }}\n@page :right {{ {_NONE} }}\n"
@@ -37,10 +39,11 @@ class PartJob:
     record: bool = True  # record where each page starts and which pages are short (a part of the main matter)
     images: list[str] = field(default_factory=list)  # the `src` of every image it shows
     key: str = ""
-    margins: bool = False  # record the text of each page's margin boxes (the stamps: pdf_stamps.py)
+    margins: bool = False  # record the text of each page's margin boxes (the stamps: stamps.py)
     extra_css: str = ""  # after `css`: what this kind of document adds (parsed apart, `css` once per worker)
     epoch: str = ""  # SOURCE_DATE_EPOCH for the layout (font time stamps): the worker may have started before it was set
-    toc: str = ""  # "columns" or "samples": record where the contents' numbers go, or the digits' samples (pdf_toc)
+    toc: str = ""  # "columns" or "samples": record where the contents' numbers go, or the digits' samples (toc)
+    patches: tuple = ()  # the weasyprint_patches to lay it out with (weasyprint_patches.wanted())
 
 
 @dataclass
@@ -53,20 +56,21 @@ class LaidOut:
     short: list = field(default_factory=list)  # (page index, fill)
     moved: list = field(default_factory=list)
     refused: list = field(default_factory=list)
-    fonts: list = field(default_factory=list)  # the font files its font streams name (pdf_fonts)
-    margins: list = field(default_factory=list)  # pdf_stamps.margins() of its pages, where asked
-    toc: dict = field(default_factory=dict)  # pdf_toc.columns() or pdf_toc.sampled(), where asked
+    fonts: list = field(default_factory=list)  # the font files its font streams name (shared_fonts)
+    margins: list = field(default_factory=list)  # stamps.margins() of its pages, where asked
+    toc: dict = field(default_factory=dict)  # toc.columns() or toc.sampled(), where asked
 
 
 def part_key(job: PartJob, images: Path) -> str:
     """What the part's layout follows from, hashed (the images by their bytes)."""
     from importlib.metadata import version
 
-    from .. import cache
+    from ... import cache
 
     h = hashlib.sha256()
     for piece in (cache.pipeline_version(), version("weasyprint"), job.css, job.extra_css, json.dumps(job.options, sort_keys=True),
-                  str(job.figure_passes), str(job.record), str(job.margins), job.epoch, job.toc, job.html):
+                  str(job.figure_passes), str(job.record), str(job.margins), job.epoch, job.toc,
+                  ",".join(job.patches), job.html):
         h.update(piece.encode() + b"\0")
     for img in job.images:
         path = images / img.rsplit("/", 1)[-1]
@@ -79,7 +83,7 @@ def light(book):
     send to a fresh worker process."""
     from types import SimpleNamespace
 
-    from ..model import Book
+    from ...model import Book
 
     return Book(config=book.config, source_dir=book.source_dir,
                 chapters=[SimpleNamespace(id=ch.id) for ch in book.chapters])  # type: ignore[misc]
@@ -89,7 +93,7 @@ def _parse(css: str, roots: tuple[str, ...], font_config):
     """A stylesheet parsed with `font_config`, and the URLs it was refused."""
     from weasyprint import CSS
 
-    from .pdf_fetch import TEMPLATES_URL, BookFetcher
+    from .fetch import TEMPLATES_URL, BookFetcher
 
     refused: list[str] = []
     return CSS(string=css, url_fetcher=BookFetcher([Path(r) for r in roots], refused), base_url=TEMPLATES_URL,
@@ -112,10 +116,12 @@ def _extra(extra: str, css: str, roots: tuple[str, ...]):
     return _parse(extra, roots, _stylesheet(css, roots)[0])
 
 
-WARM_IMPORTS = ("bs4", "weasyprint.document", "weasyprint.layout", "weasyprint.pdf", "pipeline.emit.pdf_fonts",
-                "pipeline.emit.pdf_images", "pipeline.emit.pdf_leaders", "pipeline.emit.pdf_margins", "pipeline.emit.pdf_relayout",
-                "pipeline.emit.pdf_stamps", "pipeline.emit.pdf_streams", "pipeline.emit.pdf_toc", "pipeline.emit.pdf_tree",
-                "pipeline.emit.pages", "pipeline.emit.page_list")
+WARM_IMPORTS = ("bs4", "weasyprint.document", "weasyprint.layout", "weasyprint.pdf", "pipeline.emit.pdf.shared_fonts",
+                "pipeline.emit.pdf.weasyprint_patches.face_data", "pipeline.emit.pdf.weasyprint_patches.font_subsets",
+                "pipeline.emit.pdf.weasyprint_patches.png_images", "pipeline.emit.pdf.weasyprint_patches.leaders",
+                "pipeline.emit.pdf.weasyprint_patches.margins", "pipeline.emit.pdf.weasyprint_patches.relayout",
+                "pipeline.emit.pdf.weasyprint_patches.streams", "pipeline.emit.pdf.weasyprint_patches.lxml_tree",
+                "pipeline.emit.pdf.stamps", "pipeline.emit.pdf.toc", "pipeline.emit.pdf.pages", "pipeline.emit.page_list")
 
 
 def warm(args) -> None:
@@ -131,26 +137,18 @@ def warm(args) -> None:
 def lay_out(job: PartJob, folder: Path, book) -> LaidOut:
     """One part through WeasyPrint: its PDF into `folder`, its record beside it."""
     from bs4 import BeautifulSoup
-    from . import (justify, pdf_fonts, pdf_images, pdf_leaders, pdf_margins, pdf_relayout, pdf_stamps, pdf_streams,
-                   pdf_toc, pdf_tree)
-    from .page_list import page_starts
+    from . import stamps, toc, weasyprint_patches
+    from .weasyprint_patches import font_subsets, lxml_tree, relayout
+    from ..page_list import page_starts
     from .pages import place_figures, underfull
-    from .pdf_fetch import BOOK_URL, BookFetcher
+    from .fetch import BOOK_URL, BookFetcher
 
     if job.epoch:
         os.environ["SOURCE_DATE_EPOCH"] = job.epoch
-    pdf_images.install(folder.parent / "png-streams")
-    if justify.install() != justify.JUSTIFY_CJK:  # the page rules were written for the other case
-        raise RuntimeError("WeasyPrint 70 without the functions justify.py patches")
-    pdf_leaders.install()
-    pdf_margins.install()
-    pdf_relayout.install()
-    pdf_fonts.share_face_data()
-    pdf_streams.install()
-    if job.options.get("pdf_variant"):  # PDF/A and PDF/UA variants: each part's own subsets (CIDSet)
-        pdf_fonts.uninstall()
-    else:
-        pdf_fonts.install(pdf_fonts.folder_of(folder.parent))
+    # the patches the build chose (none where they are off), and no other: this process may have
+    # laid out a book with others; PDF/A and PDF/UA variants: each part's own subsets (CIDSet)
+    weasyprint_patches.install([name for name in job.patches
+                                if not (name == "font_subsets" and job.options.get("pdf_variant"))], folder.parent)
     refused: list[str] = []
     fetcher = BookFetcher([Path(r) for r in job.roots], refused)
     font_config, css, css_refused = _stylesheet(job.css, tuple(job.roots))
@@ -163,10 +161,10 @@ def lay_out(job: PartJob, folder: Path, book) -> LaidOut:
     options = {**job.options, "cache": {}, "stylesheets": sheets}
 
     def render(html: str):
-        return pdf_tree.document(html, BOOK_URL, fetcher).render(font_config=font_config, **options)
+        return lxml_tree.document(html, BOOK_URL, fetcher).render(font_config=font_config, **options)
 
     html = job.html
-    pdf_relayout.record(job.figure_passes > 0)  # the pages before a figure placed are kept as laid out
+    relayout.record(job.figure_passes > 0)  # the pages before a figure placed are kept as laid out
     document, moved = render(html), []
     for _ in range(job.figure_passes):
         if not underfull(document, book):  # no page to fill: no tree to parse
@@ -178,9 +176,9 @@ def lay_out(job: PartJob, folder: Path, book) -> LaidOut:
         moved += changed
         html = str(soup)
         document = soup = None
-        pdf_relayout.keep(min(pages))
+        relayout.keep(min(pages))
         document = render(html)
-    pdf_relayout.record(False)
+    relayout.record(False)
     anchors: dict[str, int] = {}
     for i, page in enumerate(document.pages):  # an element across pages is anchored on its first
         for name in page.anchors:
@@ -188,15 +186,15 @@ def lay_out(job: PartJob, folder: Path, book) -> LaidOut:
     record = LaidOut(job.id, folder / f"{job.key[:40]}.pdf", len(document.pages), anchors,
                      page_starts(document) if job.record else [],
                      [list(x) for x in underfull(document, book)] if job.record else [], moved, refused,
-                     margins=pdf_stamps.margins(document) if job.margins else [],
-                     toc={"columns": pdf_toc.columns, "samples": pdf_toc.sampled}.get(job.toc, lambda _: {})(document))
+                     margins=stamps.margins(document) if job.margins else [],
+                     toc={"columns": toc.columns, "samples": toc.sampled}.get(job.toc, lambda _: {})(document))
     tmp = record.pdf.with_suffix(f".{os.getpid()}.part")
-    with pdf_fonts.noting() as fonts:
+    with font_subsets.noting() as noted_fonts:
         document.write_pdf(tmp, **options)
-    record.fonts = sorted(fonts)
+    record.fonts = sorted(noted_fonts)
     os.replace(tmp, record.pdf)
     if job.toc == "samples":
-        record.toc = pdf_toc.verified(record.toc, record.pdf)
+        record.toc = toc.verified(record.toc, record.pdf)
     record.pdf.with_suffix(".html").write_text(html, encoding="utf-8")  # for `make bench` and for reading
     meta = {k: v for k, v in record.__dict__.items() if k != "pdf"}
     tmp = record.pdf.with_suffix(f".{os.getpid()}.jpart")
@@ -214,9 +212,9 @@ def cached(job: PartJob, folder: Path) -> LaidOut | None:
         record = LaidOut(pdf=pdf, **data)
     except (OSError, ValueError, TypeError):
         return None
-    from . import pdf_fonts
+    from .weasyprint_patches import font_subsets
 
-    if not all((pdf_fonts.folder_of(folder.parent) / key).is_file() for key in record.fonts):
+    if not all((font_subsets.folder_of(folder.parent) / key).is_file() for key in record.fonts):
         return None  # a font file it names has gone from the cache: laid out again
     return record
 
@@ -235,7 +233,7 @@ def rss(pid: int) -> int | None:
 
 
 # what the layout workers and the join import: imported once, by the server they are forked from
-PRELOAD = WARM_IMPORTS + ("pikepdf", "pipeline.emit.pdf_merge")
+PRELOAD = WARM_IMPORTS + ("pikepdf", "pipeline.emit.pdf.join")
 
 
 def _context():
@@ -262,7 +260,7 @@ class Workers:
     def _call(self, method: str, *args, **kwargs):
         """A method of the pool, started on first use (its workers, started as tasks come, ignore
         Ctrl-C: the build stops them)."""
-        from ..workers import workers_ignore_ctrl_c
+        from ...workers import workers_ignore_ctrl_c
 
         if self._pool is None:
             # started before Ctrl-C is held back: CPython starts it with SIGINT blocked and then

@@ -1,17 +1,19 @@
-"""Pages: the geometry of the page from the trim size, and the measure of how full each laid-out
+"""Step 2 (with `parts.py`): takes a laid-out document; gives how full each page is and, where a
+figure should move, the changed HTML. Pages: the geometry of the page from the trim size, and the measure of how full each laid-out
 page is, with the one correction CSS cannot make in WeasyPrint (no page floats): a figure that
 would leave a page more than a third empty moves past the paragraphs after it, as a float does
-in a printed book, or is scaled down to fit what is left. `pdf_parts.lay_out()` lays the part out
+in a printed book, or is scaled down to fit what is left. `parts.lay_out()` lays the part out
 again after each round of corrections (at most `[pdf] figure_passes`), from the first page that
-changed on (`pdf_relayout.py`).
+changed on (`weasyprint_patches/relayout.py`).
 """
 from __future__ import annotations
 
 import re
 from dataclasses import dataclass
 
-from ..model import Book
-from .justify import CJK
+from ...model import Book
+from .weasyprint_patches.justify import CJK
+from .weasyprint_patches import page_box
 
 PAGE_INCHES = {"a4": (8.27, 11.69), "a5": (5.83, 8.27), "letter": (8.5, 11.0), "b5": (6.93, 9.84),
                "legal": (8.5, 14.0), "a3": (11.69, 16.54)}
@@ -98,7 +100,7 @@ def page_fill(document) -> list[float]:
     footnote area at its foot (the white between the two is what is empty)."""
     out = []
     for page in document.pages:
-        pb = page._page_box
+        pb = page_box(page)
         top = pb.margin_top + pb.padding_top + pb.border_top_width
         height = pb.height
         html = [c for c in pb.children if type(c).__name__ not in OUTSIDE_TEXT]
@@ -139,7 +141,7 @@ FLOWING = {"p", "ul", "ol", "blockquote", "dl"}
 def _first_figure(page):
     """(box, height above it) of a figure at the top of `page`, under at most one heading: what a
     gap on the page before left behind (a heading is kept with what follows it)."""
-    stack = [c for c in page._page_box.children if type(c).__name__ not in OUTSIDE_TEXT]
+    stack = [c for c in page_box(page).children if type(c).__name__ not in OUTSIDE_TEXT]
     above = 0.0
     while stack:
         b = stack.pop(0)
@@ -213,7 +215,7 @@ def place_figures(document, book: Book, soup, pages: list[int] | None = None) ->
     placed = []
     pages = [] if pages is None else pages
     for i, fill in underfull(document, book):
-        text_height = document.pages[i]._page_box.height
+        text_height = page_box(document.pages[i]).height
         box, above = _first_figure(document.pages[i + 1])
         if box is None:
             continue

@@ -1,4 +1,5 @@
-"""The contents page's numbers printed from stamps, so that the front matter is laid out once, with
+"""Step 3, contents numbers: takes the front matter's and the samples' layouts and the page each
+entry is on; gives where each digit is stamped. The contents page's numbers printed from stamps, so that the front matter is laid out once, with
 the parts, and not after them. The page numbers are known only once every part is laid out; the
 front matter (cover, title page, copyright page, contents: 17 pages and 1.8 s of layout for 50
 articles) was laid out after the parts, alone on one core, and once more before them in a
@@ -11,16 +12,17 @@ from a small document of samples laid out with the parts (`samples()`): for each
 (chapter, section, back matter), each digit alone, all ten together and the leader's dot, set by
 the same rules as the entry's number. The join draws each digit of a number from its sample,
 clipped to the digit and moved to its place, and runs the leader on with dots to a space before
-the number, as it would have been set (`plan()`, `pdf_merge.Book.draw()`); a stamp holds its own
+the number, as it would have been set (`plan()`, `join.Book.draw()`); a stamp holds its own
 text alone (`only_text_at()`), so the page's text reads as before. The stamps are artifacts: the
 entry itself, with its link, stays in the structure tree.
 
 This holds where every entry's number has a sample set in the same style, the digits of a sample
 are side by side (no kerning: ten digits are as wide as the ten alone) and each number fits its
-column; otherwise `plan()` returns None and pdf.py lays out the front matter again with the
+column; otherwise `plan()` returns None and emit/pdf/__init__.py lays out the front matter again with the
 numbers set in it.
 """
 from __future__ import annotations
+from .weasyprint_patches import page_box
 
 DIGITS = "0123456789"
 PX_PT = 0.75
@@ -97,7 +99,7 @@ def _key(style) -> str:
 def _after_boxes(document, attribute: str):
     """(page index, box) of each `::after` box of an element with `attribute`, outermost only."""
     for index, page in enumerate(document.pages):
-        stack = [page._page_box]
+        stack = [page_box(page)]
         while stack:
             box = stack.pop()
             tag = getattr(box, "element_tag", None) or ""
@@ -108,15 +110,16 @@ def _after_boxes(document, attribute: str):
 
 
 def _leader(box):
-    """(where its last dot ends, the dot's advance) of the leader in an entry's `::after` box
-    (pdf_leaders.py: one text box of dots), or None."""
+    """(where its last dot ends, the dot's advance) of the leader in an entry's `::after` box, or
+    None: one text box of dots (weasyprint_patches/leaders.py) or, laid out by WeasyPrint's own code
+    (the patches off), one text box per dot, side by side."""
     for child in getattr(box, "children", None) or []:
         if type(child).__name__ != "InlineBox":
             continue
         runs = [c for c in child.children if type(c).__name__ == "TextBox" and c.text and set(c.text) == {"."}]
-        if len(runs) == 1 and len(child.children) == 1:
-            run = runs[0]
-            return run.position_x + run.width, run.width / len(run.text)
+        if runs and len(runs) == len(child.children) and len({run.text for run in runs}) == 1:
+            last = max(runs, key=lambda run: run.position_x)
+            return last.position_x + last.width, last.width / len(last.text)
     return None
 
 
@@ -132,7 +135,7 @@ def _text(box):
 
 
 def _page_height(document) -> float:
-    return document.pages[0]._page_box.margin_height() if document.pages else 0
+    return page_box(document.pages[0]).margin_height() if document.pages else 0
 
 
 def columns(document) -> dict:

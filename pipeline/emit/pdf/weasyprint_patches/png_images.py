@@ -8,7 +8,9 @@ build. `install(folder)` patches two things:
   (`RawPNG`): no decoding, no encoding, the same pixels;
 - any other PNG is encoded fast (zlib level 1: the image data is the same, the file a little
   larger) and its result kept on disk by the hash of the pixels, so a rebuild reuses it.
-Only WeasyPrint 70 is patched; with any other version nothing changes.
+Saved: on the seed article 3.7 of WeasyPrint's 5.3 s went to re-encoding its PNGs (docs/DESIGN).
+Written for WeasyPrint 70.0 (`engine_versions.SUPPORTED`): installed only there and while the
+patches are on; otherwise WeasyPrint's own code runs.
 """
 from __future__ import annotations
 
@@ -18,9 +20,11 @@ import math
 import struct
 from pathlib import Path
 
-from ..cache import write_atomic
+from ....cache import write_atomic
+from ....engine_versions import written_for
 
-_state: dict = {"folder": None}
+PACKAGE = "weasyprint"
+_state: dict = {"folder": None, "original": None}
 
 
 def _idat(png: bytes) -> bytes:
@@ -121,17 +125,26 @@ def _raw_image_class(RasterImage, rotate, pydyf):
     return RawPNG
 
 
-def install(folder: Path | None) -> bool:
-    try:
-        import pydyf
-        import weasyprint
-        from weasyprint import images
-    except ImportError:
+def install(cache_folder: Path | None) -> bool:
+    """Both patches; the fast encodings kept in `cache_folder/png-streams/` (none kept without one)."""
+    if not written_for(PACKAGE):
         return False
-    if not weasyprint.__version__.startswith("70.") or not hasattr(images.RasterImage, "_get_png_data"):
-        return False
-    _state["folder"] = Path(folder) if folder else None
-    images.RasterImage._get_png_data = staticmethod(png_stream)
-    if not getattr(images.RasterImage, "pressroom", False):
+    import pydyf
+    from weasyprint import images
+
+    _state["folder"] = Path(cache_folder) / "png-streams" if cache_folder else None
+    if _state["original"] is None:
+        _state["original"] = (images.RasterImage, images.RasterImage.__dict__["_get_png_data"])
+        images.RasterImage._get_png_data = staticmethod(png_stream)
         images.RasterImage = _raw_image_class(images.RasterImage, images.rotate_pillow_image, pydyf)
     return True
+
+
+def uninstall() -> None:
+    """WeasyPrint's own `RasterImage` again."""
+    if _state["original"] is not None:
+        from weasyprint import images
+
+        images.RasterImage, get_png_data = _state["original"]
+        images.RasterImage._get_png_data = get_png_data
+        _state["original"] = None

@@ -3,9 +3,12 @@
 WeasyPrint 70 justifies a line by widening its spaces only, which tears a Chinese line apart at
 its one or two spaces. `install()` lets it count each CJK character as an expansion opportunity
 and apply the line's justification as Pango letter spacing on those characters when the line is
-drawn. Only WeasyPrint 70's internals are patched (two functions, idempotently, by `install()`
-in the process that lays out); with any other version nothing is patched, `JUSTIFY_CJK` is False
-and print.css sets Chinese flush left.
+drawn. WeasyPrint's internals are patched (three functions, idempotently, by `install()` in the
+process that lays out) only where `engine_versions.written_for("weasyprint")`; where the patches
+are off (another version, `[pdf] engine_patches = false`, `PRESSROOM_ENGINE_PATCHES=0`) the page
+rules set Chinese flush left (`print_css.page_css()`) instead of letting WeasyPrint justify it at its
+few spaces. This is the one patch that changes what a reader sees, by design: tests/
+test_engine_patches.py names it. Written for WeasyPrint 70.0 (`engine_versions.SUPPORTED`).
 
 A line never adds more than `MAX_CJK_GAP` (an eighth of an em) per expansion opportunity: the
 gap a reader sees between two characters, with the glyphs' own side bearings and the 1.5 times
@@ -19,28 +22,31 @@ from __future__ import annotations
 
 import re
 
+from ....engine_versions import written_for
+
+PACKAGE = "weasyprint"
+
 MAX_CJK_GAP = 0.125  # em: the most justification adds per CJK character (or space) on a line
 CJK = re.compile("[\u2e80-\u2fff\u3001-\u303f\u3040-\u30ff\u3100-\u31ff\u3200-\u9fff\uac00-\ud7af"
                  "\uf900-\ufaff\ufe30-\ufe4f\uff01-\uff60\U00020000-\U0003134f]")
 
 
-def install() -> bool:
+_state: dict = {"original": None}
+
+
+def install(cache_folder=None) -> bool:
     """Let WeasyPrint justify a line by spacing its CJK characters as well as its spaces (clreq
     3.8, inter-character expansion): one more expansion opportunity per CJK character, applied as
-    Pango letter spacing when the line is drawn, at most MAX_CJK_GAP each (the rest a rag). Only WeasyPrint 70's internals are patched; with
-    any other version this returns False and Chinese stays flush left (print.css)."""
-    try:
-        import weasyprint
-        from weasyprint.formatting_structure import boxes
-        from weasyprint.layout import inline
-        from weasyprint.text import line_break
-        from weasyprint.text.ffi import TO_UNITS, ffi, pango
-    except ImportError:
+    Pango letter spacing when the line is drawn, at most MAX_CJK_GAP each (the rest a rag). False
+    (nothing patched) where WeasyPrint is not a version this was written for."""
+    if not written_for(PACKAGE):
         return False
-    if not weasyprint.__version__.startswith("70.") or not hasattr(inline, "count_expandable_spaces") \
-            or not hasattr(inline, "justify_line"):
-        return False
-    if getattr(line_break.Layout.set_text, "pressroom", False):
+    from weasyprint.formatting_structure import boxes
+    from weasyprint.layout import inline
+    from weasyprint.text import line_break
+    from weasyprint.text.ffi import TO_UNITS, ffi, pango
+
+    if _state["original"] is not None:
         return True
     spaces = inline.count_expandable_spaces
 
@@ -86,24 +92,21 @@ def install() -> bool:
             return CJK.search(box.text) is not None
         return isinstance(box, (boxes.LineBox, boxes.InlineBox)) and any(_has_cjk(c) for c in box.children)
 
-    set_text_justified.pressroom = True
+    _state["original"] = (inline.count_expandable_spaces, inline.justify_line, line_break.Layout.set_text)
     inline.count_expandable_spaces = count_expandable
     inline.justify_line = justify_line_capped
     line_break.Layout.set_text = set_text_justified
     return True
 
 
-def supported() -> bool:
-    """Whether `install()` patches the installed WeasyPrint: read from its version, without
-    importing it (the build's main process, which writes the page rules, lays nothing out)."""
-    from importlib.metadata import PackageNotFoundError, version
+def uninstall() -> None:
+    """WeasyPrint's own justification again (at spaces only)."""
+    if _state["original"] is not None:
+        from weasyprint.layout import inline
+        from weasyprint.text import line_break
 
-    try:
-        return version("weasyprint").startswith("70.")
-    except PackageNotFoundError:
-        return False
-
-
-JUSTIFY_CJK = supported()
+        inline.count_expandable_spaces, inline.justify_line, line_break.Layout.set_text = _state["original"]
+        _state["original"] = None
 
 
+JUSTIFY_CJK = written_for(PACKAGE)  # whether the installed WeasyPrint is one install() patches (bench/, tests)

@@ -3,13 +3,15 @@ page (`layout/page.py`, `make_margin_boxes`), each with its percentages resolved
 only those with content. The parts of the book print no running heads or folios of their own (the
 join stamps them, `pdf_stamps.py`), so every box of their pages is built to be thrown away: 5% of
 a part's layout. `install()` asks the sixteen styles first and skips a page type none of whose
-boxes has content; where one has, WeasyPrint's own code runs as before. Only WeasyPrint 70 is
-patched; with any other version nothing changes.
+boxes has content; where one has, WeasyPrint's own code runs as before.
+Written for WeasyPrint 70.0 (`engine_versions.SUPPORTED`): installed only there and while the
+patches are on; otherwise WeasyPrint's own code runs.
 """
 from __future__ import annotations
 
-from . import patching
+from . import _replace
 
+PACKAGE = "weasyprint"
 _state: dict = {"original": None}
 
 AT_KEYWORDS = tuple(f"@{name}" for name in (
@@ -34,10 +36,10 @@ def _make_margin_boxes(context, page, state):
     return _state["original"](context, page, state)
 
 
-def install() -> bool:
-    return patching.replace(_state, "weasyprint.layout", "make_margin_boxes", _make_margin_boxes)
+def install(cache_folder=None) -> bool:
+    return _replace.replace(_state, "weasyprint.layout", "make_margin_boxes", _make_margin_boxes)
 
 
 def uninstall() -> bool:
     """WeasyPrint's own margin boxes again (for a comparison); True if the patch was installed."""
-    return patching.restore(_state, "weasyprint.layout", "make_margin_boxes")
+    return _replace.restore(_state, "weasyprint.layout", "make_margin_boxes")

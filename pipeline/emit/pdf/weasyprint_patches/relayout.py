@@ -11,14 +11,16 @@ rest (`keep()`), as WeasyPrint itself does when it lays out again the pages a co
 
 A document with footnotes is laid out in full (a page's footnotes may carry over to the next).
 `tests/test_pdf_relayout.py` compares both ways on parts whose figures moved: the same bytes.
-Only WeasyPrint 70 is patched; with any other version every layout is a full one.
+Written for WeasyPrint 70.0 (`engine_versions.SUPPORTED`): installed only there and while the
+patches are on; otherwise every layout is a full one.
 """
 from __future__ import annotations
 
 import copy
 
-from . import patching
+from . import _replace
 
+PACKAGE = "weasyprint"
 _state: dict = {"original": None, "record": False, "made": None, "seed": None}
 
 
@@ -88,5 +90,11 @@ def keep(pages: int) -> bool:
     return True
 
 
-def install() -> bool:
-    return patching.replace(_state, "weasyprint.layout", "make_all_pages", _make_all_pages)
+def install(cache_folder=None) -> bool:
+    return _replace.replace(_state, "weasyprint.layout", "make_all_pages", _make_all_pages)
+
+
+def uninstall() -> bool:
+    """WeasyPrint's own `make_all_pages()` again: every layout a full one."""
+    record(False)
+    return _replace.restore(_state, "weasyprint.layout", "make_all_pages")
