@@ -2,7 +2,8 @@
 
 Pressroom replaces a few private internals of other packages to save time
 (`pipeline/emit/pdf/weasyprint_patches/`: WeasyPrint and pydyf, its PDF writer;
-`pipeline/deferred.py`: BeautifulSoup's imports). Such code is right only for the versions it
+`pipeline/deferred.py`: BeautifulSoup's imports; `pipeline/math/ziamath_patch.py`: ziamath's
+layout of nested rows). Such code is right only for the versions it
 was read against: each patch installs only where `written_for(package)`, and is otherwise left
 off (the book is still made, by the package's own code). Upgrading a package is: pin the new
 version in pyproject.toml, run the PDF tests and the engine tests with the patches on, read each
@@ -18,6 +19,7 @@ SUPPORTED: dict[str, frozenset[str]] = {
     "weasyprint": frozenset({"70.0"}),
     "pydyf": frozenset({"0.13.0"}),
     "beautifulsoup4": frozenset({"4.12.3"}),
+    "ziamath": frozenset({"0.13"}),  # pipeline/math/ziamath_patch.py and svg.py's CJK fallback face
 }
 
 

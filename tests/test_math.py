@@ -142,7 +142,7 @@ def test_the_ziamath_patch_draws_every_formula_as_ziamath_does():
     from pipeline.math.tex import mend, to_mathml
 
     svg._ziamath()
-    assert ziamath_patch.install(), "ziamath is not a version the patch was written for: see VERSIONS"
+    assert ziamath_patch.install(), "ziamath is not a version the patch was written for: see engine_versions.SUPPORTED"
     mathml = [to_mathml(mend(tex, True)[0], display=True) for tex in PATCH_CASES]  # as the stage gives it
 
     def drawn():

@@ -8,7 +8,7 @@ drawn as paths (`ziafont.config.svg2 = False`): ziamath's `<symbol>` ids would r
 formulas. Chinese inside `\\text{}` is drawn from the book's CJK face (`cjk_face.py`): `use_face()`
 sets it for a part's formulas, and `_CJKFallback` finds a glyph there when the math font has
 none. That class replaces ziamath's default math font (`zmath.loadedfonts['default']`, an
-internal of ziamath 0.13): it is installed only on the versions in `ZIAMATH_VERSIONS`; elsewhere
+internal of ziamath 0.13): it is installed only on the versions in `engine_versions.SUPPORTED`; elsewhere
 formulas are drawn without it and `missing()` names the characters that would be boxes.
 """
 from __future__ import annotations
@@ -16,16 +16,14 @@ from __future__ import annotations
 import functools
 import re
 import xml.etree.ElementTree as ET
-from importlib.metadata import version
 from pathlib import Path
 
+from .. import engine_versions
 from . import ziamath_patch
 
 SIZE = 12.0  # ziamath draws at this size, the SVG's dimensions then divided into em: near the text's
 # size in points, so that lengths MathML gives in pt (latex2mathml's `rowspacing="3pt"`) keep their proportion
-ZIAMATH_VERSIONS = ziamath_patch.VERSIONS  # the versions whose internals this module and the patch use
 _TAG = re.compile(r"<[^>]*>")
-_ZIAMATH_VERSION = functools.lru_cache(maxsize=1)(lambda: version("ziamath"))  # read once, not per formula
 
 
 @functools.lru_cache(maxsize=1)
@@ -38,7 +36,7 @@ def _ziamath():
 
     ziafont.config.svg2 = False
     ziamath_patch.install()  # the same drawings, five times faster (its docstring)
-    if _ZIAMATH_VERSION() in ZIAMATH_VERSIONS:
+    if engine_versions.written_for("ziamath"):
         class _CJKFallback(MathFont):
             fallback = None  # a ziafont.Font with the part's CJK characters (use_face)
 
@@ -112,7 +110,7 @@ def cached_formula_svg(mathml: str, display: bool, title: str, folder: Path) -> 
 
     from ..cache import write_atomic
 
-    key = hashlib.sha256("\0".join([_ZIAMATH_VERSION(), str(SIZE), mathml, str(display), title]).encode()).hexdigest()
+    key = hashlib.sha256("\0".join([engine_versions.installed("ziamath") or "", str(SIZE), mathml, str(display), title]).encode()).hexdigest()
     path = folder / f"{key[:40]}.json"
     try:
         kept = json.loads(path.read_text(encoding="utf-8"))

@@ -23,21 +23,23 @@ the 12,000 nodes of the corpus's formulas: a quarter of the drawing time), by a 
 display style), never the nested variant, which it takes from the parent itself.
 
 What they saved: `make bench-math` (bench/math_cost.py) and the figures in the README's Formulas
-section. Written for ziamath 0.13 (`VERSIONS`); on another version it stays off and formulas are
-drawn by ziamath's own code, slower, the same.
+section. Written for ziamath 0.13 (`engine_versions.SUPPORTED`); on another version, or with
+`PRESSROOM_ENGINE_PATCHES=0`, it stays off and formulas are drawn by ziamath's own code, slower,
+the same.
 """
 from __future__ import annotations
 
-from importlib.metadata import version
+from .. import engine_versions
 
-VERSIONS = {"0.13"}
+PACKAGE = "ziamath"  # the versions it was written for: engine_versions.SUPPORTED
 _EMPTY_ROW = (9999, -9999)  # what ziamath's own trial gives for a row with nothing in it
 _state: dict = {"original": None}
 
 
 def install() -> bool:
-    """The patch in place (once); False where ziamath is not a version it was written for."""
-    if version("ziamath") not in VERSIONS:
+    """The patch in place (once); False where ziamath is not a version it was written for, or
+    the patches are switched off (`PRESSROOM_ENGINE_PATCHES=0`)."""
+    if not engine_versions.written_for(PACKAGE) or not engine_versions.patches_on():
         return False
     from ziamath.nodes.mrow import Mrow
 
