@@ -13,7 +13,11 @@ BUILD   := $(BYTECODE) && $(PY) -m pipeline build --source $(SOURCE) --out $(OUT
 
 .PHONY: all epub pdf test check release bench bench-sizes bench-math fuzz clean setup corpus
 
-all: epub pdf
+# both in one build: the EPUB's page list follows the PDF's printed pages (emit/page_list.py)
+all: $(OUT)/.all.done
+$(OUT)/.all.done: $(STAMP) $(INPUTS)
+	$(BUILD) --format all
+	@touch $(OUT)/.epub.done $(OUT)/.pdf.done $@
 
 setup: $(STAMP)
 

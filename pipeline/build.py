@@ -291,12 +291,20 @@ def _build(config: BookConfig, source_dir: Path, out_dir: Path, cache_dir: Path,
         t0 = time.perf_counter()
         result.outputs.append(pdf_emit.write(book, targets["pdf"], cache_dir, jobs, timings, workers))
         timings["emit.pdf"] = time.perf_counter() - t0
+        from .emit.page_list import keep
+
+        keep(book, cache_dir)  # the printed pages, for an EPUB built now or later from the same content
     if "epub" in targets:
         from .emit import epub as epub_emit  # imported while the chapter workers ran (run_chapters)
 
         t0 = time.perf_counter()
         result.outputs.insert(0, epub_emit.write(book, targets["epub"], cache_dir))
         timings["emit.epub"] = time.perf_counter() - t0
+        if config.epub.page_list and not (book.page_map or {}).get("pages"):
+            # the page list maps the PDF's printed pages: laid out in this build, or kept in the
+            # cache by an earlier build of the same content (emit/page_list.py)
+            notes.append("the EPUB has no page list: it follows the PDF's printed pages, and no PDF of this "
+                         "content was laid out here (build both with --format all, or the PDF first)")
     deps = {dep for ch in book.chapters for dep in ch.deps}
     if all(ch.cacheable for ch in book.chapters):
         cachemod.write_state(cache_dir, {

@@ -92,3 +92,29 @@ def test_pages_parsed_once_then_known_by_digest(tmp_path):
     assert len(again.known) == 1 and again(page, "a.xhtml") == page.encode()
     with pytest.raises(PressroomError):  # still checked: it never parsed
         again("<html><body><p>Text</body></html>", "b.xhtml")
+
+
+def test_an_epub_alone_has_the_page_list_of_a_pdf_laid_out_before_or_says_why_not(default_book, tmp_path):
+    """The EPUB's page list follows the PDF's printed pages (emit/page_list.py): `--format epub`
+    alone gives the EPUB of `--format all` when a PDF of the same content was laid out in that
+    folder before, and otherwise an EPUB without a page list, with a note that says why."""
+    from conftest import ROOT, pressroom
+
+    def built(out):
+        return next(out.glob("*.epub"))
+
+    def page_list(epub):
+        with zipfile.ZipFile(epub) as z:
+            return "doc-pagelist" in z.read(next(n for n in z.namelist() if n.endswith("nav.xhtml"))).decode()
+
+    out = tmp_path / "out"
+    cold = pressroom("build", "--source", ROOT / "source", "--out", out, "--format", "epub")
+    assert cold.returncode == 0, cold.stderr
+    assert "the EPUB has no page list" in cold.stderr and not page_list(built(out))
+    both = next(p for p in default_book[1].outputs if p.suffix == ".epub")  # --format all
+    assert page_list(both)
+    for args in (("--format", "pdf"), ("--format", "epub", "--force")):
+        done = pressroom("build", "--source", ROOT / "source", "--out", out, *args)
+        assert done.returncode == 0, done.stderr
+    assert "page list" not in done.stderr
+    assert built(out).read_bytes() == both.read_bytes()

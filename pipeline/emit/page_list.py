@@ -5,8 +5,10 @@ The page list: `page_starts(document)` reads each laid-out part of the PDF (Weas
 page, its printed folio and where its first line comes from (a chapter's block and the number of
 characters of that block on earlier pages); `page_list(book)` puts `epub:type="pagebreak"` markers
 at those places in the EPUB's chapters and returns the nav's page-list entries. The PDF never
-carries the markers: they are added after its layout. An EPUB-only build lays nothing out, so it
-has no page list (and declares no `pageNavigation`).
+carries the markers: they are added after its layout. The build keeps the PDF's page map in the
+cache (`keep()`, after the PDF is written), so that an EPUB built later from the same content
+(`--format epub`) has the same page list; with none kept, an EPUB-only build lays nothing out and
+has no page list (nor `pageNavigation`), and the build says so in a note.
 """
 from __future__ import annotations
 
@@ -241,31 +243,43 @@ def layout_key(book: Book) -> str:
     return h.hexdigest()
 
 
-def _remembered(book: Book, cache_dir) -> None:
-    """Keep the page map of a laid-out PDF in the cache, keyed by what its layout follows from;
-    an EPUB-only build of the same content takes it from there (else it has no page list)."""
-    import json
+def _stored(book: Book, cache_dir):
+    """Where the page map of this content is kept in the cache, and the key it is kept under."""
     from pathlib import Path
 
-    if cache_dir is None:
-        return
-    folder = Path(cache_dir) / "page-map"
     key = layout_key(book)
-    stored = folder / f"{key[:32]}.json"
-    if (book.page_map or {}).get("pages"):
-        folder.mkdir(parents=True, exist_ok=True)
-        for old in folder.glob("*.json"):
-            old.unlink(missing_ok=True)
-        tmp = stored.with_suffix(".part")
-        tmp.write_text(json.dumps({"key": key, "pages": book.page_map["pages"]}, ensure_ascii=False), encoding="utf-8")
-        tmp.replace(stored)
-    elif stored.is_file():
-        try:
-            data = json.loads(stored.read_text(encoding="utf-8"))
-        except (OSError, ValueError):
-            return
-        if data.get("key") == key:
-            book.page_map = {"pages": data["pages"]}
+    return Path(cache_dir) / "page-map" / f"{key[:32]}.json", key
+
+
+def keep(book: Book, cache_dir) -> None:
+    """The page map of the PDF just laid out kept in the cache, keyed by what its layout follows
+    from: an EPUB built later from the same content (`--format epub`) takes its page list from it."""
+    import json
+
+    if cache_dir is None or not (book.page_map or {}).get("pages"):
+        return
+    stored, key = _stored(book, cache_dir)
+    stored.parent.mkdir(parents=True, exist_ok=True)
+    for old in stored.parent.glob("*.json"):
+        old.unlink(missing_ok=True)
+    tmp = stored.with_suffix(".part")
+    tmp.write_text(json.dumps({"key": key, "pages": book.page_map["pages"]}, ensure_ascii=False), encoding="utf-8")
+    tmp.replace(stored)
+
+
+def _recalled(book: Book, cache_dir) -> None:
+    """The page map of a PDF of this content laid out by an earlier build, where one was kept."""
+    import json
+
+    if cache_dir is None or (book.page_map or {}).get("pages"):
+        return
+    stored, key = _stored(book, cache_dir)
+    try:
+        data = json.loads(stored.read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return
+    if data.get("key") == key:
+        book.page_map = {"pages": data["pages"]}
 
 
 def page_list(book: Book, cache_dir=None) -> list[dict]:
@@ -275,7 +289,7 @@ def page_list(book: Book, cache_dir=None) -> list[dict]:
     Without a PDF laid out in this build, from the cache when the content is unchanged; else empty."""
     if (book.page_map or {}).get("entries") is not None:
         return book.page_map["entries"]
-    _remembered(book, cache_dir)
+    _recalled(book, cache_dir)
     pages = (book.page_map or {}).get("pages", [])
     if not pages:
         return []
