@@ -82,9 +82,12 @@ def _with_join(cache: Path) -> None:
             pdf_fonts.share(pdf, pdf_fonts.folder_of(cache))
             out = io.BytesIO()
             # no stream compressed or decoded that was not (`--uncompressed-pdf` stays so), objects
-            # kept where they were: the join's font step and qpdf's way of writing, nothing else
+            # kept where they were, the file's /ID made from its content (as pdf_merge.py saves the
+            # book; qpdf's own /ID would change from one write to the next): the join's font step
+            # and qpdf's way of writing, nothing else
             pdf.save(out, compress_streams=False, stream_decode_level=pikepdf.StreamDecodeLevel.none,
-                     object_stream_mode=pikepdf.ObjectStreamMode.preserve, preserve_pdfa=True)
+                     object_stream_mode=pikepdf.ObjectStreamMode.preserve, preserve_pdfa=True,
+                     deterministic_id=True)
         data = out.getvalue()
         if target is None:
             return data
