@@ -11,7 +11,7 @@ INPUTS  := $(shell find $(SOURCE) templates pipeline -type f -not -name '*.pyc' 
 BYTECODE := $(PY) -m compileall -q pipeline
 BUILD   := $(BYTECODE) && $(PY) -m pipeline build --source $(SOURCE) --out $(OUT) $(if $(JOBS),--jobs $(JOBS))
 
-.PHONY: all epub pdf test check release bench bench-sizes bench-math fuzz clean setup corpus
+.PHONY: all epub pdf test check release bench bench-sizes bench-math fuzz clean setup corpus test-engine test-upstream
 
 # both in one build: the EPUB's page list follows the PDF's printed pages (emit/page_list.py)
 all: $(OUT)/.all.done
@@ -62,6 +62,16 @@ bench-math: $(STAMP) .venv/.bench-installed
 corpus: $(STAMP)
 	$(if $(filter 1,$(ACE)),bash scripts/bootstrap-ace.sh && )$(BYTECODE) && $(PY) -m bench.corpus \
 		$(foreach d,$(CORPUS),--corpus $(d)) $(if $(filter 1,$(ACE)),--ace) $(if $(SHOW),--show $(SHOW))
+
+# WeasyPrint's own tests (its sdist's tests/) plain and with every Pressroom patch installed, then the
+# tests that pass plain and fail patched (scripts/test-engine.sh; K=expr narrows both runs, PLAIN=again
+# runs the kept plain run again)
+test-engine: $(STAMP)
+	bash scripts/test-engine.sh
+
+# the PDF tests, patches off, in build/upstream-venv with the newest WeasyPrint and pydyf on PyPI
+test-upstream: $(STAMP)
+	bash scripts/test-upstream.sh
 
 fuzz: $(STAMP)
 	PRESSROOM_FUZZ_EXAMPLES=2000 $(PY) -m pytest -q -m slow tests/test_fuzz.py

@@ -5,7 +5,7 @@ The book has one chapter per Unicode block (each character once, in the body fac
 and symbol sequences as the articles write them (flags, ZWJ sequences, keycaps, skin tones) in
 the body and in a code block (the monospace face falls back too), and is built by the real
 pipeline with the house style. Then:
-- `pipeline.check.run_pdf_checks` on the PDF (fonts embedded, no Type 3, no .notdef glyph);
+- `pipeline.check.pdf.run_pdf_checks` on the PDF (fonts embedded, no Type 3, no .notdef glyph);
 - fontconfig coverage (`fc-list --format %{charset}` once, confirmed per character with
   `fc-list ':charset=XXXX'`): a character no installed font covers cannot be drawn, whatever CSS does.
 Exit status 1 when a .notdef glyph is drawn or a character is covered by no font.
@@ -28,7 +28,7 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
 from pipeline.build import build  # noqa: E402
-from pipeline.check import run_pdf_checks  # noqa: E402
+from pipeline.check.pdf import run_pdf_checks  # noqa: E402
 
 CORPUS = ROOT.parent / "shared" / "corpus"
 SKIP_CATEGORIES = {"Cc", "Cs", "Co", "Cn", "Zl", "Zp"}  # controls, surrogates, private use, unassigned

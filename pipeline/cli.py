@@ -54,10 +54,9 @@ def cmd_build(args) -> int:
 
 
 def cmd_check(args) -> int:
-    from .ace import wanted
-    from .check import check_file
+    from .check import ace_wanted, check_file
 
-    ace = wanted(args.ace)
+    ace = ace_wanted(args.ace)
     failed = 0
     files = args.files or sorted(str(p) for p in Path("build").glob("*.epub")) + \
         sorted(str(p) for p in Path("build").glob("*.pdf"))

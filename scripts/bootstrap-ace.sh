@@ -3,7 +3,7 @@
 # there: Debian's `chromium` (apt-get when run as root, else one line naming the command), then the
 # npm package @daisy/ace-cli (not @daisy/ace: that one pulls Electron) into .tools/ace/ (git-ignored),
 # with Puppeteer's own browser download skipped: Ace drives the system Chromium through
-# PUPPETEER_EXECUTABLE_PATH (pipeline/ace.py sets it).
+# PUPPETEER_EXECUTABLE_PATH (pipeline/check/ace.py sets it).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 

@@ -33,7 +33,7 @@ def default_book(tmp_path_factory):
 
 @pytest.fixture(scope="session")
 def default_epubcheck(default_book):
-    from pipeline.check import run_epubcheck
+    from pipeline.check.epub import run_epubcheck
 
     out, result = default_book
     return run_epubcheck(next(p for p in result.outputs if p.suffix == ".epub"))
@@ -74,7 +74,7 @@ def make_corpus_book(tmp: Path, name: str, limit: int | None = None) -> Path:
 def corpus_epubs(tmp_path_factory):
     """Every corpus folder built to an EPUB once, and checked once: {name: (result, check)}."""
     from pipeline.build import build
-    from pipeline.check import run_epubcheck
+    from pipeline.check.epub import run_epubcheck
 
     out = {}
     for name in ("tds-zh", "medium-zh-javarevisited", "tds-zh-2025", "medium-html", "medium-md-en"):

@@ -12,7 +12,7 @@ from pathlib import Path
 
 import pytest
 
-from pipeline import ace
+from pipeline.check import ace
 
 ROOT = Path(__file__).resolve().parents[1]
 GOLDEN = Path(__file__).parent / "golden" / "accessibility"

@@ -8,7 +8,7 @@ import subprocess
 import pikepdf
 import pytest
 
-from pipeline.check import run_pdf_checks
+from pipeline.check.pdf import run_pdf_checks
 
 
 def _pdf(default_book):

@@ -215,7 +215,7 @@ class Batch:
     def check(self) -> None:
         """Build the batch's book (EPUB and PDF) and run EPUBCheck on the EPUB, once."""
         from pipeline.build import build
-        from pipeline.check import run_epubcheck
+        from pipeline.check.epub import run_epubcheck
 
         if not self.members:
             return

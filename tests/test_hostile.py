@@ -477,7 +477,7 @@ def test_fifty_megabyte_article(tmp_path):
 
 def test_every_case_that_builds_gives_a_valid_epub(tmp_path):
     """All the cases that build (exit 0), each in its own folder of one book, through EPUBCheck once."""
-    from pipeline.check import run_epubcheck
+    from pipeline.check.epub import run_epubcheck
 
     whole = tmp_path / "all"
     whole.mkdir()

@@ -38,7 +38,7 @@ def math_book(tmp_path_factory):
 
 
 def test_epub_with_math_passes_epubcheck_and_marks_its_pages(math_book):
-    from pipeline.check import run_epubcheck
+    from pipeline.check.epub import run_epubcheck
 
     result = run_epubcheck(math_book[".epub"])
     assert result.ok and "0 errors, 0 warnings" in result.summary, result.problems

@@ -101,7 +101,7 @@ def cached_check(epub: Path, name: str, run) -> dict:
 
 
 def epubcheck(epub: Path) -> dict:
-    from pipeline.check import run_epubcheck
+    from pipeline.check.epub import run_epubcheck
 
     data = cached_check(epub, "epubcheck", run_epubcheck)
     return {"errors": data["fatal"] + data["error"], "warnings": data["warning"], "seconds": data["seconds"],
@@ -109,7 +109,7 @@ def epubcheck(epub: Path) -> dict:
 
 
 def ace(epub: Path) -> dict:
-    from pipeline.ace import missing, run_ace
+    from pipeline.check.ace import missing, run_ace
 
     why = missing()
     if why:

@@ -16,10 +16,10 @@ from typing import NamedTuple
 
 from bs4 import Tag
 
-from ..images.figure import next_block
 from ..model import Credit
 from .captions import caption_shape, line_of
 from .parse import article_note, credit_in_sentence, parse_line, split_fused, split_inner, split_lead
+from .reading import next_block
 from .strings import joined_text, links_of
 
 MAX_LINES = 5  # a caption in two or three lines and its credit; more is the article going on

@@ -12,9 +12,9 @@ from typing import NamedTuple
 
 from bs4 import NavigableString, Tag
 
-from ..images.figure import CJK, DISCOURSE
 from .families import CAPTION_SHAPES
 from .parse import normalize
+from .reading import CJK, DISCOURSE
 
 EMPHASIS = {"em", "i"}
 BLOCKS = ("p", "div", "ul", "ol", "pre", "table", "figure", "blockquote", "h1", "h2", "h3", "h4", "h5", "h6", "img")

