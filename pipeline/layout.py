@@ -173,7 +173,7 @@ def local_css(css: str, book: Book, name: str) -> str:
 
 
 def pygments_css() -> str:
-    from .emit.accessibility import legible_style  # every token colour at 4.5:1 (WCAG AA)
+    from .colour import legible_style  # every token colour at 4.5:1 (WCAG AA)
 
     return HtmlFormatter(style=legible_style("friendly"), classprefix="").get_style_defs(".hl")
 

@@ -16,6 +16,7 @@ import pytest
 from bs4 import BeautifulSoup
 
 from pipeline.config import AccessibilityOptions, BookConfig
+from pipeline import colour
 from pipeline.emit import accessibility as a11y
 from pipeline.load import load_chapter
 from pipeline.model import Book
@@ -184,11 +185,11 @@ def test_package_language():
 
 
 def test_code_colours_reach_wcag_aa():
-    style = a11y.legible_style("friendly")
+    style = colour.legible_style("friendly")
     for token, definition in style.styles.items():
         for part in (definition or "").split():
             if part.startswith("#"):
-                assert a11y.contrast(part, style.background_color) >= 4.5, (token, part)
+                assert colour.contrast(part, style.background_color) >= 4.5, (token, part)
 
 
 # ------------------------------------------------------------------ the built book: PDF and page list
@@ -331,8 +332,8 @@ def test_epub_only_build_takes_the_page_list_from_an_earlier_layout_of_the_same_
 def test_stylesheet_colours_reach_wcag_aa():
     """Whatever colours the house style or a book's own epub.css picks, the EPUB's are legible."""
     css = ".hl .k { color: #2f80c0; font-weight: bold }\np { color: #aaa }\n.ok { color: #333333 }\n"
-    out = a11y.legible_css(css)
+    out = colour.legible_css(css)
     colours = re.findall(r"color: (#[0-9a-fA-F]+)", out)
-    assert a11y.contrast(colours[0], "#eeeeee") >= 4.5 and a11y.contrast(colours[1], "#ffffff") >= 4.5
+    assert colour.contrast(colours[0], "#eeeeee") >= 4.5 and colour.contrast(colours[1], "#ffffff") >= 4.5
     assert colours[2] == "#333333" and "font-weight: bold" in out
-    assert a11y.legible_css(".ok { color: #000 }") == ".ok { color: #000 }"
+    assert colour.legible_css(".ok { color: #000 }") == ".ok { color: #000 }"

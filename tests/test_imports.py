@@ -15,20 +15,13 @@ import pytest
 
 grimp = pytest.importorskip("grimp", reason="grimp is in the test extra: make setup")
 
-# Cycles between modules of pipeline/emit/ while it is split into emit/epub and emit/pdf (issue 21,
-# part A): each entry the sorted modules of one cycle. Empty this list after that merge.
+# Cycles between modules of pipeline/emit/ allowed while it was split into emit/epub and emit/pdf (issue 21):
+# each entry the sorted modules of one cycle. Empty since that merge: keep it so.
 EMIT_MODULE_CYCLES: list[tuple[str, ...]] = []
 
 # Cycles between folders (each entry the sorted units of one strongly connected group) known today,
 # each to go with the change named beside it. Not one of them is a cycle between modules.
-FOLDER_CYCLES: dict[tuple[str, ...], str] = {
-    # layout.py takes a colour helper from emit/accessibility.py, emit/ renders through layout.py,
-    # book/title_lines.py reads emit/pages.py's page geometry, and stages/images.py renders a
-    # missing image's frame with layout.py; emit/accessibility.py reads stages/ (issue 21: the
-    # accessibility audit becomes a stage and the colour code a leaf module)
-    ("pipeline.book", "pipeline.emit", "pipeline.layout", "pipeline.stages"):
-        "issue 21: colour helper out of emit/, the chapter audit a stage, page geometry a leaf",
-}
+FOLDER_CYCLES: dict[tuple[str, ...], str] = {}  # none: the colour code and the page geometry are leaves
 
 
 def _graph():

@@ -89,7 +89,7 @@ def balanced_width(tokens: list[str], count: int) -> float:
 
 
 def measure_em(book, place: str) -> float:
-    from ..emit.pdf.pages import geometry
+    from ..page_geometry import geometry
 
     size, share = PLACES[place]
     g = geometry(book)

@@ -8,6 +8,8 @@ import subprocess
 
 from PIL import Image, ImageDraw, ImageFont
 
+from ..colour import relative_luminance
+
 WIDTH, HEIGHT = 1600, 2400
 
 
@@ -61,11 +63,7 @@ def _rgb(color: str) -> tuple[int, int, int]:
 
 def luminance(color: str) -> float:
     """Relative luminance (WCAG) of a #rrggbb colour, 0 (black) to 1 (white)."""
-    def channel(c: int) -> float:
-        c = c / 255
-        return c / 12.92 if c <= 0.03928 else ((c + 0.055) / 1.055) ** 2.4
-    r, g, b = (channel(c) for c in _rgb(color))
-    return 0.2126 * r + 0.7152 * g + 0.0722 * b
+    return relative_luminance(_rgb(color))
 
 
 def ink(accent: str) -> tuple[int, int, int]:

@@ -15,6 +15,7 @@ from lxml import etree
 from markupsafe import Markup
 
 from ... import layout
+from ...colour import legible_css
 from ...model import Asset, Book, PressroomError
 from .. import accessibility, atomic_path, build_time
 from ..page_list import page_list as print_page_list
@@ -136,7 +137,7 @@ def stylesheet(book: Book, cache_dir: Path) -> str:
     except (OSError, ValueError, KeyError, TypeError):
         pass
     before = len(book.diagnostics)
-    css = accessibility.legible_css(layout.local_css(raw, book, "css/epub.css") + "\n" + layout.pygments_css())
+    css = legible_css(layout.local_css(raw, book, "css/epub.css") + "\n" + layout.pygments_css())
     write_atomic(kept, json.dumps({"css": css, "diagnostics": [dataclasses.asdict(d) for d in book.diagnostics[before:]]},
                                   ensure_ascii=False).encode())
     for old in kept.parent.glob("*.json"):  # the stylesheets of earlier versions

@@ -33,7 +33,7 @@ from .print_css import page_css, print_css, stylesheets, trim_size  # noqa: F401
 from .print_images import prepare_images
 from ..page_list import page_map_of
 from .parts import PartJob
-from .pages import geometry, page_inches  # noqa: F401 - page_inches: for the tests
+from ...page_geometry import geometry, page_inches  # noqa: F401 - page_inches: for the tests
 
 # ---------- layout ----------
 

@@ -8,7 +8,7 @@ from __future__ import annotations
 from ... import layout
 from ...model import Book
 from ..cover import ink
-from .pages import geometry
+from ...page_geometry import geometry
 from . import weasyprint_patches
 
 TRIM_SIZES = {"a4": "A4", "a5": "A5", "letter": "letter", "6x9": "6in 9in", "b5": "B5"}

@@ -21,7 +21,7 @@ from markupsafe import Markup
 from ... import layout
 from ...model import Book
 from .. import build_time
-from .pages import geometry
+from ...page_geometry import geometry
 
 def code_columns(book: Book) -> int:
     """How many monospace cells a code line surely fits in: the text block less the block's padding

@@ -10,7 +10,7 @@ from pathlib import Path
 from ...images.prepare import for_print, print_cached
 from ...model import Book
 from ..epub import cover_asset
-from .pages import text_width_in
+from ...page_geometry import text_width_in
 from .parts import Workers
 
 def _prepare(task) -> None:
