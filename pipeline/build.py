@@ -66,7 +66,7 @@ def process_chapter(path: Path, rel: str, number: int, position: int, ctx, timin
             timings[name] = timings.get(name, 0) + time.perf_counter() - t0
         if chapter.omitted:
             break
-    from .emit.accessibility import audit_chapter
+    from .stages.accessibility_audit import audit_chapter
 
     chapter.freeze(audit_chapter(chapter))  # its HTML pickles fast; parsed again only where read
     return chapter
@@ -97,7 +97,7 @@ def _size(task: tuple) -> int:
 def import_stages() -> None:
     """What a chapter worker imports before its first chapter."""
     from . import load, stages  # noqa: F401
-    from .emit import accessibility  # noqa: F401
+    from .stages import accessibility_audit  # noqa: F401
 
 
 def run_chapters(files: list[Path], ctx, jobs: int, timings: dict, use_cache: bool = True,

@@ -1,11 +1,12 @@
 """Accessibility of the outputs: the EPUB's schema.org metadata and its EPUB Accessibility 1.1
-conformance claim, and legible code colours. (The page list is `page_list.py`.)
+conformance claim. (The page list is `page_list.py`; legible colours, `pipeline/colour.py`; each
+chapter's audit, the stage `pipeline/stages/accessibility_audit.py`.)
 
 What the book declares follows from what it is: images make `visual` an access mode and alt text
 a feature; a page list adds `pageNavigation` and `pageBreakMarkers`. The claim
 "EPUB Accessibility 1.1 - WCAG 2.2 Level AA" (with `a11y:certifiedBy`) is made only when
-`audit(book)` finds nothing: it checks again, on the chapters as they will be published, what
-the accessibility chapter stage guarantees (alt text, link names, heading order, table headers,
+`audit(book)` finds nothing: it gathers each chapter's audit (run as its stages end), which
+checks again, on the chapter as it will be published, what the accessibility chapter stage guarantees (alt text, link names, heading order, table headers,
 language); the parts around the chapters come from templates that Ace by DAISY checks in the tests.
 `[accessibility]` in book.toml overrides the summary, the hazards, the claim and the evaluator.
 
@@ -20,6 +21,7 @@ from __future__ import annotations
 from lxml import etree
 
 from ..model import Book
+from ..stages.accessibility_audit import audit_chapter
 
 CONFORMANCE = "EPUB Accessibility 1.1 - WCAG 2.2 Level AA"
 SUMMARY = {
@@ -37,7 +39,6 @@ MISSING_SUMMARY = {  # what is true of the images the book could not include, by
     ("en", "frame"): "{n} of the original images could not be included: a frame marks the place of each, with its caption and credit.",
     ("en", "omit"): "{n} of the original images could not be included and are left out with their captions and credits.",
 }
-PLACEHOLDER = "image-missing"  # the class of what the images stage puts in a missing image's place
 PAGES_SUMMARY = {
     "zh": "页码列表与分页标记对应印刷版（PDF）的页码。",
     "en": "A page list and page break markers match the page numbers of the print (PDF) edition.",
@@ -51,45 +52,6 @@ def audit(book: Book) -> list[str]:
     problems = [] if book.config.language else ["the book has no language"]
     for ch in book.chapters:
         problems += audit_chapter(ch) if ch.problems is None or ch.dom is not None else ch.problems
-    return problems
-
-
-def audit_chapter(ch) -> list[str]:
-    """audit() for one chapter: run on its tree when its stages are done (`Chapter.freeze`)."""
-    from ..stages.accessibility import AMBIGUOUS_LINK, accessible_name
-    from ..stages.tree import ancestor, tags, with_attr
-
-    problems: list[str] = []
-    body = ch.body
-    previous = 1
-    for h in tags(body, ("h1", "h2", "h3", "h4", "h5", "h6")):
-        level = int(h.name[1])
-        if level == 1 or level > previous + 1:
-            problems.append(f"{ch.rel}: heading h{level} after h{previous}")
-        previous = level
-    for img in body.find_all("img"):
-        alt = img.get("alt")
-        if alt is None:
-            problems.append(f"{ch.rel}: image without alt")
-        elif not alt.strip() and img.get("role") not in ("presentation", "none"):
-            problems.append(f"{ch.rel}: image with empty alt not marked decorative")
-        elif ancestor(img, ("figure",)) is not None and not alt.strip():
-            problems.append(f"{ch.rel}: figure image without alt text")
-    for node in body.find_all(class_=PLACEHOLDER):  # the image itself is not in the book
-        problems.append(f"{ch.rel}: an image is missing (a frame in its place)")
-    for node in with_attr(body, "role", "img"):
-        if not (node.get("aria-label") or "").strip():
-            problems.append(f"{ch.rel}: role=img without a label")
-    for a in body.find_all("a"):
-        name = accessible_name(a)
-        if not name:
-            problems.append(f"{ch.rel}: link without a name")
-        elif AMBIGUOUS_LINK.match(name):
-            problems.append(f"{ch.rel}: ambiguous link text '{name}'")
-    for table in body.find_all("table"):
-        for th in table.find_all("th"):
-            if not th.get("scope") and not th.get("id"):
-                problems.append(f"{ch.rel}: table header cell without scope")
     return problems
 
 
