@@ -31,10 +31,5 @@ if [ "$newest" = "$pinned" ]; then
 else
   echo "test-upstream: WeasyPrint $newest (pinned: $pinned), pydyf $pydyf: running the PDF tests with the patches off"
 fi
-# the switch is read by pipeline/emit/pdf/weasyprint_patches/ (issue 21); before that folder exists the
-# patches are on wherever their WeasyPrint version matches, and this says so
-if ! "$VENV/bin/python" -c 'import importlib.util as u, sys; sys.exit(u.find_spec("pipeline.emit.pdf.weasyprint_patches") is None)' 2>/dev/null; then
-  echo "test-upstream: note: this tree has no pipeline/emit/pdf/weasyprint_patches/ yet, so PRESSROOM_ENGINE_PATCHES=0 turns nothing off: the patches install where their version matches"
-fi
 PRESSROOM_ENGINE_PATCHES=0 "$VENV/bin/python" -m pytest -q -p no:cacheprovider \
   tests/test_emit_pdf.py tests/test_pdf_*.py "$@"

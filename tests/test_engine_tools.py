@@ -1,11 +1,11 @@
 """bench/engine/ (`make test-engine`): the junit reports read by test id, the tests that pass plain
-and fail patched found, each given a verdict, and the plugin's table of patches the same list
-lay_out() installs. The runs themselves are the make target's, not make test's."""
+and fail patched found, each given a verdict (the real patch docstrings too), and the plugin
+installing what weasyprint_patches.install_all() installs in a layout worker, as
+PRESSROOM_ENGINE_PATCHES says. The runs themselves are the make target's, not make test's."""
 from __future__ import annotations
 
 import subprocess
 import sys
-import textwrap
 
 import pytest
 
@@ -46,62 +46,118 @@ def test_node_id_from_a_junit_test_id():
 
 
 def test_verdict_join_named_or_unexplained(monkeypatch):
-    docs = {"pdf_leaders": "Differs from WeasyPrint's test_leader_content: one box.", "pdf_margins": "nothing"}
+    docs = {"leaders": "Differs from WeasyPrint's test_leader_content: one box.", "margins": "nothing"}
     monkeypatch.setattr(attribute, "docstring_of", lambda name: docs.get(name, ""))
-    assert attribute.verdict("tests.test_pdf::test_bleed[x]", ["pdf_fonts", attribute.JOIN]) == "join"
-    assert attribute.verdict("tests.test_text::test_leader_content[solid-_]", ["pdf_leaders"]) == "named"
+    join, no_join = attribute.JOIN, attribute.ALL_NO_JOIN
+    # the join's rewrite alone fails it, every patch without the rewrite passes it
+    assert attribute.verdict("tests.test_pdf::test_bleed[x]", ["font_subsets", join]) == "join"
+    # ... but not when the patches fail it without the join too: each of those must name it
+    assert attribute.verdict("tests.test_pdf::test_bleed[x]", ["font_subsets", no_join, join]) == "UNEXPLAINED"
     assert attribute.verdict("tests.test_text::test_leader_content[solid-_]",
-                             ["pdf_leaders", "pdf_margins"]) == "UNEXPLAINED"
-    assert attribute.verdict("tests.test_layout::test_page", ["pdf_margins"]) == "UNEXPLAINED"
-    assert attribute.verdict("tests.test_layout::test_page", ["all, no join"]) == "UNEXPLAINED"
+                             ["leaders", "font_subsets", no_join, join]) == "named"  # font_subsets: its join
+    assert attribute.verdict("tests.test_text::test_leader_content[solid-_]", ["leaders", no_join]) == "named"
+    assert attribute.verdict("tests.test_text::test_leader_content[solid-_]", ["font_subsets", no_join]) == \
+        "UNEXPLAINED"  # without the join's failing too, font_subsets alone has no excuse
+    assert attribute.verdict("tests.test_text::test_leader_content[solid-_]",
+                             ["leaders", "margins", no_join]) == "UNEXPLAINED"
+    assert attribute.verdict("tests.test_layout::test_page", ["margins"]) == "UNEXPLAINED"
+    assert attribute.verdict("tests.test_layout::test_page", [no_join]) == "UNEXPLAINED"  # all together only
 
 
-def test_the_plugin_installs_what_lay_out_installs():
-    """The fallback table names each patch lay_out() installs (pipeline/emit/pdf_parts.py), in order."""
-    import importlib.util
-    import inspect
+def test_the_leaders_patch_names_test_leader_content_and_no_other_patch_does():
+    """The real docstrings (weasyprint_patches.module(name).__doc__): the leaders patch's four
+    test_leader_content failures are a difference it names; the same failure from another patch is not."""
+    from pipeline.emit.pdf.weasyprint_patches import PATCHES
 
-    try:
-        moved = importlib.util.find_spec("pipeline.emit.pdf.weasyprint_patches") is not None
-    except ImportError:  # pipeline.emit.pdf is a module, not yet a folder
-        moved = False
-    if moved:
-        pytest.skip("the plugin installs the patches through weasyprint_patches.install_all()")
-    from pipeline.emit import pdf_parts
+    case = 'tests.test_text::test_leader_content[" .-"- .-]'
+    assert attribute.verdict(case, ["leaders", attribute.ALL_NO_JOIN]) == "named"
+    for name in PATCHES:
+        if name != "leaders":
+            assert attribute.verdict(case, [name, attribute.ALL_NO_JOIN]) == "UNEXPLAINED", name
 
-    source = textwrap.dedent(inspect.getsource(pdf_parts.lay_out))
-    calls = ["pdf_images.install", "justify.install", "pdf_leaders.install", "pdf_margins.install",
-             "pdf_relayout.install", "pdf_fonts.share_face_data", "pdf_streams.install", "pdf_fonts.install"]
-    assert [source.index(c) for c in calls] == sorted(source.index(c) for c in calls)
-    assert plugin.PATCH_NAMES == ["pdf_images", "justify", "pdf_leaders", "pdf_margins", "pdf_relayout",
-                                  "pdf_fonts.share_face_data", "pdf_streams", "pdf_fonts"]
-    assert [name for name, _ in plugin._patches()] == plugin.PATCH_NAMES
+
+def test_the_runs_are_each_patch_alone_all_without_the_join_and_the_join_alone():
+    from pipeline.emit.pdf.weasyprint_patches import PATCHES
+
+    runs = attribute.runs()
+    assert list(runs) == [*PATCHES, attribute.ALL_NO_JOIN, attribute.JOIN]
+    assert plugin.patch_names() == tuple(PATCHES)
+    assert runs["leaders"]["PRESSROOM_ENGINE_PATCHES"] == "leaders"
+    assert runs[attribute.JOIN] == {"PRESSROOM_ENGINE_PATCHES": "0", "PRESSROOM_ENGINE_JOIN": "1"}
+    assert runs[attribute.ALL_NO_JOIN]["PRESSROOM_ENGINE_JOIN"] == "0"
+
+
+CONFIGURE = """
+from bench.engine import plugin
+from weasyprint.document import Document
+class Config: pass
+config = Config()
+plugin.pytest_configure(config)
+print("|".join(config.pressroom_patches))
+print("joined" if getattr(Document.write_pdf, "pressroom_join", False) else "as written")
+"""
+
+
+def _environ(**env: str) -> dict[str, str]:
+    """This environment without the engine switches of whoever runs the tests, and `env`."""
+    import os
+
+    return {**{k: v for k, v in os.environ.items() if not k.startswith("PRESSROOM_ENGINE")}, **env}
+
+
+def _configured(env: dict[str, str]) -> tuple[list[str], str]:
+    """The plugin configured in a fresh interpreter (the patches change WeasyPrint for the whole
+    process): the names it installed, and whether write_pdf is followed by the join's step."""
+    proc = subprocess.run([sys.executable, "-c", CONFIGURE], capture_output=True, text=True, timeout=300,
+                          env=_environ(**env))
+    assert proc.returncode == 0, proc.stderr[-2000:]
+    names, joined = proc.stdout.strip().splitlines()[-2:]
+    return [n for n in names.split("|") if n], joined
+
+
+@pytest.mark.parametrize("env, names, joined", [
+    ({}, ["*", plugin.JOIN_NAME], "joined"),  # as a build: every patch, the join after write_pdf
+    ({"PRESSROOM_ENGINE_PATCHES": "leaders"}, ["leaders"], "as written"),
+    ({"PRESSROOM_ENGINE_PATCHES": "0", "PRESSROOM_ENGINE_JOIN": "1"}, [plugin.JOIN_NAME], "joined"),
+    ({"PRESSROOM_ENGINE_PATCHES": "1", "PRESSROOM_ENGINE_JOIN": "0"}, ["*"], "as written"),
+])
+def test_the_plugin_installs_through_install_all_as_the_switch_says(env, names, joined):
+    """The plugin installs what `weasyprint_patches.install_all()` installs in a layout worker (every
+    patch of PATCHES on the pinned WeasyPrint, in order), PRESSROOM_ENGINE_PATCHES choosing them."""
+    from pipeline.emit.pdf.weasyprint_patches import PATCHES
+
+    expected = [n for name in names for n in (PATCHES if name == "*" else (name,))]
+    assert _configured(env) == (expected, joined)
 
 
 def test_the_plugin_writes_whole_pdfs_with_every_patch_installed(tmp_path):
-    """In a fresh interpreter (the patches change WeasyPrint for the whole process): every patch
-    installs on the pinned WeasyPrint, and a PDF written then carries real font files, the font
-    notes completed by the join's step, its text extractable."""
+    """In a fresh interpreter: every patch installs on the pinned WeasyPrint, and a PDF written then
+    carries real font files, the font notes completed by the join's step (shared_fonts.share), its
+    text extractable."""
     script = f"""
 import io, pytest, pikepdf
 from bench.engine import plugin
-from pipeline.emit import pdf_fonts
+from pipeline.emit.pdf import shared_fonts
 class Config: pass
 config = Config()
 plugin.pytest_configure(config)
 print(config.pressroom_patches)
 from weasyprint import HTML
 data = HTML(string="<p>Pressroom 排版</p>").write_pdf()
+fonts = 0
 with pikepdf.open(io.BytesIO(data)) as pdf:
-    for desc in pdf_fonts._descriptors(pdf):
+    for desc in shared_fonts._descriptors(pdf):
         font = desc.get("/FontFile2") or desc.get("/FontFile3")
-        assert pdf_fonts.MARK not in font.read_bytes()[:64], "a font note left in"
+        assert shared_fonts.MARK not in font.read_bytes()[:64], "a font note left in"
+        fonts += 1
+assert fonts, "no embedded font"
 open({str(tmp_path / "out.pdf")!r}, "wb").write(data)
 """
-    proc = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, timeout=300)
+    proc = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, timeout=300,
+                          env=_environ())
     assert proc.returncode == 0, proc.stderr[-2000:]
-    assert "join: pdf_fonts.share after write_pdf" in proc.stdout
-    for name in ("pdf_images", "justify", "pdf_leaders", "pdf_fonts"):
-        assert name in proc.stdout
+    assert plugin.JOIN_NAME in proc.stdout
+    for name in ("png_images", "justify", "leaders", "font_subsets"):
+        assert f"'{name}'" in proc.stdout
     text = subprocess.run(["pdftotext", str(tmp_path / "out.pdf"), "-"], capture_output=True, text=True).stdout
     assert "Pressroom" in text and "排版" in text

@@ -1,8 +1,16 @@
 """Which patch a WeasyPrint test broken by the patches follows from: the tests that pass plain and
-fail patched (`compare.py`) run again with each patch alone (`PRESSROOM_ENGINE_ONLY`), with all
-of them but the font notes' join (`PRESSROOM_ENGINE_JOIN=0`), and with the join's rewrite of the PDF
-and no patch; then, for each test, the runs it fails in and a verdict: the join's rewrite, a
-difference the patch's docstring names, or UNEXPLAINED (exit 1 when there is one).
+fail patched (`compare.py`) run again with each patch alone (`PRESSROOM_ENGINE_PATCHES=name`), with
+every patch but not the font notes' join (`PRESSROOM_ENGINE_JOIN=0`), and with the join's rewrite of
+the PDF and no patch (`PRESSROOM_ENGINE_PATCHES=0 PRESSROOM_ENGINE_JOIN=1`); then, for each test, the
+runs it fails in and a verdict:
+
+- `join`: it fails with the join's rewrite alone and passes with every patch and no rewrite. Every
+  PDF Pressroom writes is saved again by pikepdf in the join (`join.py`, `shared_fonts.share`): other
+  object numbers, offsets, dictionary spellings and /ID than pydyf's, the same pages. WeasyPrint's
+  tests that search pydyf's exact bytes fail on that, which is deliberate, not a patch's doing.
+- `named`: every patch it fails with alone names the test in its module's docstring
+  (`weasyprint_patches.module(name).__doc__`), with the reason: a deliberate difference.
+- `UNEXPLAINED` otherwise (exit 1 when there is one).
 
     python -m bench.engine.attribute build/engine/weasyprint-70.0 build/engine/plain.xml build/engine/patched.xml
 """
@@ -15,7 +23,7 @@ import tempfile
 from pathlib import Path
 
 from .compare import broken, outcomes
-from .plugin import PATCH_NAMES
+from .plugin import patch_names
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -37,32 +45,39 @@ def run(folder: Path, ids: list[str], env: dict[str, str]) -> dict[str, tuple[st
 
 
 def docstring_of(patch: str) -> str:
-    """The docstring of the module a patch name stands for (`pdf_fonts.share_face_data`: pdf_fonts)."""
-    import importlib
+    """The docstring of the module of a patch (`leaders`: weasyprint_patches/leaders.py)."""
+    from pipeline.emit.pdf import weasyprint_patches
 
-    module = patch.split(".")[0]
-    for where in (f"pipeline.emit.pdf.weasyprint_patches.{module}", f"pipeline.emit.{module}"):
-        try:
-            return importlib.import_module(where).__doc__ or ""
-        except ImportError:
-            continue
-    return ""
+    return weasyprint_patches.module(patch).__doc__ or ""
 
 
 JOIN = "join alone"
+ALL_NO_JOIN = "all, no join"
+WITH_JOIN = {"font_subsets"}  # alone, the plugin still completes its notes: the join's rewrite runs too
 
 
 def verdict(test_id: str, fails_in: list[str]) -> str:
-    """`join`: it fails with no patch too, from the join's rewrite of the PDF (WeasyPrint's test reads
-    pydyf's bytes); `named`: every patch it fails with alone names the test in its docstring (a
-    deliberate difference); else `UNEXPLAINED`."""
-    if JOIN in fails_in:
+    """`join`: it fails with the join's rewrite and no patch, and passes with every patch and no
+    rewrite (WeasyPrint's test reads pydyf's bytes); `named`: every patch it fails with alone
+    (those whose run includes the join aside, where the join alone fails it too) names the test in
+    its docstring (a deliberate difference); else `UNEXPLAINED`."""
+    if JOIN in fails_in and ALL_NO_JOIN not in fails_in:
         return "join"
-    patches = [name for name in fails_in if name in PATCH_NAMES]
+    names = patch_names()
+    patches = [name for name in fails_in if name in names and not (JOIN in fails_in and name in WITH_JOIN)]
     test = test_id.split("::", 1)[1].split("[", 1)[0]
     if patches and all(test in docstring_of(name) for name in patches):
         return "named"
     return "UNEXPLAINED"
+
+
+def runs() -> dict[str, dict[str, str]]:
+    """Each run's name and environment: each patch alone (the join only where the font notes need
+    it), every patch without the join, the join alone."""
+    out = {name: {"PRESSROOM_ENGINE_PATCHES": name, "PRESSROOM_ENGINE_JOIN": ""} for name in patch_names()}
+    out[ALL_NO_JOIN] = {"PRESSROOM_ENGINE_PATCHES": "1", "PRESSROOM_ENGINE_JOIN": "0"}
+    out[JOIN] = {"PRESSROOM_ENGINE_PATCHES": "0", "PRESSROOM_ENGINE_JOIN": "1"}  # each PDF only saved again
+    return out
 
 
 def main(argv: list[str]) -> int:
@@ -71,18 +86,15 @@ def main(argv: list[str]) -> int:
     if not ids:
         print("no test to attribute")
         return 0
-    runs = {name: {"PRESSROOM_ENGINE_ONLY": name} for name in PATCH_NAMES}
-    runs["all, no join"] = {"PRESSROOM_ENGINE_ONLY": ",".join(PATCH_NAMES), "PRESSROOM_ENGINE_JOIN": "0"}
-    runs[JOIN] = {"PRESSROOM_ENGINE_ONLY": "join"}  # no patch: each PDF only saved again by pikepdf
     failing: dict[str, list[str]] = {t: [] for t in ids}
-    for name, env in runs.items():
+    for name, env in runs().items():
         result = run(folder, ids, env)
         for t in ids:
             if result.get(t, ("missing",))[0] != "passed":
                 failing[t].append(name)
     print(f"{len(ids)} tests pass plain and fail patched; the runs each fails in (one patch alone, all "
           f"but the join, the join alone) and the verdict (join: the join's rewrite of the PDF, no patch; "
-          f"named: in the patch's docstring as a deliberate difference):")
+          f"named: in the patch's docstring as a deliberate difference):", flush=True)
     verdicts = {t: verdict(t, failing[t]) for t in ids}
     for t in ids:
         print(f"  {verdicts[t]:11} {t}\n              fails with: {', '.join(failing[t]) or 'none alone (all together only)'}")

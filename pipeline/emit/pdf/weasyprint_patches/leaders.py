@@ -3,6 +3,10 @@ repetition of its string (`layout/leader.py`), and draws each box on its own, se
 layout up again every time. The contents page of a 50-article book has about 29,000 dots: 5 of its
 8 seconds. `install()` joins each leader's boxes, side by side and of one width, into a single box
 whose text is the string repeated: the same glyphs at the same places, drawn once.
+A deliberate difference from WeasyPrint's own tests: `test_leader_content` (tests/test_text.py, its
+four cases) reads the leader's first box and expects one repetition (`.`), and finds the whole run
+(`....`). Pressroom's HTML uses only `leader(dotted)`, and the run covers the same span as the boxes
+did (tests/test_emit_pdf.py::test_dot_leaders_are_one_run_of_dots_reaching_the_page_number).
 Written for WeasyPrint 70.0 (`engine_versions.SUPPORTED`): installed only there and while the
 patches are on; otherwise WeasyPrint's own code runs.
 """
