@@ -1,0 +1,84 @@
+"""The preview's build process: `python -m pipeline.serve.builder SOURCE OUT`, run by the server.
+
+It reads one request a line on stdin (`{"formats": ["epub"]}`), runs the same `build()` that
+`pressroom build` runs (the same out folder, so the same cache), and answers one JSON line on
+stdout: what was written, the build's warnings with file:line, and each chapter's `--explain`
+record; or the build's one-line error. Kept alive between builds, it pays for its imports once;
+being its own process, the build's worker processes are forked from a process with no server
+threads. Ctrl-C (or SIGTERM from the server) ends a build as it ends `pressroom build`.
+"""
+from __future__ import annotations
+
+import contextlib
+import json
+import signal
+import sys
+import time
+import traceback
+from pathlib import Path
+
+from ..model import PressroomError
+
+
+def _diagnostic(d) -> dict:
+    return {"level": d.level, "rule": d.rule, "message": d.message, "file": d.file, "line": d.line,
+            "text": d.text}
+
+
+def report(result, seconds: float) -> dict:
+    """A BuildResult as the page reads it."""
+    book = result.book
+    chapters, warnings = [], []
+    for ch in book.chapters:
+        chapters.append({"rel": ch.rel, "id": ch.id, "title": ch.title, "number": ch.number,
+                         "omitted": ch.omitted, "explain": [_diagnostic(d) for d in ch.diagnostics]})
+        warnings += [_diagnostic(d) for d in ch.diagnostics if d.level in ("warning", "error")]
+    seen = {(w["rule"], w["file"], w["line"], w["message"]) for w in warnings}
+    for d in book.diagnostics:  # the book's own (a chapter's warnings are listed above, one a line)
+        if d.level in ("warning", "error") and (d.rule, d.file, d.line, d.message) not in seen \
+                and not (d.rule == "images.missing" and not d.file):
+            warnings.append(_diagnostic(d))
+    return {"ok": True, "outputs": [str(p) for p in result.outputs], "chapters": chapters,
+            "warnings": warnings, "notes": [n for n in result.notes if "nothing changed" not in n],
+            "seconds": round(seconds, 3)}
+
+
+def build_once(source: Path, out: Path, formats: list[str]) -> dict:
+    from ..build import build
+
+    t0 = time.perf_counter()
+    try:
+        result = build(source, out, tuple(formats), force=True)
+    except PressroomError as e:
+        return {"ok": False, "error": str(e).splitlines()[0] if str(e) else type(e).__name__}
+    except (KeyboardInterrupt, SystemExit):
+        raise
+    except Exception as e:  # a bug, not the author's: the page shows it, stderr has the traceback
+        traceback.print_exc(file=sys.stderr)
+        line = (str(e).splitlines() or [""])[0]
+        return {"ok": False, "error": f"{type(e).__name__}: {line}"}
+    return report(result, time.perf_counter() - t0)
+
+
+def main(argv: list[str]) -> int:
+    source, out = Path(argv[0]), Path(argv[1])
+    with contextlib.suppress(ValueError):
+        signal.signal(signal.SIGTERM, signal.default_int_handler)
+    try:
+        from .. import build  # noqa: F401 - imported before the first request
+        for line in sys.stdin:
+            request = json.loads(line)
+            answer = build_once(source, out, request.get("formats", ["epub"]))
+            sys.stdout.write(json.dumps(answer, ensure_ascii=False) + "\n")
+            sys.stdout.flush()
+    except KeyboardInterrupt:
+        return 130
+    finally:
+        from ..cli import _stop_fork_server
+
+        _stop_fork_server()
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main(sys.argv[1:]))

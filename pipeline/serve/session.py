@@ -1,0 +1,211 @@
+"""The preview's state and its rebuild loop.
+
+`watch()` hands every save in the book folder or the templates (watchfiles) to `rebuild_loop()`,
+which asks the builder process (builder.py) for the EPUB first, publishes it at once (the page
+reloads its iframe), then for the PDF, unless more saves came meanwhile. A build that fails keeps
+the last good preview and publishes its one-line error; the next good build clears it. Each change
+of state goes to every open page as a server-sent event.
+"""
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import json
+import shutil
+import sys
+import time
+from dataclasses import asdict
+from pathlib import Path
+
+from . import preview
+
+IGNORED_SUFFIXES = (".swp", ".swx", ".tmp", "~", ".part")  # editors' scratch files
+
+
+class Builder:
+    """The long-lived `python -m pipeline.serve.builder` process, one request at a time."""
+
+    def __init__(self, source: Path, out: Path):
+        self.source, self.out = source, out
+        self.process: asyncio.subprocess.Process | None = None
+
+    async def start(self) -> None:
+        self.process = await asyncio.create_subprocess_exec(
+            sys.executable, "-m", "pipeline.serve.builder", str(self.source), str(self.out),
+            stdin=asyncio.subprocess.PIPE, stdout=asyncio.subprocess.PIPE, limit=64 << 20)
+
+    async def build(self, formats: list[str]) -> dict:
+        if self.process is None or self.process.returncode is not None:
+            await self.start()
+        self.process.stdin.write((json.dumps({"formats": formats}) + "\n").encode())
+        await self.process.stdin.drain()
+        line = await self.process.stdout.readline()
+        if not line:
+            code = await self.process.wait()
+            self.process = None
+            return {"ok": False, "error": f"the build process stopped (exit code {code}); save again to retry"}
+        return json.loads(line)
+
+    async def stop(self) -> None:
+        """SIGTERM (the build stops as on Ctrl-C, its workers with it), then SIGKILL after 10 s."""
+        p, self.process = self.process, None
+        if p is None or p.returncode is not None:
+            return
+        with contextlib.suppress(ProcessLookupError):
+            p.stdin.close()
+            p.terminate()
+        try:
+            await asyncio.wait_for(p.wait(), 10)
+        except asyncio.TimeoutError:
+            with contextlib.suppress(ProcessLookupError):
+                p.kill()
+            await p.wait()
+
+
+class Session:
+    """What the page shows: the last good EPUB and PDF, the build's record, the last error."""
+
+    def __init__(self, source: Path, out: Path, workdir: Path, templates: list[Path]):
+        self.source, self.out, self.templates = source.resolve(), out.resolve(), templates
+        self.generations = preview.Generations(workdir)
+        self.builder = Builder(source, out)
+        self.epub = 0  # generation of the EPUB shown, 0 before the first
+        self.pdf = 0
+        self.entries: list[preview.Entry] = []
+        self.report: dict = {}
+        self.error = ""
+        self.building = ""  # "epub", "pdf" or ""
+        self.edit_page: int | None = None  # the PDF page of the last edit
+        self.chapter_files: dict[str, Path] = {}  # rel -> path, of the last good build
+        self.texts: dict[Path, str] = {}  # each chapter's text at the last build: an edit's line
+        self.pending: set[Path] = set()
+        self.wake = asyncio.Event()
+        self.listeners: set[asyncio.Queue] = set()
+        self.timings: dict[str, float] = {}
+
+    # -- what the page reads
+    def state(self) -> dict:
+        return {"epub": self.epub, "pdf": self.pdf, "error": self.error, "building": self.building,
+                "edit_page": self.edit_page, "contents": [asdict(e) for e in self.entries],
+                "chapters": self.report.get("chapters", []), "warnings": self.report.get("warnings", []),
+                "notes": self.report.get("notes", []), "timings": self.timings,
+                "title": self.report.get("title", "")}
+
+    def publish(self, event: str) -> None:
+        data = json.dumps({"event": event, **self.state()}, ensure_ascii=False)
+        for queue in list(self.listeners):
+            queue.put_nowait((event, data))
+
+    # -- the loop
+    def changed(self, paths: set[Path]) -> None:
+        paths = {p for p in paths if not p.name.endswith(IGNORED_SUFFIXES) and not p.name.startswith(".#")
+                 and not p.resolve().is_relative_to(self.out)}
+        if paths:
+            self.pending |= paths
+            self.wake.set()
+
+    async def rebuild_loop(self) -> None:
+        self.wake.set()  # the first build
+        while True:
+            await self.wake.wait()
+            self.wake.clear()
+            saved, self.pending = self.pending, set()
+            saved_at = time.time()
+            if any(p.resolve().is_relative_to(t) for p in saved for t in self.templates):
+                await self.builder.stop()  # a template edit: a fresh process reads it
+            edit = self._edit_line(saved)
+            if not await self._build("epub", saved_at):
+                continue
+            await asyncio.sleep(0.05)  # a save of several files in a row: one more EPUB build
+            if self.pending:
+                continue
+            await self._build("pdf", saved_at, edit)
+
+    async def _build(self, kind: str, saved_at: float, edit: tuple[str, str] | None = None) -> bool:
+        self.building = kind
+        self.publish("building")
+        answer = await self.builder.build([kind])
+        self.building = ""
+        if not answer.get("ok"):
+            self.error = answer.get("error", "the build failed")
+            self.publish("error")
+            return False
+        outputs = [Path(p) for p in answer["outputs"]]
+        made = next((p for p in outputs if p.suffix == f".{kind}"), None)
+        if made is None:
+            self.error = f"the build wrote no {kind.upper()}"
+            self.publish("error")
+            return False
+        self.error = ""
+        number, folder = self.generations.new(kind)
+        if kind == "epub":
+            await asyncio.to_thread(preview.unpack_epub, made, folder)
+            entries = await asyncio.to_thread(preview.contents, folder)
+            old = {e.id: e.pages for e in self.entries}
+            for e in entries:
+                e.pages = old.get(e.id, [])
+            self.entries, self.report, self.epub = entries, answer, number
+            self._remember_chapters(answer)
+        else:
+            folder.mkdir(parents=True)
+            pdf = folder / "book.pdf"
+            await asyncio.to_thread(shutil.copyfile, made, pdf)
+            ranges = await asyncio.to_thread(preview.outline_ranges, pdf)
+            preview.match_pages(self.entries, ranges)
+            self.edit_page = await asyncio.to_thread(self._page_of_edit, pdf, edit)
+            self.pdf = number
+        self.timings[f"{kind}_seconds"] = round(time.time() - saved_at, 3)
+        self.publish(kind)
+        return True
+
+    def _remember_chapters(self, answer: dict) -> None:
+        self.chapter_files = {ch["rel"]: (self.source / ch["rel"]).resolve() for ch in answer["chapters"]}
+        for path in self.chapter_files.values():
+            with contextlib.suppress(OSError):
+                self.texts[path] = path.read_text(encoding="utf-8", errors="replace")
+        try:
+            import tomllib
+
+            self.report["title"] = tomllib.loads((self.source / "book.toml").read_text("utf-8")).get("title", "")
+        except (OSError, ValueError):
+            self.report["title"] = ""
+
+    def _edit_line(self, saved: set[Path]) -> tuple[str, str] | None:
+        """(chapter rel, the first changed line) of the first saved chapter that changed."""
+        by_path = {p: rel for rel, p in self.chapter_files.items()}
+        for path in sorted(saved):
+            rel = by_path.get(path.resolve())
+            if rel is None:
+                continue
+            try:
+                new = path.read_text(encoding="utf-8", errors="replace")
+            except OSError:
+                continue
+            line = preview.changed_line(self.texts.get(path.resolve(), ""), new)
+            if line:
+                return rel, line
+        return None
+
+    def _page_of_edit(self, pdf: Path, edit: tuple[str, str] | None) -> int | None:
+        if edit is None:
+            return None
+        rel, line = edit
+        chapter = next((c for c in self.report.get("chapters", []) if c["rel"] == rel), None)
+        entry = next((e for e in self.entries if chapter and e.id == chapter["id"]), None)
+        if entry is None or not entry.pages:
+            return None
+        first, last = entry.pages
+        return preview.page_of_text(preview.page_texts(pdf, first, last), first, line) or first
+
+    def pdf_file(self, number: int) -> Path | None:
+        path = self.generations.folder("pdf", number) / "book.pdf"
+        return path if path.is_file() else None
+
+
+async def watch(session: Session, stop: asyncio.Event) -> None:
+    """Every save in the book's folder and the templates, handed to the session."""
+    from watchfiles import awatch
+
+    folders = [session.source] + [t for t in session.templates if t.is_dir()]
+    async for changes in awatch(*folders, stop_event=stop, debounce=40, step=20, recursive=True):
+        session.changed({Path(p) for _change, p in changes})
