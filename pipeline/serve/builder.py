@@ -1,6 +1,6 @@
 """The preview's build process: `python -m pipeline.serve.builder SOURCE OUT`, run by the server.
 
-It reads one request a line on stdin (`{"formats": ["epub"]}`), runs the same `build()` that
+It reads one request a line on stdin (`{"formats": ["epub"], "jobs": 1}`), runs the same `build()` that
 `pressroom build` runs (the same out folder, so the same cache), and answers one JSON line on
 stdout: what was written, the build's warnings with file:line, and each chapter's `--explain`
 record; or the build's one-line error. Kept alive between builds, it pays for its imports once;
@@ -43,12 +43,12 @@ def report(result, seconds: float) -> dict:
             "seconds": round(seconds, 3)}
 
 
-def build_once(source: Path, out: Path, formats: list[str]) -> dict:
+def build_once(source: Path, out: Path, formats: list[str], jobs: int | None = None) -> dict:
     from ..build import build
 
     t0 = time.perf_counter()
     try:
-        result = build(source, out, tuple(formats), force=True)
+        result = build(source, out, tuple(formats), force=True, jobs=jobs)
     except PressroomError as e:
         return {"ok": False, "error": str(e).splitlines()[0] if str(e) else type(e).__name__}
     except (KeyboardInterrupt, SystemExit):
@@ -68,7 +68,7 @@ def main(argv: list[str]) -> int:
         from .. import build  # noqa: F401 - imported before the first request
         for line in sys.stdin:
             request = json.loads(line)
-            answer = build_once(source, out, request.get("formats", ["epub"]))
+            answer = build_once(source, out, request.get("formats", ["epub"]), request.get("jobs"))
             sys.stdout.write(json.dumps(answer, ensure_ascii=False) + "\n")
             sys.stdout.flush()
     except KeyboardInterrupt:

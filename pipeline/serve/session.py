@@ -34,10 +34,10 @@ class Builder:
             sys.executable, "-m", "pipeline.serve.builder", str(self.source), str(self.out),
             stdin=asyncio.subprocess.PIPE, stdout=asyncio.subprocess.PIPE, limit=64 << 20)
 
-    async def build(self, formats: list[str]) -> dict:
+    async def build(self, formats: list[str], jobs: int | None = None) -> dict:
         if self.process is None or self.process.returncode is not None:
             await self.start()
-        self.process.stdin.write((json.dumps({"formats": formats}) + "\n").encode())
+        self.process.stdin.write((json.dumps({"formats": formats, "jobs": jobs}) + "\n").encode())
         await self.process.stdin.drain()
         line = await self.process.stdout.readline()
         if not line:
@@ -114,17 +114,22 @@ class Session:
             if any(p.resolve().is_relative_to(t) for p in saved for t in self.templates):
                 await self.builder.stop()  # a template edit: a fresh process reads it
             edit = self._edit_line(saved)
-            if not await self._build("epub", saved_at):
+            # one file saved: its chapter's stages and its PDF part laid out in the builder itself
+            # (starting workers for one chapter costs more than it saves: measured with
+            # bench/serve_latency.py); the first build, or several files, in parallel
+            jobs = 1 if self.epub and len(saved) == 1 else None
+            if not await self._build("epub", saved_at, jobs=jobs):
                 continue
             await asyncio.sleep(0.05)  # a save of several files in a row: one more EPUB build
             if self.pending:
                 continue
-            await self._build("pdf", saved_at, edit)
+            await self._build("pdf", saved_at, edit, jobs=jobs)
 
-    async def _build(self, kind: str, saved_at: float, edit: tuple[str, str] | None = None) -> bool:
+    async def _build(self, kind: str, saved_at: float, edit: tuple[str, str] | None = None,
+                     jobs: int | None = None) -> bool:
         self.building = kind
         self.publish("building")
-        answer = await self.builder.build([kind])
+        answer = await self.builder.build([kind], jobs)
         self.building = ""
         if not answer.get("ok"):
             self.error = answer.get("error", "the build failed")
