@@ -1,0 +1,352 @@
+"""`pressroom serve`: the routes and their refusals (starlette's TestClient and raw ASGI requests),
+the preview's helpers, the rebuild loop's keeping of the last good preview, and a real browser
+(Debian's Chromium driven by playwright) that sees an edit, a broken book.toml and its fix."""
+from __future__ import annotations
+
+import asyncio
+import http.client
+import os
+import subprocess
+import time
+import urllib.parse
+import warnings
+import zipfile
+from pathlib import Path
+
+import pytest
+
+from pipeline.serve import preview, routes
+from pipeline.serve.session import Session
+
+SECRET = "TOP SECRET, never served"
+
+CONTAINER = """<?xml version="1.0"?><container version="1.0" xmlns="urn:oasis:names:tc:opendocument:xmlns:container">
+<rootfiles><rootfile full-path="EPUB/content.opf" media-type="application/oebps-package+xml"/></rootfiles></container>"""
+OPF = """<?xml version="1.0"?><package xmlns="http://www.idpf.org/2007/opf" version="3.0"><manifest>
+<item id="titlepage" href="titlepage.xhtml" media-type="application/xhtml+xml"/>
+<item id="nav" href="nav.xhtml" media-type="application/xhtml+xml" properties="nav"/>
+<item id="ch001" href="ch001.xhtml" media-type="application/xhtml+xml"/>
+<item id="ch002" href="ch002.xhtml" media-type="application/xhtml+xml"/></manifest>
+<spine><itemref idref="titlepage"/><itemref idref="nav"/><itemref idref="ch001"/><itemref idref="ch002"/></spine></package>"""
+NAV = """<html xmlns="http://www.w3.org/1999/xhtml"><head><title>Contents</title></head><body><nav id="toc"><ol>
+<li><a href="ch001.xhtml">Preface</a></li><li><a href="ch002.xhtml">1 Second chapter</a>
+<ol><li><a href="ch002.xhtml#s1">A section</a></li></ol></li></ol></nav></body></html>"""
+
+
+def page(title: str, text: str) -> str:
+    return (f'<html xmlns="http://www.w3.org/1999/xhtml"><head><title>{title}</title></head>'
+            f"<body><p>{text}</p></body></html>")
+
+
+def make_epub(path: Path, text: str = "Chapter text.", extra: dict | None = None) -> Path:
+    files = {"mimetype": "application/epub+zip", "META-INF/container.xml": CONTAINER, "EPUB/content.opf": OPF,
+             "EPUB/nav.xhtml": NAV, "EPUB/titlepage.xhtml": page("The Title Page", "Title"),
+             "EPUB/ch001.xhtml": page("Preface", "Preface text."), "EPUB/ch002.xhtml": page("Second", text),
+             **(extra or {})}
+    with zipfile.ZipFile(path, "w") as z:
+        for name, data in files.items():
+            z.writestr(name, data)
+    return path
+
+
+# -- paths: what safe_file() lets through
+@pytest.mark.parametrize("rel", ["EPUB/ch001.xhtml", "EPUB/css/epub.css"])
+def test_safe_file_serves_files_inside(tmp_path, rel):
+    (tmp_path / "EPUB" / "css").mkdir(parents=True)
+    (tmp_path / rel).write_text("x")
+    assert preview.safe_file(tmp_path, rel) == (tmp_path / rel).resolve()
+
+
+@pytest.mark.parametrize("rel", ["../secret.txt", "EPUB/../../secret.txt", "/etc/passwd", "EPUB//x", "./EPUB/a",
+                                 "%2e%2e/secret.txt", "..%2fsecret.txt", "%252e%252e/secret.txt",
+                                 "..\\secret.txt", "EPUB\x00", "", "EPUB", "link/secret.txt"])
+def test_safe_file_refuses(tmp_path, rel):
+    root = tmp_path / "root"
+    (root / "EPUB").mkdir(parents=True)
+    (root / "EPUB" / "a").write_text("x")
+    (tmp_path / "secret.txt").write_text(SECRET)
+    (root / "link").symlink_to(tmp_path)  # a link out of the root
+    assert preview.safe_file(root, rel) is None
+
+
+# -- the routes, on a session with one unpacked build
+@pytest.fixture()
+def served(tmp_path):
+    book = tmp_path / "book"
+    (book / "chapters").mkdir(parents=True)
+    (book / "chapters" / "one.md").write_text("# One\n\nFirst line.\n", encoding="utf-8")
+    (book / "book.toml").write_text('title = "T"\n', encoding="utf-8")
+    (tmp_path / "secret.txt").write_text(SECRET)
+    work = tmp_path / "work"
+    work.mkdir()
+    session = Session(book, tmp_path / "out", work, [])
+    number, folder = session.generations.new("epub")
+    preview.unpack_epub(make_epub(tmp_path / "b.epub"), folder)
+    session.epub = number
+    session.entries = preview.contents(folder)
+    session.chapter_files = {"chapters/one.md": (book / "chapters" / "one.md").resolve()}
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")  # starlette's note on httpx
+        from starlette.testclient import TestClient
+
+        yield session, TestClient(routes.app(session)), routes.app(session)
+
+
+def asgi_get(app, raw_path: str) -> tuple[int, bytes]:
+    """A GET as uvicorn hands it over: the path decoded once, the raw path as sent (no client
+    between, so `../` is not resolved on the way)."""
+    raw, _, query = raw_path.partition("?")
+    scope = {"type": "http", "asgi": {"version": "3.0"}, "http_version": "1.1", "method": "GET", "scheme": "http",
+             "path": urllib.parse.unquote(raw), "raw_path": raw.encode(), "query_string": query.encode(),
+             "root_path": "", "headers": [(b"host", b"127.0.0.1")], "client": ("127.0.0.1", 1),
+             "server": ("127.0.0.1", 80)}
+    sent: list[dict] = []
+
+    async def receive():
+        return {"type": "http.request", "body": b"", "more_body": False}
+
+    async def send(message):
+        sent.append(message)
+
+    asyncio.run(app(scope, receive, send))
+    status = next(m["status"] for m in sent if m["type"] == "http.response.start")
+    return status, b"".join(m.get("body", b"") for m in sent if m["type"] == "http.response.body")
+
+
+TRAVERSALS = [
+    "/book/1/../../secret.txt", "/book/1/EPUB/../../../secret.txt", "/book/1/%2e%2e/%2e%2e/secret.txt",
+    "/book/1/%2E%2E/%2E%2E/secret.txt", "/book/1/..%2f..%2fsecret.txt", "/book/1/%2e%2e%2f%2e%2e%2fsecret.txt",
+    "/book/1/%252e%252e/%252e%252e/secret.txt", "/book/1/..%252f..%252fsecret.txt", "/book/1/..%5c..%5csecret.txt",
+    "/book/1/%2fetc%2fpasswd", "/book/1//etc/passwd", "/book/0/../work/epub-1/EPUB/ch001.xhtml",
+    "/static/../routes.py", "/static/%2e%2e/routes.py", "/static/..%2f__init__.py",
+    "/source/../secret.txt", "/source/chapters/../../secret.txt", "/source/%2e%2e/secret.txt",
+    "/source/book.toml", "/source/chapters%2f..%2f..%2fsecret.txt", "/pdf/1/1.png", "/book/1/EPUB/ch001.xhtml%00",
+]
+
+
+@pytest.mark.parametrize("path", TRAVERSALS)
+def test_traversal_refused(served, path):
+    _session, client, app = served
+    status, body = asgi_get(app, path)
+    assert status == 404 and SECRET.encode() not in body and b"import" not in body
+    if "../" not in urllib.parse.unquote(path):  # what a client sends as it is
+        response = client.get(path)
+        assert response.status_code == 404 and SECRET not in response.text
+
+
+def test_routes_serve_the_build(served):
+    session, client, _app = served
+    assert "Preface text." in client.get("/book/1/EPUB/ch001.xhtml").text
+    assert client.get("/book/1/EPUB/ch001.xhtml").headers["content-type"].startswith("application/xhtml+xml")
+    assert client.get("/book/2/EPUB/ch001.xhtml").status_code == 404  # no such build
+    assert "contents" in client.get("/").text.lower()
+    assert client.get("/static/preview.js").status_code == 200
+    state = client.get("/api/state").json()
+    assert [e["title"] for e in state["contents"]] == ["The Title Page", "Contents", "Preface", "1 Second chapter"]
+    source = client.get("/source/chapters/one.md")
+    assert source.status_code == 200 and 'id="L3"' in source.text and "First line." in source.text
+
+
+def test_host_header_checked_on_localhost(served):
+    session, _client, _app = served
+    from starlette.testclient import TestClient
+
+    client = TestClient(routes.app(session, hosts=["127.0.0.1", "localhost"]), base_url="http://evil.example")
+    assert client.get("/api/state").status_code == 400  # a page of another site cannot read the preview
+
+
+def test_unpack_refuses_entries_leaving_the_folder(tmp_path):
+    epub = make_epub(tmp_path / "b.epub", extra={"../evil.txt": "x", "EPUB/../../evil2.txt": "y"})
+    preview.unpack_epub(epub, tmp_path / "out" / "epub-1")
+    assert not (tmp_path / "out" / "evil.txt").exists() and not (tmp_path / "evil2.txt").exists()
+    assert (tmp_path / "out" / "epub-1" / "EPUB" / "ch001.xhtml").is_file()
+
+
+# -- the helpers: contents, page ranges, the page of an edit
+def test_contents_and_page_ranges(tmp_path):
+    folder = tmp_path / "e"
+    preview.unpack_epub(make_epub(tmp_path / "b.epub"), folder)
+    entries = preview.contents(folder)
+    preview.match_pages(entries, [("Contents", 3, 3), ("Preface", 4, 4), ("Second chapter", 5, 9)])
+    assert [(e.id, e.pages) for e in entries] == [("titlepage", [1, 2]), ("nav", [3, 3]), ("ch001", [4, 4]),
+                                                   ("ch002", [5, 9])]
+
+
+def test_outline_ranges(tmp_path):
+    import pikepdf
+
+    pdf = pikepdf.new()
+    for _ in range(6):
+        pdf.add_blank_page()
+    with pdf.open_outline() as outline:
+        for title, index in (("Preface", 1), ("Second chapter", 3)):
+            outline.root.append(pikepdf.OutlineItem(title, index))
+    pdf.save(tmp_path / "b.pdf")
+    assert preview.outline_ranges(tmp_path / "b.pdf") == [("Preface", 2, 3), ("Second chapter", 4, 6)]
+
+
+def test_changed_line_and_its_page():
+    old = "# T\n\nFirst paragraph.\n\n第二段，原来的文字。\n"
+    new = "# T\n\nFirst paragraph.\n\n第二段，改过的文字，多了一句。\n"
+    assert preview.changed_line(old, new) == "第二段，改过的文字，多了一句。"
+    assert preview.changed_line(old, old) == ""
+    pages = ["第一页没有这句话", "First paragraph.", "上一页的结尾第二段，改过的文字，多了一句。下一段"]
+    assert preview.page_of_text(pages, 10, "第二段，改过的文字，多了一句。") == 12
+    assert preview.page_of_text(pages, 10, "**First** paragraph") == 11
+
+
+# -- the rebuild loop: a failed build keeps the last good preview; the next good one clears the error
+class FakeBuilder:
+    def __init__(self, epub: Path, answers: list[dict]):
+        self.epub, self.answers, self.asked = epub, answers, []
+
+    async def build(self, formats, jobs=None):
+        self.asked.append((formats, jobs))
+        answer = self.answers.pop(0)
+        if answer.get("ok"):
+            answer = {"outputs": [str(self.epub)], "chapters": [], "warnings": [], "notes": [], **answer}
+        return answer
+
+    async def stop(self):
+        pass
+
+
+def test_failed_build_keeps_the_last_good_preview(tmp_path):
+    book = tmp_path / "book"
+    book.mkdir()
+    (book / "book.toml").write_text('title = "T"\n')
+    session = Session(book, tmp_path / "out", tmp_path / "work", [])
+    epub = make_epub(tmp_path / "b.epub")
+    session.builder = FakeBuilder(epub, [{"ok": True}, {"ok": False, "error": "book.toml:1: invalid TOML"},
+                                         {"ok": True}])
+    seen: list[tuple[str, int, str]] = []
+
+    async def run():
+        queue: asyncio.Queue = asyncio.Queue()
+        session.listeners.add(queue)
+        loop = asyncio.create_task(session.rebuild_loop())
+
+        async def until(event):
+            while True:
+                name, _data = await asyncio.wait_for(queue.get(), 10)
+                seen.append((name, session.epub, session.error))
+                if name == event:
+                    return
+
+        await until("epub")  # the first build (its PDF answer would be next: asked for, failed)
+        session.builder.answers.insert(0, {"ok": False, "error": "no PDF in this test"})
+        await until("error")
+        session.changed({book / "book.toml"})
+        await until("error")
+        assert session.epub == 1 and session.error == "book.toml:1: invalid TOML"
+        assert (tmp_path / "work" / "epub-1" / "EPUB" / "ch002.xhtml").is_file()  # still served
+        session.changed({book / "book.toml"})
+        await until("epub")
+        loop.cancel()
+
+    asyncio.run(run())
+    assert session.error == "" and session.epub > 1
+    assert ("error", 1, "book.toml:1: invalid TOML") in seen
+
+
+def test_editor_scratch_files_and_outputs_are_not_saves(tmp_path):
+    session = Session(tmp_path, tmp_path / "out", tmp_path / "work", [])
+    session.changed({tmp_path / ".one.md.swp", tmp_path / "one.md~", tmp_path / "out" / "b.epub"})
+    assert not session.wake.is_set()
+    session.changed({tmp_path / "one.md"})
+    assert session.wake.is_set() and session.pending == {tmp_path / "one.md"}
+
+
+# -- a real browser
+CHROMIUM = next((p for p in ("/usr/bin/chromium", "/usr/bin/chromium-browser") if os.access(p, os.X_OK)), None)
+TWO = "---\ntitle: Second chapter\n---\n\n" + "".join(
+    f"Paragraph {i} of the second chapter, long enough to fill a line or two of the page as a reader sees it.\n\n"
+    for i in range(60))
+
+
+def tiny_book(folder: Path) -> Path:
+    (folder / "chapters").mkdir(parents=True)
+    (folder / "book.toml").write_text('title = "A Tiny Book"\nauthors = ["Test Author"]\nlanguage = "en"\n'
+                                      'chapters = ["chapters/one.md", "chapters/two.md"]\n', encoding="utf-8")
+    (folder / "chapters" / "one.md").write_text("---\ntitle: First chapter\n---\n\nThe first chapter says hello.\n",
+                                                encoding="utf-8")
+    (folder / "chapters" / "two.md").write_text(TWO, encoding="utf-8")
+    return folder
+
+
+FRAME_HAS = ("t => { const d = document.querySelector('#epub').contentDocument;"
+             " return !!d && !!d.documentElement && d.documentElement.textContent.includes(t); }")
+
+
+@pytest.mark.skipif(CHROMIUM is None, reason="no Chromium here (scripts/bootstrap-chromium.sh installs it)")
+def test_browser_sees_edit_error_and_fix(tmp_path):
+    pytest.importorskip("playwright")
+    from playwright.sync_api import sync_playwright
+
+    from bench.serve_latency import running_serve
+
+    book = tiny_book(tmp_path / "book")
+    temp = tmp_path / "tmp"
+    temp.mkdir()
+    with running_serve(book, tmp_path / "out", tmpdir=temp) as (proc, url), sync_playwright() as p:
+        builder = _children(proc.pid)
+        assert builder, "the build process runs beside the server"
+        browser = p.chromium.launch(executable_path=CHROMIUM, headless=True)
+        try:
+            tab = browser.new_page()
+            tab.goto(url)
+            tab.click("#contents a:has-text('Second chapter')", timeout=60_000)
+            tab.wait_for_function(FRAME_HAS, arg="Paragraph 59 of the second", timeout=60_000)
+            tab.evaluate("() => document.querySelector('#epub').contentWindow.scrollTo(0, 600)")
+            time.sleep(0.3)  # the page notes the place
+
+            two = book / "chapters" / "two.md"
+            two.write_text(TWO.replace("Paragraph 3 of", "Paragraph 3, now edited, of"), encoding="utf-8")
+            tab.wait_for_function(FRAME_HAS, arg="Paragraph 3, now edited, of", timeout=20_000)
+            # the reader keeps their place across the reload (fails with a TimeoutError if not)
+            tab.wait_for_function("() => Math.abs(document.querySelector('#epub').contentWindow.scrollY - 600) < 5",
+                                  timeout=5_000)
+
+            good = (book / "book.toml").read_text(encoding="utf-8")
+            (book / "book.toml").write_text("title = \n", encoding="utf-8")
+            tab.wait_for_selector("#error:not([hidden])", timeout=20_000)
+            assert "book.toml:1" in tab.inner_text("#error") and "invalid TOML" in tab.inner_text("#error")
+            assert tab.evaluate(FRAME_HAS, "Paragraph 3, now edited, of"), "the last good preview stays"
+
+            (book / "book.toml").write_text(good.replace("two.md", "three.md"), encoding="utf-8")
+            tab.wait_for_function("() => document.querySelector('#error').textContent.includes('three.md')",
+                                  timeout=20_000)
+
+            (book / "book.toml").write_text(good, encoding="utf-8")
+            two.write_text(TWO.replace("Paragraph 3 of", "Paragraph 3, fixed, of"), encoding="utf-8")
+            tab.wait_for_function(FRAME_HAS, arg="Paragraph 3, fixed, of", timeout=20_000)
+            tab.wait_for_selector("#error", state="hidden", timeout=20_000)
+
+            tab.click("#show-pdf")
+            tab.wait_for_function("() => [...document.querySelectorAll('#pdf img')].some(i => i.complete && "
+                                  "i.naturalWidth > 0)", timeout=60_000)
+        finally:
+            browser.close()
+        for path in ("/book/1/../../../etc/passwd", "/book/1/%2e%2e/%2e%2e/etc/passwd", "/source/..%2fbook.toml",
+                     "/book/1/%252e%252e/etc/passwd"):
+            connection = http.client.HTTPConnection(urllib.parse.urlsplit(url).netloc, timeout=10)
+            connection.request("GET", path)
+            response = connection.getresponse()
+            assert response.status == 404 and b"root:" not in response.read()
+            connection.close()
+        proc.send_signal(2)  # Ctrl-C
+        assert proc.wait(20) == 130
+    assert not [pid for pid in builder if Path(f"/proc/{pid}").exists() and _alive(pid)], "a child outlived serve"
+    assert list(temp.iterdir()) == [], "no temporary file left behind"
+
+
+def _children(pid: int) -> list[int]:
+    done = subprocess.run(["ps", "-o", "pid=", "--ppid", str(pid)], capture_output=True, text=True)
+    return [int(x) for x in done.stdout.split()]
+
+
+def _alive(pid: int) -> bool:
+    try:
+        return Path(f"/proc/{pid}/status").read_text().split("State:")[1].split()[0] != "Z"
+    except (OSError, IndexError):
+        return False
