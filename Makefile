@@ -47,6 +47,8 @@ release: $(STAMP)
 
 bench: $(STAMP) .venv/.bench-installed
 	$(BYTECODE) && $(PY) bench/run.py
+	@bash scripts/bootstrap-chromium.sh || true
+	$(PY) bench/serve_latency.py
 
 bench-serve: $(STAMP)
 	@bash scripts/bootstrap-chromium.sh

@@ -160,6 +160,7 @@ class Session:
             self.edit_page = await asyncio.to_thread(self._page_of_edit, pdf, edit)
             self.pdf = number
         self.timings[f"{kind}_seconds"] = round(time.time() - saved_at, 3)
+        self.timings["after"] = "the save" if self.epub > 1 else "the start"
         self.publish(kind)
         return True
 

@@ -32,23 +32,29 @@ function renderContents() {
   }
 }
 
-function where(d) {
+function where(d, inChapter) {
   if (!d.file) return null;
-  const label = d.line ? `${d.file}:${d.line}` : d.file;
-  return el("a", { class: "where", href: `/source/${d.file}${d.line ? "#L" + d.line : ""}`, target: "pressroom-source" }, label);
+  // in the chapter's own record its file goes without saying; elsewhere the file's name is enough
+  const name = inChapter ? "line" : d.file.split("/").pop();
+  const label = d.line ? `${name}${inChapter ? " " : ":"}${d.line}` : (inChapter ? "" : name);
+  if (!label) return null;
+  return el("a", { class: "where", href: `/source/${d.file}${d.line ? "#L" + d.line : ""}`, target: "pressroom-source",
+                   title: `${d.file}${d.line ? ":" + d.line : ""} (the source, in a tab of its own)` }, label);
 }
 
 function diagnosticItem(d, withText) {
-  const li = el("li", { class: d.level });
-  const w = where(d);
+  const li = el("li", { class: d.level, title: withText ? null : `${d.rule}: ${d.message}` });
+  const w = where(d, withText);
   if (w) li.append(w, " ");
-  li.append(el("span", { class: "rule" }, d.rule), " ", d.message.split("\n")[0]);
+  if (withText) li.append(el("span", { class: "rule" }, d.rule), " ");
+  li.append(d.message.split("\n")[0]);
   if (withText && d.text) li.append(el("div", { class: "text" }, d.text));
   return li;
 }
 
 function renderDiagnostics() {
-  const ws = state.warnings;
+  const here = (chapterOf(entry()) || {}).rel;  // the chapter's own warnings first
+  const ws = [...state.warnings].sort((a, b) => (b.file === here) - (a.file === here));
   $("#warning-count").textContent = ws.length || "";
   $("#warnings").replaceChildren(...(ws.length ? ws.map((d) => diagnosticItem(d, false)) : [el("li", { class: "empty" }, "No warnings.")]));
   const ch = chapterOf(entry());
@@ -64,7 +70,7 @@ function renderStatus() {
   const parts = [];
   if (t.epub_seconds !== undefined) parts.push(`EPUB ${t.epub_seconds.toFixed(1)} s`);
   if (t.pdf_seconds !== undefined) parts.push(`PDF ${t.pdf_seconds.toFixed(1)} s`);
-  s.textContent = state.building ? `building the ${state.building.toUpperCase()}…` : (parts.length ? "rebuilt: " + parts.join(" · ") + " after the save" : "");
+  s.textContent = state.building ? `building the ${state.building.toUpperCase()}…` : (parts.length ? "shown " + parts.join(" · ") + " after " + (t.after || "the save") : "");
   s.classList.toggle("busy", !!state.building);
   const error = $("#error");
   error.hidden = !state.error;
@@ -98,6 +104,7 @@ frame.addEventListener("load", () => {
   const m = win.location.pathname.match(/^\/book\/\d+\/(.+)$/);
   if (m && m[1] !== place.href) { place.href = decodeURIComponent(m[1]); place.scroll = 0; }
   win.scrollTo(0, place.scroll);
+  for (const a of win.document.querySelectorAll("a[href^='http']")) { a.target = "_blank"; a.rel = "noopener"; }
   let t = null;
   win.addEventListener("scroll", () => { clearTimeout(t); t = setTimeout(() => { place.scroll = win.scrollY; save(); }, 80); });
   save();
