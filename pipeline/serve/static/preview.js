@@ -137,7 +137,9 @@ function renderPdf(toEdit) {
   const pages = [];
   for (let p = first; p <= last; p++) {
     const img = el("img", { src: `/pdf/${state.pdf}/${p}.png`, alt: `PDF page ${p}`, loading: p - first < 3 ? "eager" : "lazy" });
-    pages.push(el("div", { class: "pdf-page" + (toEdit && p === state.edit_page ? " edited" : ""), "data-page": p }, img, el("span", { class: "folio" }, `p. ${p}`)));
+    const edited = toEdit && p === state.edit_page;
+    pages.push(el("div", { class: "pdf-page" + (edited ? " edited" : ""), "data-page": p },
+      el("span", { class: "folio" }, `page ${p}` + (edited ? " · your edit" : "")), img));
   }
   pdfView.replaceChildren(...pages);
   let target = toEdit && state.edit_page >= first && state.edit_page <= last ? state.edit_page : place.pdfPage;
