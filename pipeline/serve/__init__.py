@@ -87,6 +87,8 @@ async def _serve(source: Path, out: Path, host: str, port: int, open_page: bool,
     tasks.append(asyncio.create_task(announce()))
     try:
         await server.serve()
+    except SystemExit:  # uvicorn could not listen (it logged why): the port is taken, or the address wrong
+        raise PressroomError(f"cannot serve on {host}:{port}; is another preview running? choose another --port")
     finally:
         stop.set()
         for queue in list(session.listeners):  # the open event streams end

@@ -99,6 +99,7 @@ class Session:
     # -- the loop
     def changed(self, paths: set[Path]) -> None:
         paths = {p for p in paths if not p.name.endswith(IGNORED_SUFFIXES) and not p.name.startswith(".#")
+                 and not p.name.isdigit()  # vim's probe of the folder ("4913")
                  and not p.resolve().is_relative_to(self.out)}
         if paths:
             self.pending |= paths
@@ -166,6 +167,8 @@ class Session:
 
     def _remember_chapters(self, answer: dict) -> None:
         self.chapter_files = {ch["rel"]: (self.source / ch["rel"]).resolve() for ch in answer["chapters"]}
+        if (self.source / "book.toml").is_file():  # a note or an error may name it
+            self.chapter_files["book.toml"] = (self.source / "book.toml").resolve()
         for path in self.chapter_files.values():
             with contextlib.suppress(OSError):
                 self.texts[path] = path.read_text(encoding="utf-8", errors="replace")

@@ -56,7 +56,8 @@ function renderDiagnostics() {
   const here = (chapterOf(entry()) || {}).rel;  // the chapter's own warnings first
   const ws = [...state.warnings].sort((a, b) => (b.file === here) - (a.file === here));
   $("#warning-count").textContent = ws.length || "";
-  $("#warnings").replaceChildren(...(ws.length ? ws.map((d) => diagnosticItem(d, false)) : [el("li", { class: "empty" }, "No warnings.")]));
+  const notes = (state.notes || []).map((n) => el("li", { class: "note", title: n }, n.replace(/^note: /, "")));
+  $("#warnings").replaceChildren(...notes, ...(ws.length ? ws.map((d) => diagnosticItem(d, false)) : [el("li", { class: "empty" }, "No warnings.")]));
   const ch = chapterOf(entry());
   const ex = ch ? [...ch.explain].sort((a, b) => (a.line || 0) - (b.line || 0)) : [];
   $("#explain-count").textContent = ex.length || "";
