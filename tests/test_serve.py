@@ -249,9 +249,66 @@ def test_failed_build_keeps_the_last_good_preview(tmp_path):
     assert ("error", 1, "book.toml:1: invalid TOML") in seen
 
 
+def run_loop(session: Session, steps) -> list[str]:
+    """The rebuild loop, driven in one event loop: each step saves a path (None: nothing, as at
+    the start), waits for an event, then runs its check (or None)."""
+    seen: list[str] = []
+
+    async def run():
+        queue: asyncio.Queue = asyncio.Queue()
+        session.listeners.add(queue)
+        loop = asyncio.create_task(session.rebuild_loop())
+        for saved, event, check in steps:
+            if saved is not None:
+                session.changed({saved})
+            while True:
+                name, _data = await asyncio.wait_for(queue.get(), 10)
+                seen.append(name)
+                if name == event:
+                    break
+            if check:
+                check()
+        loop.cancel()
+
+    asyncio.run(run())
+    return seen
+
+
+def test_template_edit_starts_a_fresh_builder_and_a_bad_output_does_not_stop_the_loop(tmp_path):
+    book, templates = tmp_path / "book", tmp_path / "templates"
+    for folder in (book, templates):
+        folder.mkdir()
+    (book / "book.toml").write_text('title = "T"\n')
+    (templates / "page.j2").write_text("x")
+    (tmp_path / "broken.epub").write_text("not a zip")
+    session = Session(book, tmp_path / "out", tmp_path / "work", [templates])
+    good, bad = make_epub(tmp_path / "b.epub"), {"ok": True, "outputs": [str(tmp_path / "broken.epub")]}
+    stops: list[int] = []
+    builder = FakeBuilder(good, [{"ok": True}, {"ok": False, "error": "no PDF"}, {"ok": True},
+                                 {"ok": False, "error": "no PDF"}, bad, bad, {"ok": True}])
+    builder.stop = lambda: asyncio.sleep(0, stops.append(1))
+    session.builder = builder
+
+    def kept():  # the error shown, the last good preview still there
+        assert "BadZipFile" in session.error and session.epub == 2
+        assert (tmp_path / "work" / "epub-2" / "EPUB" / "ch001.xhtml").is_file()
+
+    run_loop(session, [
+        (None, "epub", None), (None, "error", None),
+        (book / "book.toml", "epub", None), (None, "error", lambda: assert_equal(stops, [])),  # the same builder
+        (templates / "page.j2", "error", kept), (book / "book.toml", "error", kept),  # twice: still kept
+        (book / "book.toml", "epub", lambda: assert_equal((session.error, session.epub > 2), ("", True))),
+    ])
+    assert stops == [1]  # a template (only): the builder process started again
+
+
+def assert_equal(a, b):
+    assert a == b
+
+
 def test_editor_scratch_files_and_outputs_are_not_saves(tmp_path):
     session = Session(tmp_path, tmp_path / "out", tmp_path / "work", [])
-    session.changed({tmp_path / ".one.md.swp", tmp_path / "one.md~", tmp_path / "out" / "b.epub"})
+    session.changed({tmp_path / ".one.md.swp", tmp_path / "one.md~", tmp_path / "out" / "b.epub", tmp_path / "4913"})
     assert not session.wake.is_set()
     session.changed({tmp_path / "one.md"})
     assert session.wake.is_set() and session.pending == {tmp_path / "one.md"}

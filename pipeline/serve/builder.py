@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import contextlib
 import json
+import os
 import signal
 import sys
 import time
@@ -64,13 +65,16 @@ def main(argv: list[str]) -> int:
     source, out = Path(argv[0]), Path(argv[1])
     with contextlib.suppress(ValueError):
         signal.signal(signal.SIGTERM, signal.default_int_handler)
+    # the answers get stdout to themselves: whatever the build or its workers print goes to stderr
+    answers = os.fdopen(os.dup(1), "w", encoding="utf-8")
+    os.dup2(2, 1)
     try:
         from .. import build  # noqa: F401 - imported before the first request
         for line in sys.stdin:
             request = json.loads(line)
             answer = build_once(source, out, request.get("formats", ["epub"]), request.get("jobs"))
-            sys.stdout.write(json.dumps(answer, ensure_ascii=False) + "\n")
-            sys.stdout.flush()
+            answers.write(json.dumps(answer, ensure_ascii=False) + "\n")
+            answers.flush()
     except KeyboardInterrupt:
         return 130
     finally:

@@ -7,9 +7,9 @@ server removes when it stops.
 from __future__ import annotations
 
 import posixpath
-import re
 import shutil
 import subprocess
+import threading
 import zipfile
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -19,7 +19,6 @@ from lxml import etree
 OPF_NS = {"opf": "http://www.idpf.org/2007/opf", "c": "urn:oasis:names:tc:opendocument:xmlns:container"}
 XHTML_NS = {"x": "http://www.w3.org/1999/xhtml"}
 PAGE_DPI = 110  # a 6 x 9 in page: 660 x 990 pixels, sharp at the width the page shows it
-KEEP = 2  # generations kept on disk: the current one, and the one a page may still be reading
 
 
 @dataclass
@@ -153,8 +152,8 @@ def match_pages(entries: list[Entry], ranges: list[tuple[str, int, int]]) -> Non
 
 def render_page(pdf: Path, page: int, png: Path) -> Path:
     """One PDF page as PNG (pdftoppm), drawn once per generation."""
-    if not png.exists():
-        part = png.with_suffix(".part")
+    if not png.exists():  # drawn under a name of its own: two requests for one page do not collide
+        part = png.with_name(f"{png.stem}-{threading.get_ident()}.part")
         subprocess.run(["pdftoppm", "-png", "-r", str(PAGE_DPI), "-f", str(page), "-l", str(page),
                         "-singlefile", str(pdf), str(part)], check=True, capture_output=True, timeout=60)
         Path(f"{part}.png").replace(png)
@@ -204,23 +203,18 @@ def changed_line(old: str, new: str) -> str:
 
 class Generations:
     """Numbered build folders under one root: `epub-N/` (unpacked) and `pdf-N/` (the PDF and its
-    pages); the older ones removed as new ones come."""
+    pages). A new one replaces the older ones of its kind, except the one the page shows."""
 
     def __init__(self, root: Path):
         self.root = root
         self.number = 0
 
-    def new(self, kind: str) -> tuple[int, Path]:
+    def new(self, kind: str, shown: int = 0) -> tuple[int, Path]:
         self.number += 1
-        folder = self.root / f"{kind}-{self.number}"
-        for old in sorted(self.root.glob(f"{kind}-*"), key=_generation)[:-KEEP + 1 or None]:
-            shutil.rmtree(old, ignore_errors=True)
-        return self.number, folder
+        for old in self.root.glob(f"{kind}-*"):
+            if old.name != f"{kind}-{shown}":
+                shutil.rmtree(old, ignore_errors=True)
+        return self.number, self.root / f"{kind}-{self.number}"
 
     def folder(self, kind: str, number: int) -> Path:
         return self.root / f"{kind}-{number}"
-
-
-def _generation(path: Path) -> int:
-    m = re.search(r"-(\d+)$", path.name)
-    return int(m.group(1)) if m else 0

@@ -14,6 +14,7 @@ import json
 import shutil
 import sys
 import time
+import traceback
 from dataclasses import asdict
 from pathlib import Path
 
@@ -110,21 +111,31 @@ class Session:
         while True:
             await self.wake.wait()
             self.wake.clear()
-            saved, self.pending = self.pending, set()
-            saved_at = time.time()
-            if any(p.resolve().is_relative_to(t) for p in saved for t in self.templates):
-                await self.builder.stop()  # a template edit: a fresh process reads it
-            edit = self._edit_line(saved)
-            # one file saved: its chapter's stages and its PDF part laid out in the builder itself
-            # (starting workers for one chapter costs more than it saves: measured with
-            # bench/serve_latency.py); the first build, or several files, in parallel
-            jobs = 1 if self.epub and len(saved) == 1 else None
-            if not await self._build("epub", saved_at, jobs=jobs):
-                continue
-            await asyncio.sleep(0.05)  # a save of several files in a row: one more EPUB build
-            if self.pending:
-                continue
-            await self._build("pdf", saved_at, edit, jobs=jobs)
+            try:
+                await self._rebuild()
+            except Exception as e:  # the preview's own trouble (a bug): shown, and the next save is watched
+                traceback.print_exc(file=sys.stderr)
+                self.building = ""
+                self.error = f"the preview could not show this build: {type(e).__name__}: {e}"
+                self.publish("error")
+
+    async def _rebuild(self) -> None:
+        """One round: the EPUB, then the PDF unless more saves came meanwhile."""
+        saved, self.pending = self.pending, set()
+        saved_at = time.time()
+        if any(p.resolve().is_relative_to(t) for p in saved for t in self.templates):
+            await self.builder.stop()  # a template edit: a fresh process reads it
+        edit = self._edit_line(saved)
+        # one file saved: its chapter's stages and its PDF part laid out in the builder itself
+        # (starting workers for one chapter costs more than it saves: measured with
+        # bench/serve_latency.py); the first build, or several files, in parallel
+        jobs = 1 if self.epub and len(saved) == 1 else None
+        if not await self._build("epub", saved_at, jobs=jobs):
+            return
+        await asyncio.sleep(0.05)  # a save of several files in a row: one more EPUB build
+        if self.pending:
+            return
+        await self._build("pdf", saved_at, edit, jobs=jobs)
 
     async def _build(self, kind: str, saved_at: float, edit: tuple[str, str] | None = None,
                      jobs: int | None = None) -> bool:
@@ -143,7 +154,7 @@ class Session:
             self.publish("error")
             return False
         self.error = ""
-        number, folder = self.generations.new(kind)
+        number, folder = self.generations.new(kind, self.epub if kind == "epub" else self.pdf)
         if kind == "epub":
             await asyncio.to_thread(preview.unpack_epub, made, folder)
             entries = await asyncio.to_thread(preview.contents, folder)
