@@ -61,10 +61,11 @@ def running_serve(source: Path, out: Path, tmpdir: Path | None = None, timeout: 
 
 
 FRAME_HAS = "t => { const d = document.querySelector('#epub').contentDocument; return !!d && !!d.documentElement && d.documentElement.textContent.includes(t); }"
-PDF_NEWER = """g => { const s = [...document.querySelectorAll('#pdf img')];
+# the PDF view's pages are drawn when near the view (src set then); generation g is /pdf/g/page.png
+PDF_NEWER = """g => { const s = [...document.querySelectorAll('#pdf img[src]')];
   return s.length > 0 && s.every(i => Number(i.getAttribute('src').split('/')[2]) > g)
     && s.some(i => i.complete && i.naturalWidth > 0); }"""
-PDF_GENERATION = "() => { const i = document.querySelector('#pdf img'); return i ? Number(i.getAttribute('src').split('/')[2]) : 0; }"
+PDF_GENERATION = "() => { const i = document.querySelector('#pdf img[src]'); return i ? Number(i.getAttribute('src').split('/')[2]) : 0; }"
 
 
 def measure(runs: int) -> list[dict]:
@@ -100,6 +101,10 @@ def measure(runs: int) -> list[dict]:
                 state = pdf_tab.evaluate("() => fetch('/api/state').then(r => r.json())")
                 shown = pdf_tab.evaluate("() => JSON.parse(sessionStorage.getItem('pressroom.place')).pdfPage")
                 results.append({"epub": epub_s, "pdf": pdf_s, "edit_page": state["edit_page"], "shown": shown,
+                                "epub_build": state["timings"].get("epub_build_seconds", 0),
+                                "epub_served": state["timings"].get("epub_seconds", 0),
+                                "pdf_served": state["timings"].get("pdf_seconds", 0),
+                                "pdf_build": state["timings"].get("pdf_build_seconds", 0),
                                 "on_edit": _page_has(work / "out", shown, marker)})
                 time.sleep(0.5)
             browser.close()
@@ -141,10 +146,13 @@ def main() -> int:
     if CHROMIUM is None:
         print("serve latency: no Chromium (scripts/bootstrap-chromium.sh installs it); skipped")
         return 0
+    load = os.getloadavg()[0]
     results = measure(args.runs)
-    print(f"pressroom serve, {CHAPTER} of the default book edited and saved, {len(results)} runs:")
+    print(f"pressroom serve, {CHAPTER} of the default book edited and saved, {len(results)} runs "
+          f"({os.cpu_count()} cores, load average {load:.1f} at the start):")
     for i, r in enumerate(results, 1):
-        print(f"  run {i}: EPUB view {r['epub']:.2f} s, PDF view {r['pdf']:.2f} s, "
+        print(f"  run {i}: EPUB view {r['epub']:.2f} s (built {r['epub_build']:.2f} s, served {r['epub_served']:.2f} s), "
+              f"PDF view {r['pdf']:.2f} s (built {r['pdf_build']:.2f} s, served {r['pdf_served']:.2f} s), "
               f"PDF view on page {r['shown']} (the edit's page: {'yes' if r['on_edit'] else 'no'})")
     epub = statistics.median(r["epub"] for r in results)
     pdf = statistics.median(r["pdf"] for r in results)

@@ -10,6 +10,7 @@ threads. Ctrl-C (or SIGTERM from the server) ends a build as it ends `pressroom 
 from __future__ import annotations
 
 import contextlib
+import importlib
 import json
 import os
 import signal
@@ -61,6 +62,25 @@ def build_once(source: Path, out: Path, formats: list[str], jobs: int | None = N
     return report(result, time.perf_counter() - t0)
 
 
+_warm = False
+
+
+def warm_up() -> None:
+    """Once, after the first answer: what a rebuild of one chapter runs in this process itself
+    (its stages, the EPUB writer, WeasyPrint), imported while the author reads; the first build
+    ran them in worker processes. The first edit then shows as fast as the next ones."""
+    global _warm
+    if _warm:
+        return
+    _warm = True
+    from ..build import import_stages
+
+    import_stages()
+    for name in ("weasyprint", "pipeline.emit.epub", "pipeline.emit.pdf"):
+        with contextlib.suppress(ImportError):
+            importlib.import_module(name)
+
+
 def main(argv: list[str]) -> int:
     source, out = Path(argv[0]), Path(argv[1])
     with contextlib.suppress(ValueError):
@@ -75,6 +95,7 @@ def main(argv: list[str]) -> int:
             answer = build_once(source, out, request.get("formats", ["epub"]), request.get("jobs"))
             answers.write(json.dumps(answer, ensure_ascii=False) + "\n")
             answers.flush()
+            warm_up()
     except KeyboardInterrupt:
         return 130
     finally:

@@ -172,6 +172,7 @@ class Session:
             self.edit_page = await asyncio.to_thread(self._page_of_edit, pdf, edit)
             self.pdf = number
         self.timings[f"{kind}_seconds"] = round(time.time() - saved_at, 3)
+        self.timings[f"{kind}_build_seconds"] = answer.get("seconds", 0)  # of which the build itself
         self.timings["after"] = "the save" if self.epub > 1 else "the start"
         self.publish(kind)
         return True

@@ -137,12 +137,13 @@ function renderPdf(toEdit) {
   const [first, last] = e.pages;
   const pages = [];
   for (let p = first; p <= last; p++) {
-    const img = el("img", { src: `/pdf/${state.pdf}/${p}.png`, alt: `PDF page ${p}`, loading: p - first < 3 ? "eager" : "lazy" });
+    const img = el("img", { "data-src": `/pdf/${state.pdf}/${p}.png`, alt: `PDF page ${p}` });
     const edited = toEdit && p === state.edit_page;
     pages.push(el("div", { class: "pdf-page" + (edited ? " edited" : ""), "data-page": p },
       el("span", { class: "folio" }, `page ${p}` + (edited ? " · your edit" : "")), img));
   }
   pdfView.replaceChildren(...pages);
+  for (const node of pages) drawWhenNear.observe(node);
   let target = toEdit && state.edit_page >= first && state.edit_page <= last ? state.edit_page : place.pdfPage;
   if (!(target >= first && target <= last)) target = first;
   const node = pdfView.querySelector(`[data-page="${target}"]`);
@@ -150,6 +151,16 @@ function renderPdf(toEdit) {
   place.pdfPage = target;
   save();
 }
+
+// a page is drawn (pdftoppm, on the server) when it comes near the view: the page of the edit first
+const drawWhenNear = new IntersectionObserver((seen) => {
+  for (const e of seen) {
+    if (!e.isIntersecting) continue;
+    const img = e.target.querySelector("img");
+    if (img.dataset.src) { img.src = img.dataset.src; delete img.dataset.src; }
+    drawWhenNear.unobserve(e.target);
+  }
+}, { root: pdfView, rootMargin: "200px 0px" });
 
 pdfView.addEventListener("scroll", () => {
   const top = pdfView.scrollTop + pdfView.clientHeight / 3;
