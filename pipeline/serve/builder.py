@@ -98,9 +98,11 @@ def main(argv: list[str]) -> int:
             warm_up()
     except KeyboardInterrupt:
         return 130
-    finally:
+    finally:  # the PDF's fork server stopped and waited for, with no second signal cutting it short
         from ..cli import _stop_fork_server
 
+        for sig in (signal.SIGINT, signal.SIGTERM):
+            signal.signal(sig, signal.SIG_IGN)
         _stop_fork_server()
     return 0
 

@@ -48,19 +48,20 @@ class Builder:
         return json.loads(line)
 
     async def stop(self) -> None:
-        """SIGTERM (the build stops as on Ctrl-C, its workers with it), then SIGKILL after 10 s."""
+        """The end of its input (it ends when idle, or ending on the Ctrl-C that reached it too);
+        a build still running after 3 s gets SIGTERM (it stops as on Ctrl-C, its workers with it),
+        and SIGKILL 10 s later."""
         p, self.process = self.process, None
         if p is None or p.returncode is not None:
             return
-        with contextlib.suppress(ProcessLookupError):
-            p.stdin.close()
-            p.terminate()
-        try:
-            await asyncio.wait_for(p.wait(), 10)
-        except asyncio.TimeoutError:
-            with contextlib.suppress(ProcessLookupError):
-                p.kill()
-            await p.wait()
+        p.stdin.close()
+        for wait, end in ((3, p.terminate), (10, p.kill), (None, None)):
+            try:
+                await asyncio.wait_for(p.wait(), wait)
+                return
+            except asyncio.TimeoutError:
+                with contextlib.suppress(ProcessLookupError):
+                    end()
 
 
 class Session:
