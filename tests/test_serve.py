@@ -193,6 +193,12 @@ def test_changed_line_and_its_page():
     pages = ["第一页没有这句话", "First paragraph.", "上一页的结尾第二段，改过的文字，多了一句。下一段"]
     assert preview.page_of_text(pages, 10, "第二段，改过的文字，多了一句。") == 12
     assert preview.page_of_text(pages, 10, "**First** paragraph") == 11
+    # a line much like every other: its own words decide (pages of "Paragraph N of the chapter, ...")
+    same = [" ".join(f"Paragraph {n} of the second chapter, long enough to fill a line." for n in range(p, p + 9))
+            for p in (0, 9, 18)]
+    same[2] = same[2].replace("Paragraph 20 of", "Paragraph 20, edited late, of")
+    assert preview.page_of_text(same, 4, "Paragraph 20, edited late, of the second chapter, long enough") == 6
+    assert preview.page_of_text(same, 4, "Nothing like it") is None
 
 
 # -- the rebuild loop: a failed build keeps the last good preview; the next good one clears the error
@@ -335,6 +341,25 @@ FRAME_HAS = ("t => { const d = document.querySelector('#epub').contentDocument;"
              " return !!d && !!d.documentElement && d.documentElement.textContent.includes(t); }")
 
 
+# a page of a PDF newer than generation g is on screen (the server idle: no later PDF coming)
+PDF_SHOWN = ("g => [...document.querySelectorAll('#pdf .pdf-page img')].some(i => i.complete && i.naturalWidth > 0"
+             " && Number(i.getAttribute('src').split('/')[2]) > g)")
+
+
+def pdf_generation(tab) -> int:
+    """The server's newest PDF once it is idle (a build of an earlier save may still be running):
+    the same PDF and no build on two looks 0.3 s apart."""
+    look = "() => fetch('/api/state').then(r => r.json()).then(s => s.building ? -1 : s.pdf)"
+    deadline, last = time.monotonic() + 60, None
+    while time.monotonic() < deadline:
+        now = tab.evaluate(look)
+        if now >= 0 and now == last:
+            return now
+        last = now
+        time.sleep(0.3)
+    raise AssertionError("the preview server never went idle")
+
+
 @pytest.mark.skipif(CHROMIUM is None, reason="no Chromium here (scripts/bootstrap-chromium.sh installs it)")
 def test_browser_sees_edit_error_and_fix(tmp_path):
     pytest.importorskip("playwright")
@@ -374,14 +399,27 @@ def test_browser_sees_edit_error_and_fix(tmp_path):
             tab.wait_for_function("() => document.querySelector('#error').textContent.includes('three.md')",
                                   timeout=20_000)
 
+            before = pdf_generation(tab)
             (book / "book.toml").write_text(good, encoding="utf-8")
             two.write_text(TWO.replace("Paragraph 3 of", "Paragraph 3, fixed, of"), encoding="utf-8")
             tab.wait_for_function(FRAME_HAS, arg="Paragraph 3, fixed, of", timeout=20_000)
             tab.wait_for_selector("#error", state="hidden", timeout=20_000)
 
             tab.click("#show-pdf")
-            tab.wait_for_function("() => [...document.querySelectorAll('#pdf img')].some(i => i.complete && "
-                                  "i.naturalWidth > 0)", timeout=60_000)
+            tab.wait_for_function(PDF_SHOWN, arg=before, timeout=60_000)
+
+            # an edit near the chapter's end: the PDF view goes to the page that has it
+            before = pdf_generation(tab)
+            two.write_text(TWO.replace("Paragraph 3 of", "Paragraph 3, fixed, of")
+                           .replace("Paragraph 55 of", "Paragraph 55, edited late, of"), encoding="utf-8")
+            tab.wait_for_function(PDF_SHOWN.replace(".pdf-page img", ".pdf-page.edited img"), arg=before,
+                                  timeout=60_000)
+            shown = int(tab.get_attribute(".pdf-page.edited", "data-page"))
+            first = int(tab.get_attribute(".pdf-page", "data-page"))
+            pdf = next((tmp_path / "out").glob("*.pdf"))
+            text = subprocess.run(["pdftotext", "-f", str(shown), "-l", str(shown), str(pdf), "-"],
+                                  capture_output=True, text=True).stdout
+            assert "edited late" in " ".join(text.split()) and shown > first
         finally:
             browser.close()
         for path in ("/book/1/../../../etc/passwd", "/book/1/%2e%2e/%2e%2e/etc/passwd", "/source/..%2fbook.toml",

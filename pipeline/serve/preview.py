@@ -11,6 +11,7 @@ import shutil
 import subprocess
 import threading
 import zipfile
+from collections import Counter
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -174,18 +175,20 @@ def plain(line: str) -> str:
 
 
 def page_of_text(texts: list[str], first: int, wanted: str, width: int = 6) -> int | None:
-    """The page (numbered from `first`) whose text holds most pieces of `wanted`."""
+    """The page (numbered from `first`) that holds `wanted`, a source line: the page with the
+    most of its pieces (`width` letters each), a piece weighing the less the more pages have it
+    (a sentence repeated on every page decides nothing; the edited words do)."""
     wanted = plain(wanted)
     if not wanted:
         return None
     width = min(width, len(wanted))
     pieces = {wanted[i:i + width] for i in range(0, len(wanted) - width + 1)}
-    best, best_hits = None, 0
-    for i, text in enumerate(texts):
-        hits = sum(piece in plain(text) for piece in pieces)
-        if hits > best_hits:
-            best, best_hits = first + i, hits
-    return best
+    found = [{piece for piece in pieces if piece in text} for text in map(plain, texts)]
+    pages_with = Counter(piece for on_page in found for piece in on_page)
+    scores = [sum(1 / pages_with[piece] for piece in on_page) for on_page in found]
+    if not any(scores):
+        return None
+    return first + max(range(len(scores)), key=lambda i: (scores[i], -i))
 
 
 def changed_line(old: str, new: str) -> str:
