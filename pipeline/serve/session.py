@@ -93,8 +93,15 @@ class Session:
                 "notes": self.report.get("notes", []), "timings": self.timings,
                 "title": self.report.get("title", "")}
 
+    SUMMARY = ("epub", "pdf", "error", "building", "edit_page", "timings")
+
     def publish(self, event: str) -> None:
-        data = json.dumps({"event": event, **self.state()}, ensure_ascii=False)
+        """To every open page: the whole state when a build is shown ("epub", "pdf"); else (a build
+        starts, or failed) only what changed, not a large book's record again."""
+        state = self.state()
+        if event not in ("epub", "pdf"):
+            state = {k: state[k] for k in self.SUMMARY}
+        data = json.dumps({"event": event, **state}, ensure_ascii=False)
         for queue in list(self.listeners):
             queue.put_nowait((event, data))
 

@@ -192,6 +192,9 @@ function apply(next, event) {
 fetch("/api/state").then((r) => r.json()).then((s) => apply(s, "state"));
 const events = new EventSource("/events");
 for (const name of ["building", "epub", "pdf", "error"]) {
-  events.addEventListener(name, (ev) => apply(JSON.parse(ev.data), name));
+  // "building" and "error" say only what changed; "epub" and "pdf" carry the whole state
+  events.addEventListener(name, (ev) => {
+    if (state || name === "epub" || name === "pdf") apply(Object.assign({}, state, JSON.parse(ev.data)), name);
+  });
 }
 events.addEventListener("open", () => { if (state) fetch("/api/state").then((r) => r.json()).then((s) => apply(s, "state")); });
