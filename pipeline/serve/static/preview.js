@@ -189,7 +189,9 @@ function apply(next, event) {
   if (firstTime) showView();
 }
 
-fetch("/api/state").then((r) => r.json()).then((s) => apply(s, "state"));
+const refresh = () => fetch("/api/state").then((r) => r.json())
+  .then((s) => { if (!state || s.epub >= state.epub) apply(s, "state"); });  // never back to an older build
+refresh();
 const events = new EventSource("/events");
 for (const name of ["building", "epub", "pdf", "error"]) {
   // "building" and "error" say only what changed; "epub" and "pdf" carry the whole state
@@ -197,4 +199,4 @@ for (const name of ["building", "epub", "pdf", "error"]) {
     if (state || name === "epub" || name === "pdf") apply(Object.assign({}, state, JSON.parse(ev.data)), name);
   });
 }
-events.addEventListener("open", () => { if (state) fetch("/api/state").then((r) => r.json()).then((s) => apply(s, "state")); });
+events.addEventListener("open", () => { if (state) refresh(); });
