@@ -11,6 +11,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import json
+import secrets
 import shutil
 import sys
 import time
@@ -84,16 +85,17 @@ class Session:
         self.wake = asyncio.Event()
         self.listeners: set[asyncio.Queue] = set()
         self.timings: dict[str, float] = {}
+        self.run = secrets.token_hex(4)  # this server's: a page that reconnects to a new one takes its builds
 
     # -- what the page reads
     def state(self) -> dict:
-        return {"epub": self.epub, "pdf": self.pdf, "error": self.error, "building": self.building,
+        return {"run": self.run, "epub": self.epub, "pdf": self.pdf, "error": self.error, "building": self.building,
                 "edit_page": self.edit_page, "contents": [asdict(e) for e in self.entries],
                 "chapters": self.report.get("chapters", []), "warnings": self.report.get("warnings", []),
                 "notes": self.report.get("notes", []), "timings": self.timings,
                 "title": self.report.get("title", "")}
 
-    SUMMARY = ("epub", "pdf", "error", "building", "edit_page", "timings")
+    SUMMARY = ("run", "epub", "pdf", "error", "building", "edit_page", "timings")
 
     def publish(self, event: str) -> None:
         """To every open page: the whole state when a build is shown ("epub", "pdf"); else (a build

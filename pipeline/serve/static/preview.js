@@ -129,7 +129,7 @@ function go(href, scroll) {
 let shownPdf = "";
 function renderPdf(toEdit) {
   const e = entry();
-  const key = `${state.pdf}|${e && e.href}`;
+  const key = `${state.run}|${state.pdf}|${e && e.href}`;
   if (key === shownPdf && !toEdit) return;
   shownPdf = key;
   if (!state.pdf || !e) { pdfView.replaceChildren(el("p", { class: "pdf-note" }, "The PDF is being built…")); return; }
@@ -175,8 +175,8 @@ $("#show-pdf").addEventListener("click", () => { place.view = "pdf"; save(); sho
 // -- the state, and what the server says
 function apply(next, event) {
   const firstTime = !state;
-  const epubChanged = !state || next.epub !== state.epub;
-  const pdfChanged = !state || next.pdf !== state.pdf;
+  const epubChanged = !state || next.epub !== state.epub || next.run !== state.run;
+  const pdfChanged = !state || next.pdf !== state.pdf || next.run !== state.run;
   state = next;
   renderStatus();
   renderContents();
@@ -190,7 +190,8 @@ function apply(next, event) {
 }
 
 const refresh = () => fetch("/api/state").then((r) => r.json())
-  .then((s) => { if (!state || s.epub >= state.epub) apply(s, "state"); });  // never back to an older build
+  // never back to an older build of this server; a new server's builds (after a restart) all count
+  .then((s) => { if (!state || s.run !== state.run || s.epub >= state.epub) apply(s, "state"); });
 refresh();
 const events = new EventSource("/events");
 for (const name of ["building", "epub", "pdf", "error"]) {
