@@ -379,6 +379,8 @@ def test_browser_sees_edit_error_and_fix(tmp_path):
             tab.goto(url)
             tab.click("#contents a:has-text('Second chapter')", timeout=60_000)
             tab.wait_for_function(FRAME_HAS, arg="Paragraph 59 of the second", timeout=60_000)
+            assert tab.inner_text("#book-title") == "A Tiny Book"
+            assert tab.inner_text("#contents a.current").endswith("Second chapter")
             tab.evaluate("() => document.querySelector('#epub').contentWindow.scrollTo(0, 600)")
             time.sleep(0.3)  # the page notes the place
 

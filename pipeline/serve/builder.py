@@ -40,7 +40,7 @@ def report(result, seconds: float) -> dict:
         if d.level in ("warning", "error") and (d.rule, d.file, d.line, d.message) not in seen \
                 and not (d.rule == "images.missing" and not d.file):
             warnings.append(_diagnostic(d))
-    return {"ok": True, "outputs": [str(p) for p in result.outputs], "chapters": chapters,
+    return {"ok": True, "title": book.config.title, "outputs": [str(p) for p in result.outputs], "chapters": chapters,
             "warnings": warnings, "notes": [n for n in result.notes if "nothing changed" not in n],
             "seconds": round(seconds, 3)}
 

@@ -85,6 +85,7 @@ class Session:
         self.wake = asyncio.Event()
         self.listeners: set[asyncio.Queue] = set()
         self.timings: dict[str, float] = {}
+        self.saved = False  # whether the round under way follows a save (else: the start)
         self.run = secrets.token_hex(4)  # this server's: a page that reconnects to a new one takes its builds
 
     # -- what the page reads
@@ -132,7 +133,7 @@ class Session:
     async def _rebuild(self) -> None:
         """One round: the EPUB, then the PDF unless more saves came meanwhile."""
         saved, self.pending = self.pending, set()
-        saved_at = time.time()
+        saved_at, self.saved = time.time(), bool(saved)
         if any(p.resolve().is_relative_to(t) for p in saved for t in self.templates):
             await self.builder.stop()  # a template edit: a fresh process reads it
         edit = self._edit_line(saved)
@@ -183,7 +184,7 @@ class Session:
             self.pdf = number
         self.timings[f"{kind}_seconds"] = round(time.time() - saved_at, 3)
         self.timings[f"{kind}_build_seconds"] = answer.get("seconds", 0)  # of which the build itself
-        self.timings["after"] = "the save" if self.epub > 1 else "the start"
+        self.timings["after"] = "the save" if self.saved else "the start"
         self.publish(kind)
         return True
 
@@ -194,12 +195,6 @@ class Session:
         for path in self.chapter_files.values():
             with contextlib.suppress(OSError):
                 self.texts[path] = path.read_text(encoding="utf-8", errors="replace")
-        try:
-            import tomllib
-
-            self.report["title"] = tomllib.loads((self.source / "book.toml").read_text("utf-8")).get("title", "")
-        except (OSError, ValueError):
-            self.report["title"] = ""
 
     def _edit_line(self, saved: set[Path]) -> tuple[str, str] | None:
         """(chapter rel, the first changed line) of the first saved chapter that changed."""
