@@ -312,6 +312,14 @@ def assert_equal(a, b):
     assert a == b
 
 
+def test_missing_book_folder_is_one_line(tmp_path):
+    from conftest import pressroom
+
+    proc = pressroom("serve", "--source", tmp_path / "nope", "--out", tmp_path / "o", "--port", "0", timeout=60)
+    assert proc.returncode == 2 and proc.stderr.strip() == f"error: source folder does not exist: {tmp_path / 'nope'}"
+    assert not (tmp_path / "o").exists()
+
+
 def test_editor_scratch_files_and_outputs_are_not_saves(tmp_path):
     session = Session(tmp_path, tmp_path / "out", tmp_path / "work", [])
     session.changed({tmp_path / ".one.md.swp", tmp_path / "one.md~", tmp_path / "out" / "b.epub", tmp_path / "4913"})

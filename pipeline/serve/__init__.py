@@ -106,8 +106,12 @@ async def _serve(source: Path, out: Path, host: str, port: int, open_page: bool,
 
 def run(source: Path, out: Path, host: str = "127.0.0.1", port: int = 8000, open_page: bool = False) -> int:
     """Serve until Ctrl-C; the exit code (130 after Ctrl-C or SIGTERM)."""
-    if not (source / "book.toml").is_file() and not source.is_dir():
-        raise PressroomError("no such book folder", str(source))
+    # a folder that is not there stops here, as `pressroom build` says it; anything wrong inside
+    # it (a bad book.toml, no chapters) is shown on the page, and fixed there without a restart
+    if not source.exists():
+        raise PressroomError(f"source folder does not exist: {source}")
+    if not source.is_dir():
+        raise PressroomError(f"source folder is a file, not a folder: {source}")
     if host not in LOCAL_HOSTS:
         print(f"warning: serving on {host}: anyone who reaches this machine can read the book "
               "and its preview (the default, 127.0.0.1, keeps it to this machine)", file=sys.stderr)
