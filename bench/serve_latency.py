@@ -60,30 +60,37 @@ def running_serve(source: Path, out: Path, tmpdir: Path | None = None, timeout: 
         proc.stderr.close()
 
 
+OPEN_CHAPTER = """rel => fetch('/api/state').then(r => r.json()).then(s => {
+  const ch = s.chapters.find(c => c.rel === rel); const e = ch && s.contents.find(e => e.id === ch.id);
+  if (e) go(e.href, 0); return e ? e.href : null; })"""
 FRAME_HAS = "t => { const d = document.querySelector('#epub').contentDocument; return !!d && !!d.documentElement && d.documentElement.textContent.includes(t); }"
-# the PDF view's pages are drawn when near the view (src set then); generation g is /pdf/g/page.png
+# the PDF view's pages are drawn when near the view (src set then); generation g is /pdf/g/page.jpg
 PDF_NEWER = """g => { const s = [...document.querySelectorAll('#pdf img[src]')];
   return s.length > 0 && s.every(i => Number(i.getAttribute('src').split('/')[2]) > g)
     && s.some(i => i.complete && i.naturalWidth > 0); }"""
 PDF_GENERATION = "() => { const i = document.querySelector('#pdf img[src]'); return i ? Number(i.getAttribute('src').split('/')[2]) : 0; }"
 
 
-def measure(runs: int) -> list[dict]:
+def measure(runs: int, source: Path = ROOT / "source", rel: str = CHAPTER) -> list[dict]:
     from playwright.sync_api import sync_playwright
 
     work = Path(tempfile.mkdtemp(prefix="pressroom-bench-serve-"))
     try:
         book = work / "book"
-        shutil.copytree(ROOT / "source", book)
-        chapter = book / CHAPTER
+        shutil.copytree(source, book)
+        chapter = book / rel
         with running_serve(book, work / "out") as (_proc, url), sync_playwright() as p:
             browser = p.chromium.launch(executable_path=CHROMIUM, headless=True)
             epub_tab, pdf_tab = browser.new_page(), browser.new_page()
             for tab in (epub_tab, pdf_tab):
                 tab.goto(url)
-                tab.click("#contents a:has-text('1 ')")
+                tab.wait_for_function("() => fetch('/api/state').then(r => r.json()).then(s => s.epub > 0)",
+                                      polling=200, timeout=600_000)
+                href = tab.evaluate(OPEN_CHAPTER, rel)
+                if not href:
+                    raise SystemExit(f"{rel} is not a chapter of the book")
             pdf_tab.click("#show-pdf")
-            pdf_tab.wait_for_function(PDF_NEWER, arg=0, timeout=180_000)
+            pdf_tab.wait_for_function(PDF_NEWER, arg=0, timeout=600_000)
             results = []
             for run in range(runs):
                 marker = cjk_marker(run)
@@ -142,13 +149,16 @@ def _page_has(out: Path, page: int | None, text: str) -> bool:
 def main() -> int:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--runs", type=int, default=3)
+    ap.add_argument("--source", type=Path, default=ROOT / "source", help="the book (copied; default: source)")
+    ap.add_argument("--chapter", default=CHAPTER, help=f"the chapter to edit, as book.toml names it ({CHAPTER})")
     args = ap.parse_args()
     if CHROMIUM is None:
         print("serve latency: no Chromium (scripts/bootstrap-chromium.sh installs it); skipped")
         return 0
     load = os.getloadavg()[0]
-    results = measure(args.runs)
-    print(f"pressroom serve, {CHAPTER} of the default book edited and saved, {len(results)} runs "
+    results = measure(args.runs, args.source, args.chapter)
+    book = "the default book" if args.source == ROOT / "source" else str(args.source)
+    print(f"pressroom serve, {args.chapter} of {book} edited and saved, {len(results)} runs "
           f"({os.cpu_count()} cores, load average {load:.1f} at the start):")
     for i, r in enumerate(results, 1):
         print(f"  run {i}: EPUB view {r['epub']:.2f} s (built {r['epub_build']:.2f} s, served {r['epub_served']:.2f} s), "

@@ -120,7 +120,7 @@ TRAVERSALS = [
     "/book/1/%2fetc%2fpasswd", "/book/1//etc/passwd", "/book/0/../work/epub-1/EPUB/ch001.xhtml",
     "/static/../routes.py", "/static/%2e%2e/routes.py", "/static/..%2f__init__.py",
     "/source/../secret.txt", "/source/chapters/../../secret.txt", "/source/%2e%2e/secret.txt",
-    "/source/book.toml", "/source/chapters%2f..%2f..%2fsecret.txt", "/pdf/1/1.png", "/book/1/EPUB/ch001.xhtml%00",
+    "/source/book.toml", "/source/chapters%2f..%2f..%2fsecret.txt", "/pdf/1/1.jpg", "/book/1/EPUB/ch001.xhtml%00",
 ]
 
 
@@ -145,6 +145,24 @@ def test_routes_serve_the_build(served):
     assert [e["title"] for e in state["contents"]] == ["The Title Page", "Contents", "Preface", "1 Second chapter"]
     source = client.get("/source/chapters/one.md")
     assert source.status_code == 200 and 'id="L3"' in source.text and "First line." in source.text
+
+
+def test_pdf_pages_drawn_on_request(served, tmp_path):
+    import pikepdf
+
+    session, client, _app = served
+    number, folder = session.generations.new("pdf")
+    folder.mkdir()
+    pdf = pikepdf.new()
+    for _ in range(2):
+        pdf.add_blank_page(page_size=(432, 648))  # 6 x 9 in
+    pdf.save(folder / "book.pdf")
+    page = client.get(f"/pdf/{number}/2.jpg")
+    assert page.status_code == 200 and page.headers["content-type"] == "image/jpeg"
+    assert page.content[:3] == b"\xff\xd8\xff" and (folder / "page-2.jpg").is_file()
+    assert client.get(f"/pdf/{number}/3.jpg").status_code == 404  # past the last page
+    assert client.get(f"/pdf/{number + 1}/1.jpg").status_code == 404  # no such build
+    assert not list(folder.glob("*.part*"))
 
 
 def test_host_header_checked_on_localhost(served):

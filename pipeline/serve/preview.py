@@ -1,7 +1,7 @@
 """The preview's files, read from what the build wrote: the EPUB unpacked into a folder of its
 own for each build (the page's iframe shows its XHTML and CSS), its contents (spine and nav), the
 PDF copied beside it with each chapter's page range from the PDF outline, and PDF pages drawn as
-PNG by `pdftoppm` when the page asks for them. Everything lives in one temporary folder that the
+JPEG by `pdftoppm` when the page asks for them. Everything lives in one temporary folder that the
 server removes when it stops.
 """
 from __future__ import annotations
@@ -19,7 +19,9 @@ from lxml import etree
 
 OPF_NS = {"opf": "http://www.idpf.org/2007/opf", "c": "urn:oasis:names:tc:opendocument:xmlns:container"}
 XHTML_NS = {"x": "http://www.w3.org/1999/xhtml"}
-PAGE_DPI = 110  # a 6 x 9 in page: 660 x 990 pixels, sharp at the width the page shows it
+PAGE_DPI = 144  # a 6 x 9 in page: 864 x 1296 pixels, sharp at the width the page shows it
+# JPEG at quality 90: no fringe seen around text, and pdftoppm writes it in 0.25-0.32 s where a
+# PNG of the same page took 0.55-0.74 s at 110 dpi (zlib), measured on the default book's page 8
 
 
 @dataclass
@@ -151,14 +153,15 @@ def match_pages(entries: list[Entry], ranges: list[tuple[str, int, int]]) -> Non
         entry.pages = list(found) if found else []
 
 
-def render_page(pdf: Path, page: int, png: Path) -> Path:
-    """One PDF page as PNG (pdftoppm), drawn once per generation."""
-    if not png.exists():  # drawn under a name of its own: two requests for one page do not collide
-        part = png.with_name(f"{png.stem}-{threading.get_ident()}.part")
-        subprocess.run(["pdftoppm", "-png", "-r", str(PAGE_DPI), "-f", str(page), "-l", str(page),
-                        "-singlefile", str(pdf), str(part)], check=True, capture_output=True, timeout=60)
-        Path(f"{part}.png").replace(png)
-    return png
+def render_page(pdf: Path, page: int, jpg: Path) -> Path:
+    """One PDF page as a JPEG (pdftoppm), drawn once per generation."""
+    if not jpg.exists():  # drawn under a name of its own: two requests for one page do not collide
+        part = jpg.with_name(f"{jpg.stem}-{threading.get_ident()}.part")
+        subprocess.run(["pdftoppm", "-jpeg", "-jpegopt", "quality=90", "-r", str(PAGE_DPI), "-f", str(page),
+                        "-l", str(page), "-singlefile", str(pdf), str(part)], check=True, capture_output=True,
+                       timeout=60)
+        Path(f"{part}.jpg").replace(jpg)
+    return jpg
 
 
 def page_texts(pdf: Path, first: int, last: int) -> list[str]:

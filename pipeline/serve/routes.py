@@ -1,7 +1,7 @@
 """The preview's routes (starlette): the page, its state, its events, and the files it shows.
 
 Only these are served: the page's own static files, the unpacked EPUB of a build (`/book/N/...`),
-PDF pages drawn from a build's PDF (`/pdf/N/P.png`), and the book's chapter files as text with
+PDF pages drawn from a build's PDF (`/pdf/N/P.jpg`), and the book's chapter files as text with
 line numbers (`/source/REL`, what a diagnostic's file:line opens). Every path goes through
 `preview.safe_file()`: nothing outside those folders, whatever the encoding of `..`.
 """
@@ -52,10 +52,10 @@ def app(session, stop: asyncio.Event | None = None, hosts: list[str] | None = No
         if pdf is None or page < 1:
             return NOT_FOUND
         try:
-            png = await asyncio.to_thread(preview.render_page, pdf, page, pdf.parent / f"page-{page}.png")
+            image = await asyncio.to_thread(preview.render_page, pdf, page, pdf.parent / f"page-{page}.jpg")
         except Exception:  # past the last page, or the PDF removed by a newer build meanwhile
             return NOT_FOUND
-        return FileResponse(png, headers={"Cache-Control": "max-age=3600"})
+        return FileResponse(image, headers={"Cache-Control": "max-age=3600"})
 
     async def source(request: Request) -> Response:
         rel = request.path_params["path"]
@@ -97,7 +97,7 @@ def app(session, stop: asyncio.Event | None = None, hosts: list[str] | None = No
         Route("/api/state", state),
         Route("/events", events),
         Route("/book/{number:int}/{path:path}", book),
-        Route("/pdf/{number:int}/{page:int}.png", pdf_page),
+        Route("/pdf/{number:int}/{page:int}.jpg", pdf_page),
         Route("/source/{path:path}", source),
     ]
     middleware = [Middleware(TrustedHostMiddleware, allowed_hosts=hosts)] if hosts else []

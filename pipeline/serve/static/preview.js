@@ -137,7 +137,7 @@ function renderPdf(toEdit) {
   const [first, last] = e.pages;
   const pages = [];
   for (let p = first; p <= last; p++) {
-    const img = el("img", { "data-src": `/pdf/${state.pdf}/${p}.png`, alt: `PDF page ${p}` });
+    const img = el("img", { "data-src": `/pdf/${state.pdf}/${p}.jpg`, alt: `PDF page ${p}` });
     const edited = toEdit && p === state.edit_page;
     pages.push(el("div", { class: "pdf-page" + (edited ? " edited" : ""), "data-page": p },
       el("span", { class: "folio" }, `page ${p}` + (edited ? " · your edit" : "")), img));
