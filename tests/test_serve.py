@@ -241,36 +241,18 @@ def test_failed_build_keeps_the_last_good_preview(tmp_path):
     (book / "book.toml").write_text('title = "T"\n')
     session = Session(book, tmp_path / "out", tmp_path / "work", [])
     epub = make_epub(tmp_path / "b.epub")
-    session.builder = FakeBuilder(epub, [{"ok": True}, {"ok": False, "error": "book.toml:1: invalid TOML"},
-                                         {"ok": True}])
-    seen: list[tuple[str, int, str]] = []
+    session.builders = {"epub": FakeBuilder(epub, [{"ok": True}, {"ok": False, "error": "book.toml:1: invalid TOML"},
+                                                   {"ok": True}]),
+                        "pdf": FakeBuilder(epub, [{"ok": False, "error": "no PDF in this test"}] * 3)}
 
-    async def run():
-        queue: asyncio.Queue = asyncio.Queue()
-        session.listeners.add(queue)
-        loop = asyncio.create_task(session.rebuild_loop())
-
-        async def until(event):
-            while True:
-                name, _data = await asyncio.wait_for(queue.get(), 10)
-                seen.append((name, session.epub, session.error))
-                if name == event:
-                    return
-
-        await until("epub")  # the first build (its PDF answer would be next: asked for, failed)
-        session.builder.answers.insert(0, {"ok": False, "error": "no PDF in this test"})
-        await until("error")
-        session.changed({book / "book.toml"})
-        await until("error")
+    def kept():
         assert session.epub == 1 and session.error == "book.toml:1: invalid TOML"
         assert (tmp_path / "work" / "epub-1" / "EPUB" / "ch002.xhtml").is_file()  # still served
-        session.changed({book / "book.toml"})
-        await until("epub")
-        loop.cancel()
 
-    asyncio.run(run())
-    assert session.error == "" and session.epub > 1
-    assert ("error", 1, "book.toml:1: invalid TOML") in seen
+    seen = run_loop(session, [(None, "epub", None), (book / "book.toml", "error", kept),
+                              (book / "book.toml", "epub", None)])
+    assert session.errors["epub"] == "" and session.epub > 1
+    assert seen.count("epub") == 2
 
 
 def run_loop(session: Session, steps) -> list[str]:
@@ -281,18 +263,19 @@ def run_loop(session: Session, steps) -> list[str]:
     async def run():
         queue: asyncio.Queue = asyncio.Queue()
         session.listeners.add(queue)
-        loop = asyncio.create_task(session.rebuild_loop())
+        loops = [asyncio.create_task(session.rebuild_loop()), asyncio.create_task(session.pdf_loop())]
         for saved, event, check in steps:
             if saved is not None:
                 session.changed({saved})
             while True:
                 name, _data = await asyncio.wait_for(queue.get(), 10)
                 seen.append(name)
-                if name == event:
+                if name == event and (event != "error" or session.errors["epub"]):  # the EPUB's error
                     break
             if check:
                 check()
-        loop.cancel()
+        for loop in loops:
+            loop.cancel()
 
     asyncio.run(run())
     return seen
@@ -308,20 +291,19 @@ def test_template_edit_starts_a_fresh_builder_and_a_bad_output_does_not_stop_the
     session = Session(book, tmp_path / "out", tmp_path / "work", [templates])
     good, bad = make_epub(tmp_path / "b.epub"), {"ok": True, "outputs": [str(tmp_path / "broken.epub")]}
     stops: list[int] = []
-    builder = FakeBuilder(good, [{"ok": True}, {"ok": False, "error": "no PDF"}, {"ok": True},
-                                 {"ok": False, "error": "no PDF"}, bad, bad, {"ok": True}])
-    builder.stop = lambda: asyncio.sleep(0, stops.append(1))
-    session.builder = builder
+    epub_builder = FakeBuilder(good, [{"ok": True}, {"ok": True}, bad, bad, {"ok": True}])
+    epub_builder.stop = lambda: asyncio.sleep(0, stops.append(1))
+    session.builders = {"epub": epub_builder, "pdf": FakeBuilder(good, [{"ok": False, "error": "no PDF"}] * 9)}
 
     def kept():  # the error shown, the last good preview still there
         assert "BadZipFile" in session.error and session.epub == 2
         assert (tmp_path / "work" / "epub-2" / "EPUB" / "ch001.xhtml").is_file()
 
     run_loop(session, [
-        (None, "epub", None), (None, "error", None),
-        (book / "book.toml", "epub", None), (None, "error", lambda: assert_equal(stops, [])),  # the same builder
+        (None, "epub", None),
+        (book / "book.toml", "epub", lambda: assert_equal(stops, [])),  # a book file: the same builder
         (templates / "page.j2", "error", kept), (book / "book.toml", "error", kept),  # twice: still kept
-        (book / "book.toml", "epub", lambda: assert_equal((session.error, session.epub > 2), ("", True))),
+        (book / "book.toml", "epub", lambda: assert_equal((session.errors["epub"], session.epub > 2), ("", True))),
     ])
     assert stops == [1]  # a template (only): the builder process started again
 

@@ -71,7 +71,8 @@ async def _serve(source: Path, out: Path, host: str, port: int, open_page: bool,
     config = uvicorn.Config(routes.app(session, stop, hosts), host=host, port=port, log_level="warning",
                             timeout_graceful_shutdown=2, lifespan="off")
     server = _server_class()(config)
-    tasks = [asyncio.create_task(session.rebuild_loop()), asyncio.create_task(watch(session, stop))]
+    tasks = [asyncio.create_task(session.rebuild_loop()), asyncio.create_task(session.pdf_loop()),
+             asyncio.create_task(watch(session, stop))]
 
     async def announce():
         while not server.started:
@@ -98,7 +99,7 @@ async def _serve(source: Path, out: Path, host: str, port: int, open_page: bool,
         for task in tasks:
             with contextlib.suppress(asyncio.CancelledError, Exception):
                 await task
-        await session.builder.stop()
+        await asyncio.gather(*(builder.stop() for builder in session.builders.values()))
     if server.stopped_by is not None:
         return 130
     return 1 if not server.started else 0

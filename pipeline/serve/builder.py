@@ -65,10 +65,10 @@ def build_once(source: Path, out: Path, formats: list[str], jobs: int | None = N
 _warm = False
 
 
-def warm_up() -> None:
+def warm_up(formats: list[str]) -> None:
     """Once, after the first answer: what a rebuild of one chapter runs in this process itself
-    (its stages, the EPUB writer, WeasyPrint), imported while the author reads; the first build
-    ran them in worker processes. The first edit then shows as fast as the next ones."""
+    (its stages; the EPUB writer, or WeasyPrint and its fonts), made ready while the author reads;
+    the first build ran them in worker processes. The first edit then shows as fast as the next."""
     global _warm
     if _warm:
         return
@@ -76,9 +76,11 @@ def warm_up() -> None:
     from ..build import import_stages
 
     import_stages()
-    for name in ("weasyprint", "pipeline.emit.epub", "pipeline.emit.pdf"):
+    for name in ("pipeline.emit.epub",) if "pdf" not in formats else ("weasyprint", "pipeline.emit.pdf"):
         with contextlib.suppress(ImportError):
             importlib.import_module(name)
+    if "pdf" not in formats:
+        return
     with contextlib.suppress(Exception):  # fontconfig and the faces read once: 2-3 s of the first edit's PDF
         import weasyprint
 
@@ -103,7 +105,7 @@ def main(argv: list[str]) -> int:
             answer = build_once(source, out, request.get("formats", ["epub"]), request.get("jobs"))
             answers.write(json.dumps(answer, ensure_ascii=False) + "\n")
             answers.flush()
-            warm_up()
+            warm_up(request.get("formats", ["epub"]))
     except KeyboardInterrupt:
         return 130
     finally:  # the PDF's fork server stopped and waited for, with no second signal cutting it short

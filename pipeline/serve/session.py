@@ -1,10 +1,12 @@
 """The preview's state and its rebuild loop.
 
 `watch()` hands every save in the book folder or the templates (watchfiles) to `rebuild_loop()`,
-which asks the builder process (builder.py) for the EPUB first, publishes it at once (the page
-reloads its iframe), then for the PDF, unless more saves came meanwhile. A build that fails keeps
-the last good preview and publishes its one-line error; the next good build clears it. Each change
-of state goes to every open page as a server-sent event.
+which asks the EPUB's builder process (builder.py) for the EPUB and publishes it at once (the page
+reloads its iframe), then hands the round to `pdf_loop()`, whose own builder process makes the PDF
+meanwhile: a save that comes while a PDF is laid out shows in the EPUB view without waiting for it
+(the two share the out folder's cache, whose writes are atomic). A build that fails keeps the last
+good preview and publishes its one-line error; the next good build clears it. Each change of state
+goes to every open page as a server-sent event.
 """
 from __future__ import annotations
 
@@ -71,26 +73,34 @@ class Session:
     def __init__(self, source: Path, out: Path, workdir: Path, templates: list[Path]):
         self.source, self.out, self.templates = source.resolve(), out.resolve(), templates
         self.generations = preview.Generations(workdir)
-        self.builder = Builder(source, out)
+        self.builders = {"epub": Builder(source, out), "pdf": Builder(source, out)}
         self.epub = 0  # generation of the EPUB shown, 0 before the first
         self.pdf = 0
         self.entries: list[preview.Entry] = []
         self.report: dict = {}
-        self.error = ""
-        self.building = ""  # "epub", "pdf" or ""
+        self.errors = {"epub": "", "pdf": ""}  # each builder's last error, cleared by its next good build
+        self.running: set[str] = set()  # the builds under way: "epub", "pdf"
         self.edit_page: int | None = None  # the PDF page of the last edit
         self.chapter_files: dict[str, Path] = {}  # rel -> path, of the last good build
         self.texts: dict[Path, str] = {}  # each chapter's text at the last build: an edit's line
         self.pending: set[Path] = set()
         self.wake = asyncio.Event()
+        self.pdf_wanted: tuple | None = None  # (saved_at, edit, jobs) of the last EPUB shown
+        self.pdf_wake = asyncio.Event()
         self.listeners: set[asyncio.Queue] = set()
         self.timings: dict[str, float] = {}
         self.saved = False  # whether the round under way follows a save (else: the start)
         self.run = secrets.token_hex(4)  # this server's: a page that reconnects to a new one takes its builds
 
     # -- what the page reads
+    @property
+    def error(self) -> str:
+        """The one line the page shows: the EPUB's error first (the book as saved now)."""
+        return self.errors["epub"] or self.errors["pdf"]
+
     def state(self) -> dict:
-        return {"run": self.run, "epub": self.epub, "pdf": self.pdf, "error": self.error, "building": self.building,
+        building = ", ".join(kind for kind in ("epub", "pdf") if kind in self.running)
+        return {"run": self.run, "epub": self.epub, "pdf": self.pdf, "error": self.error, "building": building,
                 "edit_page": self.edit_page, "contents": [asdict(e) for e in self.entries],
                 "chapters": self.report.get("chapters", []), "warnings": self.report.get("warnings", []),
                 "notes": self.report.get("notes", []), "timings": self.timings,
@@ -125,46 +135,65 @@ class Session:
             try:
                 await self._rebuild()
             except Exception as e:  # the preview's own trouble (a bug): shown, and the next save is watched
-                traceback.print_exc(file=sys.stderr)
-                self.building = ""
-                self.error = f"the preview could not show this build: {type(e).__name__}: {e}"
-                self.publish("error")
+                self._trouble(e, "epub")
+
+    async def pdf_loop(self) -> None:
+        """The PDF of the last EPUB shown, by a builder of its own; saves that come meanwhile make
+        one more PDF after it, of the newest EPUB."""
+        while True:
+            await self.pdf_wake.wait()
+            self.pdf_wake.clear()
+            await asyncio.sleep(0.05)  # a save of several files in a row: their last EPUB's PDF
+            if self.pdf_wake.is_set() or self.pdf_wanted is None:
+                continue
+            (saved_at, edit, jobs), self.pdf_wanted = self.pdf_wanted, None
+            try:
+                await self._build("pdf", saved_at, edit, jobs=jobs)
+            except Exception as e:
+                self._trouble(e, "pdf")
+
+    def _trouble(self, error: Exception, kind: str) -> None:
+        traceback.print_exc(file=sys.stderr)
+        self.running.discard(kind)
+        self.errors[kind] = f"the preview could not show this build: {type(error).__name__}: {error}"
+        self.publish("error")
 
     async def _rebuild(self) -> None:
-        """One round: the EPUB, then the PDF unless more saves came meanwhile."""
+        """One round: the EPUB, shown at once, then its PDF asked of the PDF's loop."""
         saved, self.pending = self.pending, set()
         saved_at, self.saved = time.time(), bool(saved)
         if any(p.resolve().is_relative_to(t) for p in saved for t in self.templates):
-            await self.builder.stop()  # a template edit: a fresh process reads it
+            for builder in self.builders.values():  # a template edit: fresh processes read it
+                await builder.stop()
         edit = self._edit_line(saved)
         # one file saved: its chapter's stages and its PDF part laid out in the builder itself
         # (starting workers for one chapter costs more than it saves: measured with
         # bench/serve_latency.py); the first build, or several files, in parallel
         jobs = 1 if self.epub and len(saved) == 1 else None
-        if not await self._build("epub", saved_at, jobs=jobs):
-            return
-        await asyncio.sleep(0.05)  # a save of several files in a row: one more EPUB build
-        if self.pending:
-            return
-        await self._build("pdf", saved_at, edit, jobs=jobs)
+        if await self._build("epub", saved_at, jobs=jobs):
+            keep = self.pdf_wanted[1] if self.pdf_wanted and edit is None else None
+            self.pdf_wanted = (saved_at, edit or keep, jobs)  # an edit not yet in a PDF stays wanted
+            self.pdf_wake.set()
 
     async def _build(self, kind: str, saved_at: float, edit: tuple[str, str] | None = None,
                      jobs: int | None = None) -> bool:
-        self.building = kind
+        self.running.add(kind)
         self.publish("building")
-        answer = await self.builder.build([kind], jobs)
-        self.building = ""
+        try:
+            answer = await self.builders[kind].build([kind], jobs)
+        finally:
+            self.running.discard(kind)
         if not answer.get("ok"):
-            self.error = answer.get("error", "the build failed")
+            self.errors[kind] = answer.get("error", "the build failed")
             self.publish("error")
             return False
         outputs = [Path(p) for p in answer["outputs"]]
         made = next((p for p in outputs if p.suffix == f".{kind}"), None)
         if made is None:
-            self.error = f"the build wrote no {kind.upper()}"
+            self.errors[kind] = f"the build wrote no {kind.upper()}"
             self.publish("error")
             return False
-        self.error = ""
+        self.errors[kind] = ""
         number, folder = self.generations.new(kind, self.epub if kind == "epub" else self.pdf)
         if kind == "epub":
             await asyncio.to_thread(preview.unpack_epub, made, folder)

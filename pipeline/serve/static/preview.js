@@ -177,14 +177,12 @@ function apply(next, event) {
   const firstTime = !state;
   const epubChanged = !state || next.epub !== state.epub || next.run !== state.run;
   const pdfChanged = !state || next.pdf !== state.pdf || next.run !== state.run;
+  if (epubChanged && !firstTime && frame.contentWindow) place.scroll = frame.contentWindow.scrollY || place.scroll;
   state = next;
+  if (epubChanged) loadFrame(true);  // first: the chapter is fetched while the panels are drawn
   renderStatus();
   renderContents();
   renderDiagnostics();
-  if (epubChanged) {
-    if (!firstTime && frame.contentWindow) place.scroll = frame.contentWindow.scrollY || place.scroll;
-    loadFrame(true);
-  }
   if (pdfChanged && place.view === "pdf") renderPdf(event === "pdf");
   if (firstTime) showView();
 }
