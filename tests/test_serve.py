@@ -308,6 +308,32 @@ def test_template_edit_starts_a_fresh_builder_and_a_bad_output_does_not_stop_the
     assert stops == [1]  # a template (only): the builder process started again
 
 
+def test_a_save_during_a_pdf_build_shows_without_waiting_for_it(tmp_path):
+    book = tmp_path / "book"
+    book.mkdir()
+    (book / "one.md").write_text("x")
+    session = Session(book, tmp_path / "out", tmp_path / "work", [])
+    epub = make_epub(tmp_path / "b.epub")
+    slow_pdf = FakeBuilder(epub, [{"ok": True, "outputs": [str(tmp_path / "b.pdf")]}] * 3)
+    import pikepdf
+
+    pikepdf.new().save(tmp_path / "b.pdf")
+    async def slow(formats, jobs=None):  # a PDF that takes 3 s
+        await asyncio.sleep(3)
+        return await FakeBuilder.build(slow_pdf, formats, jobs)
+
+    slow_pdf.build = slow
+    session.builders = {"epub": FakeBuilder(epub, [{"ok": True}] * 3), "pdf": slow_pdf}
+    times: dict[str, float] = {}
+
+    def mark(name):
+        return lambda: times.setdefault(name, time.monotonic())
+
+    run_loop(session, [(None, "epub", mark("first")), (book / "one.md", "epub", mark("second")),
+                       (None, "pdf", mark("pdf"))])
+    assert times["second"] - times["first"] < 1.5 < times["pdf"] - times["first"]
+
+
 def assert_equal(a, b):
     assert a == b
 
