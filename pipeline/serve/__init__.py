@@ -58,8 +58,7 @@ def templates_of(source: Path) -> list[Path]:
     return [TEMPLATES.resolve(), (source / "templates").resolve()]
 
 
-async def _serve(source: Path, out: Path, host: str, port: int, open_page: bool, workdir: Path,
-                 ready=None) -> int:
+async def _serve(source: Path, out: Path, host: str, port: int, open_page: bool, workdir: Path) -> int:
     import uvicorn
 
     from . import routes
@@ -80,8 +79,6 @@ async def _serve(source: Path, out: Path, host: str, port: int, open_page: bool,
         shown = f"[{host}]" if ":" in host else host
         url = f"http://{shown}:{server.servers[0].sockets[0].getsockname()[1] if port == 0 else port}/"
         print(f"serving the preview of {source} on {url} (Ctrl-C stops)", file=sys.stderr, flush=True)
-        if ready:
-            ready(url)
         if open_page:
             await asyncio.to_thread(webbrowser.open, url)
 
