@@ -11,7 +11,7 @@ INPUTS  := $(shell find $(SOURCE) templates pipeline -type f -not -name '*.pyc' 
 BYTECODE := $(PY) -m compileall -q pipeline
 BUILD   := $(BYTECODE) && $(PY) -m pipeline build --source $(SOURCE) --out $(OUT) $(if $(JOBS),--jobs $(JOBS))
 
-.PHONY: all epub pdf test check release bench bench-sizes bench-math fuzz clean setup corpus test-engine test-upstream
+.PHONY: all epub pdf test check release bench bench-sizes bench-math bench-serve serve fuzz clean setup corpus test-engine test-upstream
 
 # both in one build: the EPUB's page list follows the PDF's printed pages (emit/page_list.py)
 all: $(OUT)/.all.done
@@ -36,19 +36,30 @@ $(OUT)/.pdf.done: $(STAMP) $(INPUTS)
 	@touch $@
 
 test: $(STAMP)
+	@bash scripts/bootstrap-chromium.sh || true
 	$(PY) -m pytest -q --durations=15
 
 check: $(STAMP)
 	bash scripts/bootstrap-ace.sh && $(PY) -m pipeline check --ace
+
+# the live preview on http://127.0.0.1:8000/ (PORT=, HOST=): rebuilds on every save
+serve: $(STAMP)
+	$(BYTECODE) && $(PY) -m pipeline serve --source $(SOURCE) --out $(OUT) $(if $(PORT),--port $(PORT)) $(if $(HOST),--host $(HOST))
 
 release: $(STAMP)
 	$(PY) -m pipeline release --source $(SOURCE) --out $(OUT) $(if $(ALLOW_MISSING_IMAGES),--allow-missing-images)
 
 bench: $(STAMP) .venv/.bench-installed
 	$(BYTECODE) && $(PY) bench/run.py && $(PY) bench/sizes.py
+	@bash scripts/bootstrap-chromium.sh || true
+	$(PY) bench/serve_latency.py
 
 bench-sizes: $(STAMP) .venv/.bench-installed
 	$(BYTECODE) && $(PY) bench/sizes.py
+
+bench-serve: $(STAMP)
+	@bash scripts/bootstrap-chromium.sh
+	$(BYTECODE) && $(PY) bench/serve_latency.py
 
 bench-math: $(STAMP) .venv/.bench-installed
 	$(BYTECODE) && $(PY) bench/math_cost.py

@@ -114,6 +114,12 @@ def cmd_import(args) -> int:
     return 0
 
 
+def cmd_serve(args) -> int:
+    from .serve import run as serve
+
+    return serve(Path(args.source), Path(args.out), host=args.host, port=args.port, open_page=args.open)
+
+
 def parser() -> argparse.ArgumentParser:
     ap = argparse.ArgumentParser(prog="pressroom", description="Build an EPUB 3 and a typeset PDF from articles.")
     sub = ap.add_subparsers(dest="command", required=True)
@@ -162,6 +168,13 @@ def parser() -> argparse.ArgumentParser:
     im.add_argument("--drafts", action="store_true")
     im.add_argument("--replies", action="store_true")
     im.set_defaults(func=cmd_import)
+    s = sub.add_parser("serve", help="a live preview: rebuilds on every save, the page reloads itself")
+    s.add_argument("--source", default="source", help="the book's folder (default: source)")
+    s.add_argument("--out", default="build", help="where the builds go, with their cache (default: build)")
+    s.add_argument("--port", type=int, default=8000, help="the port (default: 8000; 0: a free one)")
+    s.add_argument("--host", default="127.0.0.1", help="the address to listen on (default: 127.0.0.1)")
+    s.add_argument("--open", action="store_true", help="open the page in the web browser")
+    s.set_defaults(func=cmd_serve)
     return ap
 
 
