@@ -161,3 +161,23 @@ open({str(tmp_path / "out.pdf")!r}, "wb").write(data)
         assert f"'{name}'" in proc.stdout
     text = subprocess.run(["pdftotext", str(tmp_path / "out.pdf"), "-"], capture_output=True, text=True).stdout
     assert "Pressroom" in text and "排版" in text
+
+
+def test_a_test_missing_from_the_patched_report_is_unexplained_and_not_run_again(tmp_path, monkeypatch):
+    """pytest given one node id it cannot find runs none: such a test is left out of the runs."""
+    (tmp_path / "plain.xml").write_text(PLAIN)
+    (tmp_path / "patched.xml").write_text(PATCHED)
+    asked = []
+
+    def run(folder, ids, env):
+        asked.append(list(ids))
+        return {"tests.test_pdf::test_links": ("failed", "") if env["PRESSROOM_ENGINE_PATCHES"] == "0"
+                else ("passed", "")}
+
+    monkeypatch.setattr(attribute, "run", run)
+    code = attribute.main([str(tmp_path), str(tmp_path / "plain.xml"), str(tmp_path / "patched.xml")])
+    assert asked and all(ids == ["tests.test_pdf::test_links"] for ids in asked)
+    assert code == 1  # test_gone did not run patched: unexplained
+    (tmp_path / "patched.xml").write_text(PATCHED.replace("</testsuite>", '<testcase classname="tests.test_text" '
+                                                          'name="test_gone"/></testsuite>'))
+    assert attribute.main([str(tmp_path), str(tmp_path / "plain.xml"), str(tmp_path / "patched.xml")]) == 0
