@@ -123,12 +123,13 @@ from weasyprint import HTML
 from pipeline.config import load_config
 from pipeline.emit.pdf import stylesheets
 from pipeline.emit.pdf.fetch import BookFetcher
-from pipeline.emit.pdf.weasyprint_patches import justify
+from pipeline.emit.pdf import weasyprint_patches
 from pipeline import layout
 from pipeline.model import Book
-justify.install()  # as in Pressroom's layout workers
 source, work, target = map(Path, sys.argv[1:4])
 config, _ = load_config(source)
+if "justify" in weasyprint_patches.wanted(config.pdf.engine_patches):  # as in Pressroom's layout workers
+    weasyprint_patches.install(["justify"], None)
 book = Book(config=config, source_dir=source, chapters=[])
 fetcher = BookFetcher([work] + layout.search_path(book), [])
 HTML(filename=str(work / "book.html"), base_url=str(work) + "/", url_fetcher=fetcher).write_pdf(

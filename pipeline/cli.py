@@ -226,18 +226,11 @@ def run() -> None:
     """The `pressroom` command: `main()`, then the exit, without the interpreter's last full
     garbage collection (0.03 s of every build, for objects about to go anyway)."""
     code = main()
-    _stop_fork_server()
+    from .workers import stop_fork_server
+
+    stop_fork_server()
     gc.freeze()
     sys.exit(code)
-
-
-def _stop_fork_server() -> None:
-    """The PDF workers' fork server (emit/pdf/parts.py: _context()) stopped and waited for, where one was
-    started: left to end with this process, it would be nobody's child when it ends, and the CPU
-    time of the processes forked from it would be counted nowhere (`time`, `make bench`)."""
-    server = getattr(sys.modules.get("multiprocessing.forkserver"), "_forkserver", None)
-    if getattr(server, "_forkserver_pid", None) is not None and hasattr(server, "_stop"):
-        server._stop()
 
 
 if __name__ == "__main__":

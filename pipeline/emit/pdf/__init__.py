@@ -27,6 +27,7 @@ from pathlib import Path
 
 from ... import layout
 from ...model import Book, Diagnostic
+from ...workers import rss
 from .. import atomic_path, build_time
 from . import join, parts, print_html, shared_fonts, stamps, toc, weasyprint_patches
 from .print_css import page_css, print_css, stylesheets, trim_size  # noqa: F401 - for bench/ and the tests
@@ -77,7 +78,7 @@ def _join_fits(main: list, *pools) -> bool:
     """Whether the main matter's join, started now beside the layout workers (which lay out the
     front matter), keeps the build under MEMORY: what this process and the pools hold now, and
     the join's growth estimated from the parts' bytes. Otherwise it waits for the workers to go."""
-    held = [parts.rss(os.getpid())] + [pool.rss() for pool in pools]
+    held = [rss(os.getpid())] + [pool.rss() for pool in pools]
     if None in held:  # no /proc to read: not risked
         return False
     return sum(held) + JOIN_GROWTH * sum(m.pdf.stat().st_size for m in main) < MEMORY
