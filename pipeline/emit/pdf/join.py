@@ -358,10 +358,11 @@ class Joiner:
     joined (`main()`) beside the layout workers or after they end, as memory allows (emit/pdf/__init__.py), and
     the front matter is put before it (`finish()`)."""
 
-    def __init__(self):
+    def __init__(self, apart: bool = True):
+        """`apart=False`: a small book's join, done in this process (`parts.one_process()`)."""
         from .parts import Workers
 
-        self._process, self._started, self._main = Workers(1, apart=True), False, None
+        self._process, self._started, self._main = Workers(1, apart=apart), False, None
 
     def start(self) -> None:
         if not self._started:
