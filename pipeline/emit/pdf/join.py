@@ -18,7 +18,7 @@ from pathlib import Path
 import pikepdf
 from pikepdf import Array, Dictionary, Name, String
 
-from . import shared_fonts, toc
+from . import face_fonts, shared_fonts, toc
 
 
 CATALOG_KEPT = ("/Lang", "/ViewerPreferences", "/MarkInfo", "/Metadata", "/OutputIntents", "/PageMode")
@@ -292,6 +292,7 @@ class Book:
             self.root_doc.P = tree
             out.Root.StructTreeRoot = tree
         shared_fonts.share(out, self.fonts)
+        face_fonts.merge(out)  # one font object per face, not one per part
         self._outline()
         out.save(target, deterministic_id=True, compress_streams=True,
                  object_stream_mode=pikepdf.ObjectStreamMode.generate)
