@@ -69,3 +69,46 @@ def test_widths_and_text_maps_read_back_as_written():
 def test_fonts_that_disagree_on_a_glyph_stay_apart():
     assert face_fonts._united([{1: b"a"}, {1: b"a", 2: b"b"}]) == {1: b"a", 2: b"b"}
     assert face_fonts._united([{1: b"a"}, {1: b"b"}]) is None
+
+
+def _cjk_face() -> tuple[bytes, int]:
+    """The Noto Serif CJK SC collection and the face's index, as fontconfig finds it."""
+    found = subprocess.run(["fc-match", "-f", "%{file}\n%{index}", "Noto Serif CJK SC"], capture_output=True, text=True)
+    lines = found.stdout.splitlines()
+    if found.returncode or len(lines) != 2 or "CJK" not in lines[0]:
+        pytest.skip("Noto Serif CJK SC is not installed")
+    return Path(lines[0]).read_bytes(), int(lines[1])
+
+
+def test_a_cjk_face_is_embedded_as_a_bare_cff_of_its_glyphs_found_by_cid():
+    """shared_fonts.compact_cff(): only the glyphs used, each found by its CID (= the original glyph
+    id, which the parts' text names) with the original's outline; not 65,535 glyph slots."""
+    from io import BytesIO
+
+    from fontTools.cffLib import CFFFontSet
+    from fontTools.pens.recordingPen import RecordingPen
+    from fontTools.ttLib import TTFont
+
+    data, index = _cjk_face()
+    gids = [1, 35, 37, 1000, 20000, 40000]
+    made = shared_fonts.compact_cff(data, index, gids, hinting=False, missing=False)
+    assert made is not None and made[:1] == b"\x01"  # a CFF, not an OpenType font
+    cff = CFFFontSet()
+    cff.decompile(BytesIO(made), None)
+    small = cff[cff.fontNames[0]]
+    assert len(small.charset) < 20  # the glyphs asked for, .notdef (and no alternates)
+    original = TTFont(BytesIO(data), fontNumber=index, lazy=True)
+    whole = original["CFF "].cff.topDictIndex[0].CharStrings
+    outlines = 0
+    for g in gids:
+        name = f"cid{g:05d}"
+        assert original.getGlyphName(g) == name  # the CID the text names is the original glyph id
+        drawn = []
+        for charstring in (whole[name], small.CharStrings[name]):
+            pen = RecordingPen()
+            charstring.draw(pen)
+            drawn.append(pen.value)
+        assert drawn[0] == drawn[1]  # the same outline (subroutines expanded)
+        outlines += bool(drawn[0])
+    assert outlines >= 4  # (cid 1 is the space)
+    assert len(made) < 20_000
