@@ -112,3 +112,13 @@ def test_a_cjk_face_is_embedded_as_a_bare_cff_of_its_glyphs_found_by_cid():
         outlines += bool(drawn[0])
     assert outlines >= 4  # (cid 1 is the space)
     assert len(made) < 20_000
+
+
+def test_a_font_whose_glyphs_are_not_found_by_their_ids_keeps_its_glyph_ids():
+    """compact_cff() refuses what it cannot be sure of: a font that is no CID-keyed CFF whose CIDs
+    are its glyph ids (here a TrueType face) gets None, so share() keeps WeasyPrint's subset."""
+    found = subprocess.run(["fc-match", "-f", "%{file}", "DejaVu Sans"], capture_output=True, text=True)
+    if found.returncode or not found.stdout.endswith(".ttf"):
+        pytest.skip("no TrueType DejaVu Sans")
+    data = Path(found.stdout).read_bytes()
+    assert shared_fonts.compact_cff(data, 0, [1, 36, 37], hinting=False, missing=False) is None

@@ -115,17 +115,24 @@ def compact_cff(data: bytes, index: int, gids: list[int], hinting: bool, missing
     CFF's charset (PDF 32000-1, 9.7.4.2), which HarfBuzz keeps, so the parts' text (CIDs = the
     original glyph ids, as WeasyPrint writes them) needs no change. (Poppler reads an OpenType
     wrapper's CFF by glyph id instead: that is why the bare CFF.) With glyph ids kept, each CJK
-    face carried its 65,535 glyph slots, 150-240 KB of it for a few hundred glyphs. None unless the
-    subset is CID-keyed and its charset has every CID asked for (then the glyph ids are kept)."""
+    face carried its 65,535 glyph slots, 150-240 KB of it for a few hundred glyphs. None (then the
+    glyph ids are kept) unless each glyph used has its glyph id for CID in the original, and the
+    subset is CID-keyed with every one of those CIDs in its charset."""
     import io
 
     from fontTools.ttLib import TTFont, TTLibError
 
+    wanted = sorted(set(gids) | {0})
+    try:  # the CID of each glyph used is its glyph id in the original (the text names it so): 0.1 s a face
+        order = TTFont(io.BytesIO(data), fontNumber=index, lazy=True).getGlyphOrder()
+        if not all(g == 0 or order[g] == f"cid{g:05d}" for g in wanted):
+            return None
+    except (TTLibError, KeyError, AssertionError, ValueError, IndexError):
+        return None
     ffi, hb, hbs = libraries()
     blob = ffi.gc(hb.hb_blob_create(data, len(data), DUPLICATE, ffi.NULL, ffi.NULL), hb.hb_blob_destroy)
     face = ffi.gc(hb.hb_face_create(blob, index), hb.hb_face_destroy)
     spec = ffi.gc(hbs.hb_subset_input_create_or_fail(), hbs.hb_subset_input_destroy)
-    wanted = sorted(set(gids) | {0})
     hb.hb_set_add_sorted_array(hbs.hb_subset_input_glyph_set(spec), ffi.new(f"hb_codepoint_t[{len(wanted)}]", wanted),
                                len(wanted))
     hbs.hb_subset_input_set_flags(spec, PASSTHROUGH | DESUBROUTINIZE | (NOTDEF_OUTLINE if missing else 0)
