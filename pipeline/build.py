@@ -261,14 +261,16 @@ def build(source_dir: Path, out_dir: Path, formats: tuple[str, ...] = ("epub", "
 def _build(config: BookConfig, source_dir: Path, out_dir: Path, cache_dir: Path, formats, targets: dict, key,
            notes: list, strict: bool, offline: bool, jobs: int, timings: dict, stack,
            chapter_workers=None) -> BuildResult:
-    workers = None
-    if "pdf" in targets and jobs > 1:  # the PDF's layout workers start, and import WeasyPrint, during the stages
+    workers, small = None, False
+    if "pdf" in targets:  # the PDF's layout workers start, and import WeasyPrint, during the stages
         from .emit.pdf import parts
 
-        workers = stack.enter_context(parts.Workers(jobs))
+        small = parts.one_process(config)  # a small book: laid out here, no workers
+        if jobs > 1 and not small:
+            workers = stack.enter_context(parts.Workers(jobs))
 
     def started() -> None:  # while the chapters' stages run
-        if workers is not None:
+        if workers is not None or small:  # a small book's: in this process, while the chapter workers run
             from .emit import pdf
 
             pdf.warm_up(config, source_dir, cache_dir, workers)

@@ -16,7 +16,9 @@ import pytest
 
 from conftest import ROOT
 
-ENV = {**os.environ, "PYTHONPATH": str(ROOT), "SOURCE_DATE_EPOCH": "1700000000"}
+# the PDF's pool of layout workers and its join process, which this book (60 KB) would not get
+# otherwise (emit/pdf/parts.py: one_process()); test_ctrl_c_in_one_process below takes the other path
+ENV = {**os.environ, "PYTHONPATH": str(ROOT), "SOURCE_DATE_EPOCH": "1700000000", "PRESSROOM_SMALL_BOOK": "0"}
 WORDS = ("press room article chapter figure caption credit colophon running head folio margin gutter "
          "typeset kerning leading measure widow orphan").split()
 
@@ -133,6 +135,13 @@ def test_sigkill(moment, built, tmp_path):
 @pytest.mark.parametrize("moment", ["stages", "writing"])
 def test_ctrl_c(moment, built, tmp_path):
     assert_interrupt_keeps_outputs(moment, built, tmp_path, signal.SIGINT)
+
+
+def test_ctrl_c_in_one_process(built, tmp_path, monkeypatch):
+    """A small book laid out and joined in the build's process: Ctrl-C while writing keeps the
+    outputs of the last (pooled) build, and the next builds give its bytes."""
+    monkeypatch.setitem(ENV, "PRESSROOM_SMALL_BOOK", str(10**9))
+    assert_interrupt_keeps_outputs("writing", built, tmp_path, signal.SIGINT)
 
 
 def test_sigterm_while_writing(built, tmp_path):

@@ -17,7 +17,8 @@ PDF file; its steps, in order, each a module of this folder:
 
 WeasyPrint's internals are replaced only in `weasyprint_patches/` (one module per patch, each
 installed only for the versions it was written for, all of them optional: `[pdf] engine_patches`,
-`PRESSROOM_ENGINE_PATCHES=0`). This process does not import WeasyPrint: the layout workers do.
+`PRESSROOM_ENGINE_PATCHES=0`). This process does not import WeasyPrint: the layout workers do,
+except for a small book (`parts.one_process()`), laid out and joined here with no process started.
 """
 from __future__ import annotations
 
@@ -84,11 +85,15 @@ def _join_fits(main: list, *pools) -> bool:
     return sum(held) + JOIN_GROWTH * sum(m.pdf.stat().st_size for m in main) < MEMORY
 
 
-def warm_up(config, source_dir: Path, cache_dir: Path, workers: parts.Workers) -> None:
+def warm_up(config, source_dir: Path, cache_dir: Path, workers: parts.Workers | None) -> None:
     """The layout workers started, each importing WeasyPrint and parsing the print stylesheet,
-    while the chapters' stages run (`build.run_chapters()`): their first parts do not wait."""
+    while the chapters' stages run (`build.run_chapters()`): their first parts do not wait. With
+    no `workers` (a small book, `parts.one_process()`), the same in this process."""
     book = Book(config=config, source_dir=source_dir, chapters=[])
     task = (print_css(book), tuple(roots_of(book, (cache_dir / "pdf").resolve())))
+    if workers is None:
+        parts.warm(task)
+        return
     for _ in range(workers.n):
         workers.submit(parts.warm, task)
 
@@ -106,8 +111,9 @@ def write(book: Book, target: Path, cache_dir: Path, jobs: int = 1, timings: dic
     work = (cache_dir / "pdf").resolve()
     when = build_time(book.source_dir, book.config.date)
     g = geometry(book)
-    with source_date_epoch(int(when.timestamp())), workers or parts.Workers(jobs) as workers, \
-            join.Joiner() as joiner:
+    small = workers is None and parts.one_process(book.config)  # laid out and joined here, no process started
+    with source_date_epoch(int(when.timestamp())), workers or parts.Workers(1 if small else jobs) as workers, \
+            join.Joiner(apart=not small) as joiner:
         clock = _Clock(timings)
         joiner.start()  # its process ready (imports, HarfBuzz) when the parts are
         cover_file, prepared = prepare_images(book, work, workers)

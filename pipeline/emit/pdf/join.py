@@ -18,7 +18,7 @@ from pathlib import Path
 import pikepdf
 from pikepdf import Array, Dictionary, Name, String
 
-from . import shared_fonts, toc
+from . import face_fonts, shared_fonts, toc
 
 
 CATALOG_KEPT = ("/Lang", "/ViewerPreferences", "/MarkInfo", "/Metadata", "/OutputIntents", "/PageMode")
@@ -292,6 +292,7 @@ class Book:
             self.root_doc.P = tree
             out.Root.StructTreeRoot = tree
         shared_fonts.share(out, self.fonts)
+        face_fonts.merge(out)  # one font object per face, not one per part
         self._outline()
         out.save(target, deterministic_id=True, compress_streams=True,
                  object_stream_mode=pikepdf.ObjectStreamMode.generate)
@@ -358,10 +359,11 @@ class Joiner:
     joined (`main()`) beside the layout workers or after they end, as memory allows (emit/pdf/__init__.py), and
     the front matter is put before it (`finish()`)."""
 
-    def __init__(self):
+    def __init__(self, apart: bool = True):
+        """`apart=False`: a small book's join, done in this process (`parts.one_process()`)."""
         from .parts import Workers
 
-        self._process, self._started, self._main = Workers(1, apart=True), False, None
+        self._process, self._started, self._main = Workers(1, apart=apart), False, None
 
     def start(self) -> None:
         if not self._started:

@@ -225,6 +225,37 @@ def _worker(args) -> LaidOut:
     return lay_out(*args)
 
 
+SMALL_BOOK = 64_000  # bytes of the chapters' source files: below, `one_process()` (measured: see there)
+
+
+def one_process(config) -> bool:
+    """Whether the book is small enough to be laid out and joined in the build's own process: no
+    fork server, no pool, no join process, WeasyPrint imported once. Decided by the total bytes of
+    the chapters' source files (known before the stages run, when the pool would be started): under
+    SMALL_BOOK; `PRESSROOM_SMALL_BOOK=<bytes>` sets the bound (0: always the pool).
+
+    Measured on tds-zh-2025 (`bench/sizes.py`'s books, 1-137.md first: formulas), cold PDF,
+    `--jobs 2`, two runs each on the 2 shared cores (load 5-7), CPU (user + sys of the process tree,
+    `/usr/bin/time`) and wall in seconds, pool -> one process:
+
+        articles  source bytes  CPU                        wall
+        1          9,918        11.9 -> 9.5,  12.0 -> 9.6    23.3 -> 14.8, 44.8 -> 38.9
+        2         25,186        13.5 -> 11.9, 14.3 -> 13.4   21.3 -> 31.0, 41.6 -> 27.7
+        4         47,298        14.6 -> 12.6, 15.6 -> 13.1   33.0 -> 21.8, 19.5 -> 13.2
+        6         80,721        17.0 -> 17.4, 19.5 -> 17.4   42.9 -> 69.5, 54.2 -> 53.4
+        10       161,158        31.5 -> 30.2, 27.9 -> 22.4   70.0 -> 107.5, 36.3 -> 39.6
+
+    Up to 4 articles one process costs less CPU (1.2-2.4 s: WeasyPrint imported once, no server, no
+    join process) and less wall time; from 6 on the pool's second layout worker wins the wall time
+    back (CPU about even): the bound is between the two, 64 KB."""
+    limit = int(os.environ.get("PRESSROOM_SMALL_BOOK", SMALL_BOOK))
+    try:
+        size = sum(path.stat().st_size for path in config.chapter_files())
+    except (OSError, ValueError):
+        return False
+    return size < limit
+
+
 # what the layout workers and the join import: imported once, by the server they are forked from
 PRELOAD = WARM_IMPORTS + ("pikepdf", "pipeline.emit.pdf.join")
 

@@ -108,6 +108,56 @@ def subset(data: bytes, index: int, gids: list[int], hinting: bool, missing: boo
     return bytes(ffi.buffer(pointer, length[0]))
 
 
+def compact_cff(data: bytes, index: int, gids: list[int], hinting: bool, missing: bool) -> bytes | None:
+    """A CID-keyed CFF font's subset with only the glyphs used (and those HarfBuzz's closure adds),
+    as a bare CFF program (`FontFile3 /CIDFontType0C`), not every glyph id up to the last one used in
+    an OpenType font: a PDF reader finds a CIDFontType0C font's glyphs by their CID through the
+    CFF's charset (PDF 32000-1, 9.7.4.2), which HarfBuzz keeps, so the parts' text (CIDs = the
+    original glyph ids, as WeasyPrint writes them) needs no change. (Poppler reads an OpenType
+    wrapper's CFF by glyph id instead: that is why the bare CFF.) With glyph ids kept, each CJK
+    face carried its 65,535 glyph slots, 150-240 KB of it for a few hundred glyphs. None (then the
+    glyph ids are kept) unless each glyph used has its glyph id for CID in the original, and the
+    subset is CID-keyed with every one of those CIDs in its charset."""
+    import io
+
+    from fontTools.ttLib import TTFont, TTLibError
+
+    wanted = sorted(set(gids) | {0})
+    try:  # the CID of each glyph used is its glyph id in the original (the text names it so): 0.1 s a face
+        order = TTFont(io.BytesIO(data), fontNumber=index, lazy=True).getGlyphOrder()
+        if not all(g == 0 or order[g] == f"cid{g:05d}" for g in wanted):
+            return None
+    except (TTLibError, KeyError, AssertionError, ValueError, IndexError):
+        return None
+    ffi, hb, hbs = libraries()
+    blob = ffi.gc(hb.hb_blob_create(data, len(data), DUPLICATE, ffi.NULL, ffi.NULL), hb.hb_blob_destroy)
+    face = ffi.gc(hb.hb_face_create(blob, index), hb.hb_face_destroy)
+    spec = ffi.gc(hbs.hb_subset_input_create_or_fail(), hbs.hb_subset_input_destroy)
+    hb.hb_set_add_sorted_array(hbs.hb_subset_input_glyph_set(spec), ffi.new(f"hb_codepoint_t[{len(wanted)}]", wanted),
+                               len(wanted))
+    hbs.hb_subset_input_set_flags(spec, PASSTHROUGH | DESUBROUTINIZE | (NOTDEF_OUTLINE if missing else 0)
+                                  | (0 if hinting else NO_HINTING))
+    tags = sorted(int.from_bytes(t, "big") for t in DROPPED)  # GSUB too: no alternates the text does not use
+    hb.hb_set_add_sorted_array(hbs.hb_subset_input_set(spec, DROP_TABLE_TAG),
+                               ffi.new(f"hb_codepoint_t[{len(tags)}]", tags), len(tags))
+    result = hbs.hb_subset_or_fail(face, spec)
+    if result == ffi.NULL:
+        return None
+    result = ffi.gc(result, hb.hb_face_destroy)
+    out = ffi.gc(hb.hb_face_reference_blob(result), hb.hb_blob_destroy)
+    length = ffi.new("unsigned int *")
+    made = bytes(ffi.buffer(hb.hb_blob_get_data(out, length), length[0]))
+    try:
+        font = TTFont(io.BytesIO(made), lazy=True)
+        if "CFF " not in font.reader or not hasattr(font["CFF "].cff.topDictIndex[0], "ROS"):
+            return None
+        names = set(font.getGlyphOrder())
+        cff = font.reader["CFF "]
+    except (TTLibError, KeyError, AssertionError, ValueError, IndexError):
+        return None
+    return bytes(cff) if all(g == 0 or f"cid{g:05d}" in names for g in wanted) else None
+
+
 def _descriptors(pdf):
     """Every font descriptor the pages use, through their resources and form XObjects."""
     import pikepdf
@@ -167,15 +217,22 @@ def share(pdf, folder: Path) -> None:
         if not (Path(folder) / key).is_file():  # parts.cached() lays such a part out again
             raise RuntimeError(f"font {key} is missing from the cache; build again with --force")
         gids = sorted(note["gids"])
-        made = hashlib.sha256(json.dumps([key, note["index"], note["hinting"], note["missing"], gids]).encode())
+        bare = note["type"] == b"OTTO"  # a CFF font: a bare CID-keyed CFF of its glyphs, where it can be
+        made = hashlib.sha256(json.dumps([key, note["index"], note["hinting"], note["missing"], gids]
+                                         + (["cid-keyed cff"] if bare else [])).encode())
         kept = Path(folder).parent / "font-subsets" / made.hexdigest()[:32]  # the same glyphs as the last build
         made_now.add(kept.name)
         if kept.is_file():
             data = kept.read_bytes()
         else:
-            data = subset((Path(folder) / key).read_bytes(), note["index"], gids, note["hinting"], note["missing"])
+            font = (Path(folder) / key).read_bytes()
+            data = bare and compact_cff(font, note["index"], gids, note["hinting"], note["missing"])
+            data = data or subset(font, note["index"], gids, note["hinting"], note["missing"])
             keep_file(kept, data)
-        extra = {"Subtype": pikepdf.Name.OpenType} if note["type"] == b"OTTO" else {"Length1": len(data)}
+        if note["type"] != b"OTTO":
+            extra = {"Length1": len(data)}
+        else:  # an OpenType font begins with its version, a bare CFF with 1 (its major version)
+            extra = {"Subtype": pikepdf.Name.OpenType if data[:4] == b"OTTO" else pikepdf.Name.CIDFontType0C}
         shared = pdf.make_indirect(pikepdf.Stream(pdf, data, **extra))
         for desc, file_key in users[face]:
             desc[file_key] = shared

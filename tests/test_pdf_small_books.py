@@ -1,0 +1,95 @@
+"""Small books in one process (emit/pdf/parts.py: `one_process()`): a book whose chapters' sources
+are under SMALL_BOOK bytes is laid out and joined in the build's own process, with no fork server,
+no pool and no join process, and gives the same bytes as the pooled path."""
+from __future__ import annotations
+
+import hashlib
+import io
+import json
+import os
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from PIL import Image
+
+from conftest import ROOT
+
+POOL, ONE = "0", str(10**9)  # PRESSROOM_SMALL_BOOK: every book pooled, every book in one process
+
+# a fresh interpreter builds the PDF and says whether it started the PDF workers' fork server
+SCRIPT = """
+import json, sys
+import multiprocessing.forkserver as forkserver
+from pipeline.cli import main, _stop_fork_server
+code = main(sys.argv[1:])
+started = forkserver._forkserver._forkserver_pid is not None
+_stop_fork_server()
+print(json.dumps({"code": code, "fork_server": started,
+                  "pool": "concurrent.futures.process" in sys.modules}))
+"""
+
+
+def _one_article(folder: Path) -> Path:
+    """A one-article Chinese book with a figure (a PNG prepared for print) and a link."""
+    (folder / "chapters" / "img").mkdir(parents=True)
+    buf = io.BytesIO()
+    Image.new("RGB", (480, 300), (200, 120, 40)).save(buf, "PNG")
+    (folder / "chapters" / "img" / "chart.png").write_bytes(buf.getvalue())
+    paras = "\n\n".join(f"第 {i} 段：机器学习工程师的日常工作包括数据清洗、特征工程和模型部署，"
+                        f"这些工作往往比训练模型本身更耗时。Python 与 SQL 是最常用的工具。" * 3 for i in range(12))
+    (folder / "chapters" / "01-article.md").write_text(
+        f"# 一篇文章\n\n{paras}\n\n![图表](img/chart.png)\n\n图：一张图表\n\n## 小结\n\n"
+        "更多内容见 [原文](https://example.org/article)。\n", encoding="utf-8")
+    (folder / "book.toml").write_text('title = "一篇"\nauthors = ["作者"]\nlanguage = "zh-CN"\n'
+                                      'chapters_glob = "chapters/*.md"\n', encoding="utf-8")
+    return folder
+
+
+def _build(book: Path, out: Path, small: str) -> tuple[str, dict]:
+    env = {**os.environ, "PYTHONPATH": str(ROOT), "SOURCE_DATE_EPOCH": "1700000000", "PRESSROOM_SMALL_BOOK": small}
+    proc = subprocess.run([sys.executable, "-c", SCRIPT, "build", "--source", str(book), "--out", str(out),
+                           "--format", "pdf", "--jobs", "2"], cwd=ROOT, env=env, capture_output=True, text=True,
+                          timeout=600)
+    assert proc.returncode == 0, proc.stderr
+    state = json.loads(proc.stdout.strip().splitlines()[-1])
+    assert state["code"] == 0, proc.stderr
+    pdf = next(out.glob("*.pdf"))
+    return hashlib.sha256(pdf.read_bytes()).hexdigest(), state
+
+
+@pytest.mark.parametrize("which", ["default-book", "one-article"])
+def test_one_process_and_pool_give_the_same_bytes(which, tmp_path):
+    if which == "default-book":
+        book = tmp_path / "book"
+        shutil.copytree(ROOT / "source", book)
+    else:
+        book = _one_article(tmp_path / "book")
+    pooled, pool_state = _build(book, tmp_path / "pooled", POOL)
+    alone, one_state = _build(book, tmp_path / "alone", ONE)
+    assert pool_state["fork_server"] and pool_state["pool"]  # the pooled path: workers and a join process
+    assert not one_state["fork_server"] and not one_state["pool"]  # no fork server, no pool at all
+    assert alone == pooled
+
+
+def test_the_default_threshold_takes_the_default_book_in_one_process(tmp_path):
+    """Without PRESSROOM_SMALL_BOOK the decision is by the chapters' bytes: the default book
+    (under 10 KB of sources) is small; a book over SMALL_BOOK is not."""
+    from pipeline.config import load_config
+    from pipeline.emit.pdf import parts
+
+    env = os.environ.pop("PRESSROOM_SMALL_BOOK", None)
+    try:
+        config, _ = load_config(ROOT / "source")
+        assert parts.one_process(config)
+        big = _one_article(tmp_path / "big")
+        chapter = big / "chapters" / "01-article.md"
+        text = chapter.read_text(encoding="utf-8")
+        chapter.write_text(text * (parts.SMALL_BOOK // len(text.encode()) + 1), encoding="utf-8")
+        config, _ = load_config(big)
+        assert not parts.one_process(config)
+    finally:
+        if env is not None:
+            os.environ["PRESSROOM_SMALL_BOOK"] = env
