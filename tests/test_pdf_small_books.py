@@ -23,10 +23,11 @@ POOL, ONE = "0", str(10**9)  # PRESSROOM_SMALL_BOOK: every book pooled, every bo
 SCRIPT = """
 import json, sys
 import multiprocessing.forkserver as forkserver
-from pipeline.cli import main, _stop_fork_server
+from pipeline.cli import main
+from pipeline.workers import stop_fork_server
 code = main(sys.argv[1:])
 started = forkserver._forkserver._forkserver_pid is not None
-_stop_fork_server()
+stop_fork_server()
 print(json.dumps({"code": code, "fork_server": started,
                   "pool": "concurrent.futures.process" in sys.modules}))
 """

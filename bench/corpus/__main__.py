@@ -33,7 +33,7 @@ def cell(row: dict, key: str) -> str:
     if "error" in row:
         return "-"
     if key in ("kept", "authors"):
-        pct = row["kept"]["pct" if key == "kept" else "authors_pct"]
+        pct = row["kept"].get("pct" if key == "kept" else "authors_pct")
         return "-" if pct is None else f"{pct:.2f}%"
     if key == "unexplained":
         u = row.get("unexplained") or {}
