@@ -203,7 +203,10 @@ def bench_book(book: Path, work: Path, runs: int, results: dict, prefix: str, fu
     # each of Pressroom's cold builds in turn with pandoc's build of the same files
     run_cases([cold["epub"], (f"{prefix} pandoc epub", lambda i: pandoc_epub(book, env_out("pandoc", i)), None)],
               runs, results)
-    run_cases([cold["pdf"], (f"{prefix} pandoc+weasyprint pdf", lambda i: pandoc_pdf(book, env_out("pandoc", i)), None)],
+    run_cases([cold["pdf"], (f"{prefix} pandoc+weasyprint pdf", lambda i: pandoc_pdf(book, env_out("pandoc", i)), None),
+               # the same build with every WeasyPrint patch off (weasyprint_patches/): what they save
+               (f"{prefix} pressroom pdf cold, patches off",
+                lambda i: ["env", "PRESSROOM_ENGINE_PATCHES=0", *pressroom(book, env_out("pdf-plain", i), "pdf")], None)],
               runs, results)
     work_html = env_out("pdf", 0) / ".cache" / "pdf"
     whole_html(work_html)
@@ -253,6 +256,7 @@ def ratios(results: dict) -> dict:
         "epub cold / pandoc epub (target <= 1.0)": r("50 pressroom epub cold", "50 pandoc epub"),
         "pandoc+weasyprint / pdf cold (target >= 2.0)": r("50 pandoc+weasyprint pdf", "50 pressroom pdf cold"),
         "pdf cold / weasyprint alone (target <= 1.1)": r("50 pressroom pdf cold", "50 weasyprint alone (our html)"),
+        "pdf cold, patches on / patches off": r("50 pressroom pdf cold", "50 pressroom pdf cold, patches off"),
         "epub one chapter edited / cold (target < 0.25)": r("50 pressroom epub one chapter edited",
                                                             "50 pressroom epub cold, beside the edits"),
         "pdf one chapter edited / cold (target < 0.35)": r("50 pressroom pdf one chapter edited",
