@@ -157,3 +157,28 @@ def test_the_ziamath_patch_draws_every_formula_as_ziamath_does():
         ziamath_patch.install()
     for tex, a, b in zip(PATCH_CASES, patched, plain):
         assert a == b, tex
+
+
+def test_text_where_mathml_allows_none_goes_into_an_mtext():
+    """`<math>x + 1</math>` (text outside mi/mn/mo/mtext/ms) is not MathML an EPUB may carry
+    (EPUBCheck RSC-005): the text is kept, in an mtext; white space alone between elements goes."""
+    from pipeline.math.mathml import allowed_mathml
+
+    got = allowed_mathml("<math>ab &lt; c<mi>x</mi> <mrow> y </mrow></math>")
+    assert got == ('<math xmlns="http://www.w3.org/1998/Math/MathML"><mtext>ab &lt; c</mtext><mi>x</mi>'
+                   "<mrow><mtext> y </mtext></mrow></math>")
+
+
+def test_a_formula_whose_characters_no_face_has_draws_without_a_fallback(tmp_path):
+    """Characters neither the math font nor the CJK face has (a private-use one): no face is made
+    (fontTools would give one with no cmap, which ziafont refuses), the formula is still drawn,
+    and missing() names them."""
+    from pipeline.math import svg
+    from pipeline.math.cjk_face import face_for
+    from pipeline.math.tex import to_mathml
+
+    assert face_for("\U000f0001", tmp_path) is None
+    mathml = to_mathml("x = \\text{\U000f0001}", True)
+    svg.use_face(svg.text_of(mathml), tmp_path)
+    assert svg.formula_svg(mathml, True)[0].startswith("<svg")
+    assert svg.missing(mathml) == ["\U000f0001"]

@@ -73,6 +73,9 @@ def face_for(chars: str, cache: Path) -> Path | None:
 
     path, index = where
     font = TTCollection(path, lazy=True).fonts[index] if path.lower().endswith(".ttc") else TTFont(path, lazy=True)
+    chars = "".join(c for c in chars if ord(c) in font.getBestCmap())
+    if not chars:  # the face has none of them: no face (they are named by svg.missing())
+        return None
     options = subset.Options()
     options.layout_features, options.name_IDs, options.notdef_outline, options.desubroutinize = [], ["*"], True, True
     subsetter = subset.Subsetter(options)

@@ -3,7 +3,7 @@
 The clean rules and the sanitizer (nh3) know no MathML, so the loader keeps each `<math>` aside
 in `chapter.mathml` and leaves a `span.math-mathml` holding its index (`stash()`); the math stage
 reads it back here: only presentation
-elements and their layout attributes remain; `semantics` keeps its first child, and a TeX
+elements and their layout attributes remain, text outside the token elements goes into an `mtext`; `semantics` keeps its first child, and a TeX
 `annotation` becomes the formula's `alttext` (what the PDF draws it from).
 """
 from __future__ import annotations
@@ -24,6 +24,7 @@ ATTRIBUTES = {
     "alttext", "symmetric", "minsize", "maxsize", "bevelled", "numalign", "denomalign", "linebreak",
 }
 TEX_ENCODINGS = {"application/x-tex", "tex", "latex", "text/x-latex"}
+TOKENS = {"mi", "mn", "mo", "mtext", "ms"}  # the elements that hold text; elsewhere text goes into an mtext
 
 
 def stash(math: Tag, chapter) -> Tag:
@@ -63,6 +64,11 @@ def allowed_mathml(source: str) -> str | None:
         for name in list(tag.attrs):
             if name not in ATTRIBUTES:
                 del tag[name]
+    for text in math.find_all(string=True):  # text where MathML allows none (`<math>x + 1</math>`)
+        if text.parent.name not in TOKENS and text.strip():
+            text.wrap(soup.new_tag("mtext"))
+        elif text.parent.name not in TOKENS:
+            text.extract()
     math["xmlns"] = NAMESPACE
     if tex:
         math["alttext"] = tex

@@ -76,7 +76,10 @@ def use_face(chars: str, cache: Path) -> None:
     if face is not None:
         import ziafont
 
-        font.fallback = ziafont.Font(str(face))
+        try:
+            font.fallback = ziafont.Font(str(face))
+        except (ValueError, OSError, KeyError, IndexError):  # a face ziafont cannot read: no fallback,
+            return  # the characters are then named by missing()
 
 
 def missing(mathml: str) -> list[str]:
