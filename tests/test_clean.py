@@ -342,3 +342,14 @@ def test_corpus_no_cruft_and_nothing_lost_silently():
         if "medium-md-en" not in str(f) and not ch.omitted:
             assert ch.meta.get("original_url", "").startswith("https://"), f.name
     assert problems == [], "\n".join(problems)
+
+
+def test_sizes_that_are_not_whole_numbers_are_dropped():
+    """An article's `<img height="#top" width="50%">` or `<td colspan="auto">`: XHTML takes only a
+    non-negative integer there (EPUBCheck RSC-005 fails the book), so such a value goes; "640" stays."""
+    from pipeline.stages.clean.sanitize import _attribute_filter
+
+    assert _attribute_filter("img", "height", "#top") is None
+    assert _attribute_filter("img", "width", "50%") is None
+    assert _attribute_filter("td", "colspan", "auto") is None
+    assert _attribute_filter("img", "width", " 640 ") == "640"

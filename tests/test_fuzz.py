@@ -17,7 +17,7 @@ import traceback
 from pathlib import Path
 
 import pytest
-from hypothesis import HealthCheck, given, settings
+from hypothesis import HealthCheck, given, seed, settings
 from hypothesis import strategies as st
 from PIL import Image
 
@@ -25,6 +25,7 @@ from pipeline.model import PressroomError
 
 CORPUS = Path(__file__).resolve().parents[1].parent / "shared" / "corpus"
 BATCH = 100  # chapters per book in the long run
+SEED = 20261207  # the short run's cases (run_fuzz)
 TOML = ('title = "Fuzz"\nlanguage = "en"\nauthors = ["Hypothesis"]\nchapters_glob = "chapters/*"\n\n'
         '[images]\noffline = true\n')
 
@@ -246,8 +247,10 @@ class Batch:
 def run_fuzz(tmp: Path, examples: int, batch_size: int) -> Batch:
     batch = Batch(tmp)
 
-    @settings(max_examples=examples, deadline=None, database=None, derandomize=examples <= 50,
-              suppress_health_check=list(HealthCheck))
+    # the short run (make test) draws the same cases wherever the repo is cloned: derandomize alone
+    # seeds from the test's code and where it lies, so a clone in another folder drew other cases
+    # (and found other bugs) than the one the change was tested in
+    @settings(max_examples=examples, deadline=None, database=None, suppress_health_check=list(HealthCheck))
     @given(articles_strategy())
     def one(article):
         suffix, data = article
@@ -255,7 +258,7 @@ def run_fuzz(tmp: Path, examples: int, batch_size: int) -> Batch:
         if len(batch.members) >= batch_size:
             batch.check()
 
-    one()
+    (seed(SEED)(one) if examples <= 50 else one)()
     batch.check()
     return batch
 

@@ -50,6 +50,8 @@ def _attribute_filter(element: str, attribute: str, value: str):
         return None
     if attribute == "dir" and value.lower() not in ("ltr", "rtl", "auto"):
         return None
+    if attribute in ("width", "height", "colspan", "rowspan"):  # XHTML wants a non-negative integer:
+        return value.strip() if value.strip().isdigit() else None  # "#top", "50%", "auto" fail RSC-005
     if attribute == "src" and value.lower().startswith("data:") and not re.match(
             r"^data:image/(png|jpe?g|gif|webp|svg\+xml)[;,]", value, re.I):
         return None
