@@ -71,10 +71,10 @@ def measure(cmd: list[str], cwd: Path, env: dict | None = None) -> dict:
     return {"wall": wall, "cpu": cpu, "rss": peak}
 
 
-def assemble(dest: Path, count: int) -> Path:
-    """A book folder with `count` articles (cycled when the corpus has fewer) and their images."""
+def assemble(dest: Path, count: int, folders=FOLDERS) -> Path:
+    """A book folder with `count` articles of `folders` (cycled when they have fewer) and their images."""
     articles = []
-    for folder in FOLDERS:
+    for folder in folders:
         src = CORPUS / folder
         articles += sorted(p for p in src.glob("*.md"))
     if not articles:
@@ -82,7 +82,7 @@ def assemble(dest: Path, count: int) -> Path:
     book = dest / f"book{count}"
     chapters = book / "chapters"
     chapters.mkdir(parents=True)
-    for folder in FOLDERS:
+    for folder in folders:
         img = CORPUS / folder / "img"
         if img.is_dir():
             for p in img.iterdir():

@@ -18,7 +18,6 @@ from __future__ import annotations
 import argparse
 import json
 import os
-import shutil
 import statistics
 import subprocess
 import sys
@@ -26,10 +25,10 @@ import tempfile
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from run import CORPUS, PY, ROOT, measure, pandoc, pressroom  # noqa: E402
+from run import PY, ROOT, assemble, measure, pandoc, pressroom  # noqa: E402
 
 SIZES = (1, 4, 10, 50)
-FOLDER = CORPUS / "tds-zh-2025" / "docs"
+FOLDER = "tds-zh-2025/docs"  # of CORPUS
 # pandoc's HTML laid out as a Chinese book: the fonts the house style uses, its page, justified text
 CJK_PRINT_CSS = """
 @page { size: 6in 9in; margin: 0.75in 0.7in 0.85in; @bottom-center { content: counter(page); font-size: 9pt; } }
@@ -41,23 +40,6 @@ pre, code { font-family: "Noto Sans Mono CJK SC", monospace; font-size: 0.85em; 
 pre { white-space: pre-wrap; }
 img { max-width: 100%; }
 """
-
-
-def assemble(dest: Path, count: int) -> Path:
-    """A book of the first `count` articles of tds-zh-2025 (cycled past its 40) and their images."""
-    articles = sorted(FOLDER.glob("*.md"))
-    if not articles:
-        raise SystemExit(f"no corpus at {FOLDER}")
-    book = dest / f"book{count}"
-    chapters = book / "chapters"
-    chapters.mkdir(parents=True)
-    shutil.copytree(FOLDER / "img", chapters / "img")
-    for i in range(count):
-        src = articles[i % len(articles)]
-        shutil.copyfile(src, chapters / f"{i:03d}-{src.name}")
-    (book / "book.toml").write_text(f'title = "Bench {count}"\nauthors = ["Pressroom bench"]\nlanguage = "zh-CN"\n'
-                                    f'chapters_glob = "chapters/*.md"\n\n[images]\noffline = true\n', encoding="utf-8")
-    return book
 
 
 def pandoc_epub(book: Path, out: Path) -> list[str]:
@@ -94,7 +76,7 @@ def in_turn(cases: list[tuple[str, object]], runs: int) -> dict[str, dict]:
 
 
 def bench_size(n: int, tmp: Path, runs: int, css: Path, full_baseline: bool) -> dict:
-    book = assemble(tmp, n)
+    book = assemble(tmp, n, (FOLDER,))
     out = lambda tag, i: tmp / f"{n}-{tag}-{i}"  # noqa: E731 - a fresh folder for each cold run
     for i in range(runs):
         out("pandoc", i).mkdir(parents=True, exist_ok=True)
