@@ -11,7 +11,7 @@ INPUTS  := $(shell find $(SOURCE) templates pipeline -type f -not -name '*.pyc' 
 BYTECODE := $(PY) -m compileall -q pipeline
 BUILD   := $(BYTECODE) && $(PY) -m pipeline build --source $(SOURCE) --out $(OUT) $(if $(JOBS),--jobs $(JOBS))
 
-.PHONY: all epub pdf test check release bench bench-sizes bench-math bench-serve serve fuzz clean setup corpus test-engine test-upstream
+.PHONY: all epub pdf test check release bench bench-sizes bench-math bench-serve bench-versus serve fuzz clean setup corpus test-engine test-upstream
 
 # both in one build: the EPUB's page list follows the PDF's printed pages (emit/page_list.py)
 all: $(OUT)/.all.done
@@ -37,6 +37,7 @@ $(OUT)/.pdf.done: $(STAMP) $(INPUTS)
 
 test: $(STAMP)
 	@bash scripts/bootstrap-chromium.sh || true
+	@bash scripts/bootstrap-pdfjs.sh || true
 	$(PY) -m pytest -q --durations=15
 
 check: $(STAMP)
@@ -63,6 +64,10 @@ bench-serve: $(STAMP)
 
 bench-math: $(STAMP) .venv/.bench-installed
 	$(BYTECODE) && $(PY) bench/math_cost.py
+
+# this checkout against an earlier commit (AGAINST=, default: before the emit/ redesign), cold, in turn
+bench-versus: $(STAMP) .venv/.bench-installed
+	$(PY) bench/versus.py $(if $(AGAINST),--against $(AGAINST))
 
 .venv/.bench-installed: pyproject.toml
 	$(PY) -m pip install -q --disable-pip-version-check 'pypandoc-binary==1.17' 'psutil==7.2.2'

@@ -26,22 +26,4 @@ if [ -z "$browser" ]; then
   fi
 fi
 
-if ! command -v npm >/dev/null 2>&1; then
-  if [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then
-    echo "bootstrap-ace: installing nodejs and npm"
-    export DEBIAN_FRONTEND=noninteractive
-    apt-get install -y -qq --no-install-recommends nodejs npm >/dev/null
-  else
-    echo "bootstrap-ace: npm is missing; run: sudo apt-get install -y nodejs npm" >&2
-    exit 1
-  fi
-fi
-
-stamp=$DIR/.installed
-if [ ! -x "$DIR/node_modules/.bin/ace-cli" ] || [ "$(cat "$stamp" 2>/dev/null)" != "$ACE_VERSION" ]; then
-  echo "bootstrap-ace: installing @daisy/ace-cli@$ACE_VERSION into $DIR"
-  mkdir -p "$DIR"
-  [ -f "$DIR/package.json" ] || printf '{"name":"pressroom-ace","private":true}\n' > "$DIR/package.json"
-  (cd "$DIR" && PUPPETEER_SKIP_DOWNLOAD=1 npm install -s --no-fund --no-audit "@daisy/ace-cli@$ACE_VERSION")
-  echo "$ACE_VERSION" > "$stamp"
-fi
+PUPPETEER_SKIP_DOWNLOAD=1 bash scripts/npm-tool.sh bootstrap-ace @daisy/ace-cli "$ACE_VERSION" "$DIR"

@@ -49,11 +49,64 @@ def test_epub_with_math_passes_epubcheck_and_marks_its_pages(math_book):
     assert page.count("<math") == 3 and 'alttext="\\frac{a}{b}"' in page
 
 
-def test_pdf_text_has_no_latex_and_keeps_the_money(math_book):
-    text = subprocess.run(["pdftotext", str(math_book[".pdf"]), "-"], capture_output=True, text=True).stdout
-    for raw in ("\\frac", "\\(", "\\[", "\\lambda", "\\text"):
-        assert raw not in text
-    assert "$5" in text and "$10" in text
+ALTS = ["\\frac{a}{b}", "\\lambda", "\\text{需求} = \\frac{1}{\\lambda}"]  # the formulas' LaTeX, in order
+
+
+def _squeezed(text: str) -> str:
+    return "".join(text.split())
+
+
+def _without_invisible_text(pdf_path: Path, target: Path) -> Path:
+    """A copy of the PDF without the text it draws in render mode 3 (invisible): what a reader sees."""
+    import pikepdf
+
+    with pikepdf.open(pdf_path) as pdf:
+        for page in pdf.pages:
+            kept, mode, saved = [], 0, []
+            for op in pikepdf.parse_content_stream(page):
+                name = str(op.operator)
+                if name == "q":
+                    saved.append(mode)
+                elif name == "Q":
+                    mode = saved.pop() if saved else 0
+                elif name == "Tr":
+                    mode = int(op.operands[0])
+                elif name in ("Tj", "TJ", "'", '"') and mode == 3:
+                    continue
+                kept.append(op)
+            page.obj.Contents = pdf.make_stream(pikepdf.unparse_content_stream(kept))
+        pdf.save(target)
+    return target
+
+
+def _pdftotext(pdf_path: Path) -> str:
+    return subprocess.run(["pdftotext", str(pdf_path), "-"], capture_output=True, text=True, check=True).stdout
+
+
+def test_pdf_text_has_no_latex_but_the_formulas_invisible_layer_and_keeps_the_money(math_book, tmp_path):
+    seen = _pdftotext(_without_invisible_text(math_book[".pdf"], tmp_path / "seen.pdf"))
+    for raw in ("\\frac", "\\(", "\\[", "\\lambda", "\\text", "$$", "{"):
+        assert raw not in seen
+    assert "$5" in seen and "$10" in seen and "需求率" in seen
+    everything = _squeezed(_pdftotext(math_book[".pdf"]))
+    for alt in sorted(ALTS, key=len, reverse=True):  # each formula's invisible text layer, once
+        assert _squeezed(alt) in everything, alt
+        everything = everything.replace(_squeezed(alt), "", 1)
+    assert "\\" not in everything  # no LaTeX besides the formulas' own
+
+
+def test_a_formula_is_found_by_search_in_poppler_and_pdfjs(math_book):
+    """The LaTeX of each formula is in the PDF as invisible text over its drawing: what `pdftotext`
+    (poppler, as in evince and okular) and pdf.js (Firefox's viewer) give their search."""
+    poppler = _squeezed(_pdftotext(math_book[".pdf"]))
+    assert all(_squeezed(alt) in poppler for alt in ALTS)
+    root = Path(__file__).resolve().parents[1]
+    pdfjs = root / ".tools" / "pdfjs"
+    if not (pdfjs / "node_modules" / "pdfjs-dist").is_dir():
+        pytest.skip("pdf.js is not installed (scripts/bootstrap-pdfjs.sh; make test runs it)")
+    found = subprocess.run(["node", str(root / "tests" / "pdfjs_text.mjs"), str(pdfjs), str(math_book[".pdf"])],
+                           capture_output=True, text=True, check=True).stdout
+    assert all(_squeezed(alt) in _squeezed(found) for alt in ALTS), found
 
 
 def _ink_bands(image: Image.Image) -> list[tuple[int, int]]:
@@ -141,8 +194,8 @@ def test_tagged_pdf_gives_each_formula_its_latex_as_alternate_text(math_book):
 
     def walk(node):
         if isinstance(node, pikepdf.Dictionary):
-            if node.get("/S") == "/Figure" and "/Alt" in node:
-                alts.append(str(node["/Alt"]))
+            if node.get("/S") in ("/Figure", "/Formula") and "/Alt" in node:
+                alts.append((str(node["/S"]), str(node["/Alt"])))
             if "/K" in node:
                 walk(node["/K"])
         elif isinstance(node, pikepdf.Array):
@@ -151,4 +204,4 @@ def test_tagged_pdf_gives_each_formula_its_latex_as_alternate_text(math_book):
 
     with pikepdf.open(math_book[".pdf"]) as pdf:
         walk(pdf.Root.StructTreeRoot)
-    assert alts == ["\\frac{a}{b}", "\\lambda", "\\text{需求} = \\frac{1}{\\lambda}"]
+    assert alts == [("/Formula", alt) for alt in ALTS]

@@ -10,11 +10,18 @@ sets it for a part's formulas, and `_CJKFallback` finds a glyph there when the m
 none. That class replaces ziamath's default math font (`zmath.loadedfonts['default']`, an
 internal of ziamath 0.13): it is installed only on the versions in `engine_versions.SUPPORTED`; elsewhere
 formulas are drawn without it and `missing()` names the characters that would be boxes.
+
+A formula drawn as paths has no text, so each SVG also carries its LaTeX as invisible text
+(`fill="none"`: WeasyPrint writes it in text render mode 3, as OCR layers are) over the drawing,
+sized to its width: `pdftotext` reads it and a viewer's search finds it (poppler and pdf.js, shown
+by tests/test_math_editions.py), and the tagged PDF's Formula element (`emit/pdf/formula_tags.py`)
+gives a screen reader the same LaTeX as its alternate text instead of the drawing's contents.
 """
 from __future__ import annotations
 
 import functools
 import re
+import unicodedata
 import xml.etree.ElementTree as ET
 from pathlib import Path
 
@@ -24,6 +31,8 @@ from . import ziamath_patch
 SIZE = 12.0  # ziamath draws at this size, the SVG's dimensions then divided into em: near the text's
 # size in points, so that lengths MathML gives in pt (latex2mathml's `rowspacing="3pt"`) keep their proportion
 _TAG = re.compile(r"<[^>]*>")
+TEXT_FACE, TEXT_ADVANCE = "Noto Sans Mono", 0.6  # the code face (print.css), and its advance in em
+TEXT_LAYER = "invisible-latex-1"  # in the cache key: drawings kept before the text layer are drawn again
 
 
 @functools.lru_cache(maxsize=1)
@@ -97,12 +106,24 @@ def formula_svg(mathml: str, display: bool, title: str = "") -> tuple[str, str]:
     drawn = _ziamath().Math(mathml, size=SIZE, margin=0, title=title or None)
     svg = drawn.svgxml()
     width, height = float(svg.get("width")), float(svg.get("height"))
-    top, tall = (float(v) for v in svg.get("viewBox").split()[1::2])
+    left, top, wide, tall = (float(v) for v in svg.get("viewBox").split())
+    if title:
+        _text_layer(svg, " ".join(title.split()), left, wide, tall)
     depth = top + tall  # below the baseline (y = 0)
     style = f"width: {width / SIZE:.3f}em; height: {height / SIZE:.3f}em"
     if not display:
         style += f"; vertical-align: {-depth / SIZE:.3f}em"
     return ET.tostring(svg, encoding="unicode"), style
+
+
+def _text_layer(svg: ET.Element, text: str, left: float, wide: float, tall: float) -> None:
+    """`text` as invisible text on the formula's baseline (y = 0), as wide as the drawing where the
+    face's advance allows: a search's highlight then covers the formula, not the line after it."""
+    columns = sum(2 if unicodedata.east_asian_width(c) in "WF" else 1 for c in text) or 1
+    size = min(wide / (TEXT_ADVANCE * columns), tall * 0.8)
+    layer = ET.SubElement(svg, "text", {"x": f"{left:.2f}", "y": "0", "font-family": TEXT_FACE,
+                                        "font-size": f"{max(size, 0.5):.3f}", "fill": "none"})
+    layer.text = text
 
 
 def cached_formula_svg(mathml: str, display: bool, title: str, folder: Path) -> tuple[str, str]:
@@ -113,7 +134,7 @@ def cached_formula_svg(mathml: str, display: bool, title: str, folder: Path) -> 
 
     from ..cache import write_atomic
 
-    key = hashlib.sha256("\0".join([engine_versions.installed("ziamath") or "", str(SIZE), mathml, str(display), title]).encode()).hexdigest()
+    key = hashlib.sha256("\0".join([engine_versions.installed("ziamath") or "", TEXT_LAYER, str(SIZE), mathml, str(display), title]).encode()).hexdigest()
     path = folder / f"{key[:40]}.json"
     try:
         kept = json.loads(path.read_text(encoding="utf-8"))

@@ -139,7 +139,7 @@ def warm(args) -> None:
 def lay_out(job: PartJob, folder: Path, book) -> LaidOut:
     """One part through WeasyPrint: its PDF into `folder`, its record beside it."""
     from bs4 import BeautifulSoup
-    from . import stamps, toc, weasyprint_patches
+    from . import formula_tags, stamps, toc, weasyprint_patches
     from .weasyprint_patches import font_subsets, lxml_tree, relayout
     from ..page_list import page_starts
     from .pages import place_figures, underfull
@@ -192,7 +192,8 @@ def lay_out(job: PartJob, folder: Path, book) -> LaidOut:
                      toc={"columns": toc.columns, "samples": toc.sampled}.get(job.toc, lambda _: {})(document))
     tmp = record.pdf.with_suffix(f".{os.getpid()}.part")
     with font_subsets.noting() as noted_fonts:
-        document.write_pdf(tmp, **options)
+        document.write_pdf(tmp, finisher=formula_tags.finisher(formula_tags.alternate_texts(html))
+                           if job.options.get("pdf_tags") else None, **options)
     record.fonts = sorted(noted_fonts)
     os.replace(tmp, record.pdf)
     if job.toc == "samples":
