@@ -120,7 +120,8 @@ def _extra(extra: str, css: str, roots: tuple[str, ...]):
 
 WARM_IMPORTS = ("bs4", "weasyprint.document", "weasyprint.layout", "weasyprint.pdf", "pipeline.emit.pdf.shared_fonts",
                 "pipeline.emit.pdf.weasyprint_patches.face_data", "pipeline.emit.pdf.weasyprint_patches.font_subsets",
-                "pipeline.emit.pdf.weasyprint_patches.png_images", "pipeline.emit.pdf.weasyprint_patches.leaders",
+                "pipeline.emit.pdf.weasyprint_patches.png_images", "pipeline.emit.pdf.weasyprint_patches.svg_paths",
+                "pipeline.emit.pdf.weasyprint_patches.leaders",
                 "pipeline.emit.pdf.weasyprint_patches.margins", "pipeline.emit.pdf.weasyprint_patches.relayout",
                 "pipeline.emit.pdf.weasyprint_patches.streams", "pipeline.emit.pdf.weasyprint_patches.lxml_tree",
                 "pipeline.emit.pdf.stamps", "pipeline.emit.pdf.toc", "pipeline.emit.pdf.pages", "pipeline.emit.page_list")
