@@ -205,3 +205,21 @@ def test_tagged_pdf_gives_each_formula_its_latex_as_alternate_text(math_book):
     with pikepdf.open(math_book[".pdf"]) as pdf:
         walk(pdf.Root.StructTreeRoot)
     assert alts == [("/Formula", alt) for alt in ALTS]
+
+
+def test_one_cjk_face_is_made_for_the_formulas_of_the_whole_book(tmp_path):
+    """Two chapters whose formulas hold different Chinese: the PDF draws both from one face, made
+    from the characters the math stage noted (`formula_chars`), not one face for each part."""
+    from pipeline.build import build
+
+    (tmp_path / "chapters").mkdir()
+    for n, word in (("01", "需求"), ("02", "价格")):
+        (tmp_path / "chapters" / f"{n}.md").write_text(f"# 第{n}章\n\n公式 \\( \\text{{{word}}} = \\frac{{1}}{{x}} \\) 在这里。\n",
+                                                       encoding="utf-8")
+    (tmp_path / "book.toml").write_text('title = "字"\nlanguage = "zh-CN"\nauthors = ["A"]\n', encoding="utf-8")
+    out = tmp_path / "out"
+    build(tmp_path, out, ("pdf",), jobs=1)
+    faces = list((out / ".cache" / "fonts").glob("cjk-*.ttf"))
+    assert len(faces) == 1, faces
+    text = _squeezed(_pdftotext(out / next(p.name for p in out.glob("*.pdf"))))
+    assert "\\text{需求}" in text and "\\text{价格}" in text

@@ -48,6 +48,7 @@ def _ziamath():
     if engine_versions.written_for("ziamath"):
         class _CJKFallback(MathFont):
             fallback = None  # a ziafont.Font with the part's CJK characters (use_face)
+            asked: set = set()  # the characters it was made for
 
             def findglyph(self, char, variant):
                 if self.fallback is not None and self.glyphindex(char) == 0 \
@@ -77,10 +78,11 @@ def use_face(chars: str, cache: Path) -> None:
     if not needed or not hasattr(type(font), "fallback"):
         return
     current = font.fallback
-    if current is not None and all(current.glyphindex(c) for c in needed):
-        return
+    if current is not None and (all(current.glyphindex(c) for c in needed) or set(needed) <= font.asked):
+        return  # (characters the face lacks are asked for once, then named by missing())
     from .cjk_face import face_for
 
+    font.asked = set(needed)
     face = face_for(needed, cache)
     if face is not None:
         import ziafont

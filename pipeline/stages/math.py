@@ -121,3 +121,8 @@ def run(chapter, ctx) -> None:
     for node in body.find_all(class_="math-mathml"):
         _from_mathml(chapter, node)
     chapter.mathml = []
+    # the characters the PDF's math font may lack (Chinese in \text{}): the PDF makes one face
+    # for the whole book's formulas from them (emit/pdf/print_html.py), not one for each part
+    wide = {c for m in body.find_all("math") for c in m.get_text() if ord(c) > 0x2e7f}
+    if wide:
+        chapter.meta["formula_chars"] = "".join(sorted(wide))

@@ -179,9 +179,12 @@ def _inside(tags, cls: str):
     return (t for t in tags if t.find_parent(class_=cls) is not None)
 
 
-def _formulas(soup, fonts: Path) -> None:
+def _formulas(soup, fonts: Path, book_chars: str = "") -> None:
     """Each MathML formula drawn as an SVG image (WeasyPrint has no MathML), its LaTeX the image's
-    `alt`: WeasyPrint's tagged PDF makes the drawing a Figure with that text as its Alt."""
+    `alt`: WeasyPrint's tagged PDF makes the drawing a Figure with that text as its Alt
+    (`formula_tags.py` makes it a Formula). `book_chars`: the wide characters of every formula of
+    the book (the math stage's `formula_chars`), so that the first part with formulas makes the
+    one CJK face all parts draw from (0.5-0.7 s each that a face made per part cost)."""
     maths = soup.find_all("math")
     if not maths:
         return
@@ -189,7 +192,7 @@ def _formulas(soup, fonts: Path) -> None:
 
     sources = [str(m) for m in maths]
     texts = [svg.text_of(s) for s in sources]
-    svg.use_face("".join(texts), fonts)
+    svg.use_face("".join(texts) + book_chars, fonts)
     for math, source, text in zip(maths, sources, texts):
         display = math.get("display") == "block"
         label = math.get("alttext") or text
@@ -213,7 +216,8 @@ def prepare_tree(html: str, book: Book, named: frozenset[str] | None = None,
     """`html` as a tree prepared for print; `named`: `named_classes()` of the print stylesheet;
     `fonts`: where the faces made for formulas are kept."""
     soup = BeautifulSoup(html, "lxml")
-    _formulas(soup, fonts or Path(tempfile.gettempdir()) / "pressroom-fonts")
+    book_chars = "".join(sorted({c for ch in book.chapters for c in ch.meta.get("formula_chars", "")}))
+    _formulas(soup, fonts or Path(tempfile.gettempdir()) / "pressroom-fonts", book_chars)
     columns = code_columns(book)
     for pre in _inside(soup.find_all("pre"), "chapter-body"):
         _code_lines(pre, soup, columns, named)
