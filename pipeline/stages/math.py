@@ -15,13 +15,20 @@ index of the MathML the loader kept aside (`chapter.mathml`: no clean rule sees 
 - prints a formula it cannot read, or refuses to read (too long, too deep, macros), as its
   source in the code face, with a warning naming the file and line (`--strict`: an error).
 
-Code blocks and inline code are never touched: the loader never marks math inside them.
+Code blocks are never touched: the loader never marks math inside them. Inline code is code,
+but for a converter's leftover: a code span that holds only LaTeX math, written as math by its
+author (`\\frac{\\partial L}{\\partial w}`, `$\\sum_{i=1}^{n} x_i$`: a math command, or a braced
+sub- or superscript inside delimiters, and nothing of code) becomes a formula, logged as
+`math.code` (`_code_written_as_math()`); `$x$`, `\\n`, `C:\\Users`, `\\section{…}` stay code.
 """
 from __future__ import annotations
+
+import re
 
 from bs4 import BeautifulSoup
 
 from ..math.mathml import allowed_mathml
+from ..load.math_syntax import reads_as_tex
 from ..math.tex import MENDS, MathSyntaxError, mend, numbering, refusal, to_mathml
 
 WHAT = {name: what for name, what, _p, _r in MENDS}
@@ -111,10 +118,46 @@ def _from_mathml(chapter, node) -> None:
     node.replace_with(math)
 
 
+# LaTeX's math commands (not \\n, \\t, \\section, a Windows path's \\Users): one makes inline code a formula
+MATH_COMMAND = re.compile(
+    r"\\(?:[dt]?frac|sum|prod|int|oint|sqrt|partial|nabla|infty|cdot|cdots|ldots|times|div|pm|mp|"
+    r"[lg]eq?|neq|approx|equiv|sim|propto|in|notin|subset|subseteq|cup|cap|forall|exists|to|rightarrow|"
+    r"Rightarrow|mapsto|mathbf|mathrm|mathcal|mathbb|boldsymbol|hat|bar|vec|tilde|dot|overline|underline|"
+    r"left|right|log|ln|exp|sin|cos|tan|min|max|arg|lim|operatorname|text|"
+    r"alpha|beta|gamma|delta|epsilon|varepsilon|zeta|eta|theta|vartheta|iota|kappa|lambda|mu|nu|xi|pi|rho|"
+    r"sigma|tau|upsilon|phi|varphi|chi|psi|omega|Gamma|Delta|Theta|Lambda|Xi|Pi|Sigma|Phi|Psi|Omega)(?![A-Za-z])")
+_DELIMITED = re.compile(r"^(\$\$|\\\[)(.+)(?:\$\$|\\\])$|^(\$(?=\S)|\\\()(.+?)(?:(?<=\S)\$|\\\))$", re.S)
+_CODE_MARKS = re.compile(r"[;\"'`]|//|::|:\\|\b(?:def|return|import|print|printf)\b|\(\)")
+_BRACED_SCRIPT = re.compile(r"[\^_]\{")
+
+
+def _code_written_as_math(chapter, body) -> None:
+    """Inline code that holds only LaTeX math becomes `span.math-tex` (see the module docstring)."""
+    for code in body.find_all("code"):
+        if code.find_parent("pre") is not None or code.find(True) is not None:
+            continue
+        text = code.get_text().strip()
+        if "\\" not in text and "$" not in text:
+            continue
+        found = _DELIMITED.match(text)
+        display = bool(found and found.group(1))
+        tex = (found.group(2) or found.group(4)) if found else text
+        if _CODE_MARKS.search(tex) or (not found and "$" in tex) or not reads_as_tex(tex, display):
+            continue
+        if not (MATH_COMMAND.search(tex) or found and _BRACED_SCRIPT.search(tex)):
+            continue
+        span = chapter.dom.new_tag("span", attrs={"class": "math-tex display" if display else "math-tex"})
+        span.string = tex.strip()
+        chapter.log("info", "math.code", "inline code read as a formula: it holds only LaTeX math",
+                    node=code, text=text[:200])
+        code.replace_with(span)
+
+
 def run(chapter, ctx) -> None:
     body = chapter.body
     if body is None:
         return
+    _code_written_as_math(chapter, body)
     counter = [0]  # equations numbered automatically, per chapter
     for node in body.find_all(class_="math-tex"):
         _from_tex(chapter, node, counter)
