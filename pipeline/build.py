@@ -237,7 +237,10 @@ def build(source_dir: Path, out_dir: Path, formats: tuple[str, ...] = ("epub", "
     out_dir = Path(out_dir)
     cache_dir = out_dir / ".cache"
     config, notes = load_config(source_dir)
-    targets = {fmt: out_dir / f"{config.output}.{fmt}" for fmt in ("epub", "pdf") if fmt in formats}
+    from . import editions
+
+    formats = editions.formats(config, tuple(formats))
+    targets = editions.targets(config, out_dir, formats)
     state = cachemod.read_state(cache_dir)
     key = _book_key(config, source_dir, sorted(formats), strict, offline, state)
     if (not force and key is not None and state.get("key") == key
@@ -296,6 +299,12 @@ def _build(config: BookConfig, source_dir: Path, out_dir: Path, cache_dir: Path,
         from .emit.page_list import keep
 
         keep(book, cache_dir)  # the printed pages, for an EPUB built now or later from the same content
+    if "print" in targets:  # the paperback interior and its cover (after the screen PDF: its workers are done)
+        from .emit import print_edition
+
+        t0 = time.perf_counter()
+        result.outputs += print_edition.write(book, targets["print"], targets.get("cover"), cache_dir, jobs, timings)
+        timings["emit.print"] = time.perf_counter() - t0
     if "epub" in targets:
         from .emit import epub as epub_emit  # imported while the chapter workers ran (run_chapters)
 

@@ -35,7 +35,9 @@ def _print_diagnostics(book, explain: bool) -> None:
 def cmd_build(args) -> int:
     from .build import build
 
-    formats = ("epub", "pdf") if args.format == "all" else (args.format,)
+    from .editions import EDITIONS
+
+    formats = tuple(EDITIONS[name] for name in args.edition) if args.edition else (args.format,)
     result = build(Path(args.source), Path(args.out), formats, strict=args.strict, offline=args.offline,
                    jobs=args.jobs, force=args.explain or args.force)
     for note in result.notes:
@@ -126,7 +128,10 @@ def parser() -> argparse.ArgumentParser:
 
     b = sub.add_parser("build", help="build the book")
     b.add_argument("--format", choices=["epub", "pdf", "all"], default="all",
-                   help="what to build: epub, pdf or all, both (default: all)")
+                   help="what to build: epub, pdf (the screen edition), or all: every edition book.toml declares "
+                        "(the EPUB and the PDF where it declares none) (default: all)")
+    b.add_argument("--edition", action="append", choices=["ebook", "screen", "print"], default=[],
+                   help="build this edition of book.toml's [editions] (again for more; default: all it declares)")
     b.add_argument("--source", default="source", help="the book's folder (default: source)")
     b.add_argument("--out", default="build", help="where the files go (default: build)")
     b.add_argument("--strict", action="store_true", help="treat warnings (missing images, …) as errors")

@@ -84,6 +84,34 @@ class PdfOptions:
     # Pressroom's replacements of WeasyPrint internals (pipeline/emit/pdf/weasyprint_patches/): false
     # lays the book out with WeasyPrint's own code, more slowly (PRESSROOM_ENGINE_PATCHES=0 wins)
     engine_patches: bool = True
+    gutter: str = ""  # the inside margin at least this ("0.5in"); the print edition sets it by page count
+    cover_page: bool = True  # the cover as the PDF's first page (the print edition's interior has none)
+
+
+@dataclass(frozen=True)
+class EditionOptions:
+    """[editions.ebook], [editions.screen], [editions.print]: one edition the book is sold as (see
+    pipeline/editions.py). The PDF keys default to [pdf]'s; the print edition's bleed to 0.125in."""
+
+    output: str = ""  # the file stem; "" = the book's `output` (+ "-print" for the print edition)
+    trim: str = ""  # "6in 9in", "5.5in 8.5in", "5in 8in", "A5", "B5"
+    bleed: str = ""
+    crop_marks: bool = False
+    pdf_variant: str = ""  # the print edition: "pdf/x-4" (PDF/X-4, for print shops)
+    paper: Literal["white", "cream", "color"] = "white"  # the print edition: the spine's thickness per page
+    cover: bool = True  # the print edition: its wraparound cover (back, spine, front) as a PDF of its own
+
+
+@dataclass(frozen=True)
+class Editions:
+    """[editions]: the editions the book declares (None: not declared)."""
+
+    ebook: EditionOptions = None  # type: ignore[assignment]
+    screen: EditionOptions = None  # type: ignore[assignment]
+    print: EditionOptions = None  # type: ignore[assignment]
+
+    def declared(self) -> list[str]:
+        return [name for name in ("ebook", "screen", "print") if getattr(self, name) is not None]
 
 
 @dataclass(frozen=True)
@@ -130,6 +158,7 @@ class BookConfig:
     pdf: PdfOptions = field(default_factory=PdfOptions)
     epub: EpubOptions = field(default_factory=EpubOptions)
     accessibility: AccessibilityOptions = field(default_factory=AccessibilityOptions)
+    editions: Editions = field(default_factory=Editions)
     # not from the file: where it came from
     source_dir: Path = Path(".")
     from_file: bool = True
@@ -235,12 +264,12 @@ def _build(cls, data: dict, path: Path, table: str = ""):
         if key not in allowed:
             raise PressroomError(
                 f"unknown key {where}'{key}'; allowed keys: {', '.join(allowed)}",
-                _rel(path), key_line(path, key, table) or key_line(path, "", key))
+                _rel(path), key_line(path, key, table) or key_line(path, "", f"{table}.{key}" if table else key))
         hint = hints[key]
         if dataclasses.is_dataclass(hint):
             if not isinstance(value, dict):
                 raise PressroomError(f"'{key}' must be a table ([{key}])", _rel(path), key_line(path, key, table))
-            kwargs[key] = _build(hint, value, path, key)
+            kwargs[key] = _build(hint, value, path, f"{table}.{key}" if table else key)
             continue
         if not _check_type(value, hint):
             raise PressroomError(f"{where}'{key}' must be {_type_name(hint)}, not {value!r}",

@@ -194,6 +194,7 @@ class Book:
     toc: list[dict[str, Any]] = field(default_factory=list)
     page_count: int = 0  # of the PDF, once laid out
     page_map: dict[str, Any] = field(default_factory=dict)  # print pages, for the EPUB's page list
+    resolutions: list = field(default_factory=list)  # [src, ppi as printed] of the PDF's raster images
 
     @property
     def assets(self) -> dict[str, Asset]:

@@ -53,9 +53,19 @@ def page_inches(trim: str) -> tuple[float, float]:
     return 6.0, 9.0
 
 
+def length_inches(value: str) -> float:
+    """"0.125in", "3mm", "9pt" -> inches (0 for "" or what is no length)."""
+    found = re.fullmatch(r"\s*([\d.]+)\s*(in|mm|cm|pt|px|pc)\s*", value.lower())
+    try:
+        return float(found.group(1)) * UNIT_INCHES[found.group(2)] if found else 0.0
+    except ValueError:
+        return 0.0
+
+
 def geometry(book: Book) -> Geometry:
     w, h = page_inches(book.config.pdf.trim)
     inner, outer = max(0.5, 0.105 * w), max(0.6, 0.14 * w)  # both editions: a book's spreads
+    inner = max(inner, length_inches(getattr(book.config.pdf, "gutter", "")))  # a printer's minimum, where larger
     font = 10.0 if w - inner - outer < 5.2 else 11.0
     return Geometry(w, h, round(inner, 3), round(outer, 3), round(max(0.55, 0.083 * h), 3),
                     round(max(0.6, 0.1 * h), 3), font)

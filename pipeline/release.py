@@ -50,7 +50,7 @@ def report(book, checks, warnings) -> dict:
 
 
 def make_release(source: Path, out: Path, jobs: int | None = None, allow_missing_images: bool = False) -> list[Path]:
-    result = build(source, out, ("epub", "pdf"), jobs=jobs, force=True)
+    result = build(source, out, ("all",), jobs=jobs, force=True)  # every edition book.toml declares
     book = result.book
     lost = missing_images.missing(d for ch in book.chapters for d in ch.diagnostics)
     if lost and allow_missing_images:  # asked for by name: the report's missing_figures counts them
@@ -77,16 +77,23 @@ def make_release(source: Path, out: Path, jobs: int | None = None, allow_missing
         os.replace(work, release)
     finally:
         shutil.rmtree(work, ignore_errors=True)
-    stem = f"{book.config.output}-{book.config.version}"
-    return [release / f"{stem}{p.suffix}" for p in result.outputs] + \
+    return [release / released_name(book.config, p) for p in result.outputs] + \
         [release / "SHA256SUMS", release / "build-report.txt", release / "build-report.json"]
 
 
+def released_name(config, path: Path) -> str:
+    """`untold-truths.pdf` -> `untold-truths-1.0.0.pdf`, `untold-truths-print.pdf` ->
+    `untold-truths-1.0.0-print.pdf`: the version after the book's output name, the edition after it."""
+    stem = path.stem
+    if stem.startswith(config.output):
+        return f"{config.output}-{config.version}{stem[len(config.output):]}{path.suffix}"
+    return f"{stem}-{config.version}{path.suffix}"
+
+
 def _publish(book, outputs, checks, release: Path) -> None:
-    stem = f"{book.config.output}-{book.config.version}"
     published = []
     for path in outputs:
-        target = release / f"{stem}{path.suffix}"
+        target = release / released_name(book.config, path)
         shutil.copyfile(path, target)
         published.append(target)
     sums = "".join(f"{hashlib.sha256(p.read_bytes()).hexdigest()}  {p.name}\n" for p in published)

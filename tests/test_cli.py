@@ -112,7 +112,8 @@ def test_build_help_states_the_formats_and_the_default():
     assert proc.returncode == 0
     help_text = " ".join(proc.stdout.split())
     assert "--format {epub,pdf,all}" in help_text and "(default: all)" in help_text
-    assert "epub, pdf or all" in help_text
+    assert "epub, pdf (the screen edition), or all: every edition book.toml declares" in help_text
+    assert "--edition {ebook,screen,print}" in help_text
 
 
 def _fake_bootstrap(tmp_path, pip_fails: bool):

@@ -246,6 +246,7 @@ def write(book: Book, target: Path, cache_dir: Path, jobs: int = 1, timings: dic
     for m, start in zip(main, starts):
         page_starts[start - main_start:start - main_start + m.pages] = m.starts
     book.page_map = page_map_of(page_starts, [str(i + 1) for i in range(total - main_start)])
+    book.resolutions = [[src, ppi] for m in main for src, ppi, _page in m.resolutions]
     for m, start in zip(main, starts):
         if m.moved:
             book.diagnostics.append(Diagnostic("info", "pdf.figure-placed",

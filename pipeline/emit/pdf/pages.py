@@ -176,3 +176,20 @@ def place_figures(document, book: Book, soup, pages: list[int] | None = None) ->
     return placed
 
 
+
+
+def image_resolutions(document) -> list[list]:
+    """[src, pixels per inch as printed, page index] of each raster image of the laid-out document
+    (a width in CSS pixels is 1/96 in): what the print edition checks against 300 ppi."""
+    found = []
+    for i, page in enumerate(document.pages):
+        stack = [page_box(page)]
+        while stack:
+            box = stack.pop()
+            image = getattr(box, "replacement", None)
+            if image is not None and getattr(image, "width", 0) and type(image).__name__ != "SVGImage" \
+                    and getattr(box, "width", 0):
+                found.append([box.element.get("src", "") if box.element is not None else "",
+                              round(image.width / (box.width / 96)), i])
+            stack.extend(getattr(box, "children", ()))
+    return found

@@ -61,6 +61,7 @@ class LaidOut:
     fonts: list = field(default_factory=list)  # the font files its font streams name (shared_fonts)
     margins: list = field(default_factory=list)  # stamps.margins() of its pages, where asked
     toc: dict = field(default_factory=dict)  # toc.columns() or toc.sampled(), where asked
+    resolutions: list = field(default_factory=list)  # pages.image_resolutions() of a part with raster images
 
 
 def part_key(job: PartJob, images: Path) -> str:
@@ -143,7 +144,7 @@ def lay_out(job: PartJob, folder: Path, book) -> LaidOut:
     from . import formula_tags, stamps, toc, weasyprint_patches
     from .weasyprint_patches import font_subsets, lxml_tree, relayout
     from ..page_list import page_starts
-    from .pages import place_figures, underfull
+    from .pages import image_resolutions, place_figures, underfull
     from .fetch import BOOK_URL, BookFetcher
 
     if job.epoch:
@@ -190,7 +191,8 @@ def lay_out(job: PartJob, folder: Path, book) -> LaidOut:
                      page_starts(document) if job.record else [],
                      [list(x) for x in underfull(document, book)] if job.record else [], moved, refused,
                      margins=stamps.margins(document) if job.margins else [],
-                     toc={"columns": toc.columns, "samples": toc.sampled}.get(job.toc, lambda _: {})(document))
+                     toc={"columns": toc.columns, "samples": toc.sampled}.get(job.toc, lambda _: {})(document),
+                     resolutions=image_resolutions(document) if job.images else [])
     tmp = record.pdf.with_suffix(f".{os.getpid()}.part")
     with font_subsets.noting() as noted_fonts:
         document.write_pdf(tmp, finisher=formula_tags.finisher(formula_tags.alternate_texts(html))

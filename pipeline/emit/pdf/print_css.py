@@ -29,6 +29,8 @@ def page_css(book: Book) -> str:
            f"html {{ font-size: {g.font_pt}pt; }}"]
     if book.config.cover:
         css.append("@page cover { background: none; }")
+    if not pdf.cover_page:  # a paperback's interior: its cover is printed apart (wrap_cover.py)
+        css.append(".cover { display: none; }")
     if pdf.bleed:
         css.append(f"@page {{ bleed: {pdf.bleed}; }}")
     if pdf.crop_marks:
