@@ -37,6 +37,7 @@ import signal
 import subprocess
 import sys
 import tempfile
+import threading
 import time
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
@@ -124,16 +125,21 @@ class _Runner:
 
     def __init__(self):
         self.running: set[subprocess.Popen] = set()
+        self.stopped = False
+        self.lock = threading.Lock()  # no book starts once stop() began
 
     def build(self, source: Path, out: Path, args: list[str]) -> BookRun:
         t0 = time.perf_counter()
         env = {**os.environ, "PYTHONPATH": os.pathsep.join(
             p for p in (str(PACKAGE_ROOT), os.environ.get("PYTHONPATH", "")) if p)}
         with tempfile.TemporaryFile("w+", encoding="utf-8") as log:
-            proc = subprocess.Popen([sys.executable, "-m", "pipeline", "build", "--source", str(source),
-                                     "--out", str(out), *args], stdout=log, stderr=subprocess.STDOUT,
-                                    stdin=subprocess.DEVNULL, env=env, text=True)
-            self.running.add(proc)
+            with self.lock:
+                if self.stopped:
+                    raise KeyboardInterrupt
+                proc = subprocess.Popen([sys.executable, "-m", "pipeline", "build", "--source", str(source),
+                                         "--out", str(out), *args], stdout=log, stderr=subprocess.STDOUT,
+                                        stdin=subprocess.DEVNULL, env=env, text=True)
+                self.running.add(proc)
             try:
                 code = proc.wait()
             finally:
@@ -153,6 +159,8 @@ class _Runner:
                        pages=_pages(pdf) if pdf else None, messages=messages)
 
     def stop(self) -> None:
+        with self.lock:
+            self.stopped = True
         for proc in list(self.running):
             try:
                 proc.send_signal(signal.SIGTERM)
