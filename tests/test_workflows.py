@@ -57,3 +57,27 @@ def test_the_build_job_reads_only_fields_the_matrix_has():
     used = set(re.findall(r"matrix\.(\w+)", text)) - {"include"}
     assert used and used <= {"name", "source"}, used
     assert "fromJSON(needs.books.outputs.matrix)" in build["strategy"]["matrix"]
+
+
+def test_the_release_job_collects_sums_and_refuses_a_clash(tmp_path):
+    """The release job's shell steps, as written, on two books' downloaded artifacts: every file in
+    one folder and in SHA256SUMS; a file name two books publish stops the job."""
+    steps = _release()["jobs"]["release"]["steps"]
+    collect = next(s["run"] for s in steps if s.get("name", "").startswith("One folder"))
+    sums = next(s["run"] for s in steps if s.get("name", "").startswith("SHA256SUMS"))
+    files = {"book-a/a-1.0.epub": "1", "book-a/a-1.0.pdf": "2", "book-a/a.build-report.json": "3",
+             "book-b/b-1.0.epub": "4", "book-b/b-1.0.pdf": "5", "book-b/b.build-report.json": "6"}
+    for rel, text in files.items():
+        (tmp_path / "parts" / rel).parent.mkdir(parents=True, exist_ok=True)
+        (tmp_path / "parts" / rel).write_text(text)
+    assert subprocess.run(["bash", "-e", "-c", collect], cwd=tmp_path).returncode == 0
+    assert subprocess.run(["bash", "-e", "-c", sums], cwd=tmp_path / "dist", capture_output=True).returncode == 0
+    listed = (tmp_path / "dist" / "SHA256SUMS").read_text().split()[1::2]
+    assert sorted(listed) == sorted(rel.split("/")[1] for rel in files)
+
+    (tmp_path / "parts" / "book-b" / "a-1.0.pdf").write_text("7")  # two books with one output stem
+    for f in (tmp_path / "dist").iterdir():
+        f.unlink()
+    (tmp_path / "dist").rmdir()
+    run = subprocess.run(["bash", "-e", "-c", collect], cwd=tmp_path, capture_output=True, text=True)
+    assert run.returncode == 1 and "two books publish a-1.0.pdf" in run.stdout
