@@ -4,6 +4,7 @@ PY      := .venv/bin/python
 SOURCE  ?= source
 OUT     ?= build
 JOBS    ?=
+CATALOGUE ?= books
 STAMP   := .venv/.pressroom-installed
 INPUTS  := $(shell find $(SOURCE) templates pipeline -type f -not -name '*.pyc' 2>/dev/null) pyproject.toml
 # the package's bytecode written first (in 0.07 s when it is there): Python reads it even where
@@ -11,7 +12,7 @@ INPUTS  := $(shell find $(SOURCE) templates pipeline -type f -not -name '*.pyc' 
 BYTECODE := $(PY) -m compileall -q pipeline
 BUILD   := $(BYTECODE) && $(PY) -m pipeline build --source $(SOURCE) --out $(OUT) $(if $(JOBS),--jobs $(JOBS))
 
-.PHONY: all epub pdf test check release bench bench-sizes bench-math bench-serve bench-versus serve fuzz clean setup corpus test-engine test-upstream
+.PHONY: all epub pdf catalogue test check release bench bench-sizes bench-math bench-serve bench-versus serve fuzz clean setup corpus test-engine test-upstream
 
 # both in one build: the EPUB's page list follows the PDF's printed pages (emit/page_list.py)
 all: $(OUT)/.all.done
@@ -34,6 +35,11 @@ pdf: $(OUT)/.pdf.done
 $(OUT)/.pdf.done: $(STAMP) $(INPUTS)
 	$(BUILD) --format pdf
 	@touch $@
+
+# every CATALOGUE/*/book.toml built into OUT/catalogue/<book>/ (JOBS books at once, default the
+# cores), each incrementally with its own cache; a failed book does not stop the others; a summary table
+catalogue: $(STAMP)
+	$(BYTECODE) && $(PY) -m pipeline build --catalogue $(CATALOGUE) --out $(OUT)/catalogue $(if $(JOBS),--jobs $(JOBS))
 
 test: $(STAMP)
 	@bash scripts/bootstrap-chromium.sh || true

@@ -33,13 +33,15 @@ def _print_diagnostics(book, explain: bool) -> None:
 
 
 def cmd_build(args) -> int:
+    if args.catalogue is not None:
+        return cmd_build_catalogue(args)
     from .build import build
 
     from .editions import EDITIONS
 
     formats = tuple(EDITIONS[name] for name in args.edition) if args.edition else (args.format,)
-    result = build(Path(args.source), Path(args.out), formats, strict=args.strict, offline=args.offline,
-                   jobs=args.jobs, force=args.explain or args.force)
+    result = build(Path(args.source or "source"), Path(args.out or "build"), formats, strict=args.strict,
+                   offline=args.offline, jobs=args.jobs, force=args.explain or args.force)
     for note in result.notes:
         print(note if note.startswith(("warning:", "error:")) else f"note: {note}", file=sys.stderr)
     if result.book is not None:
@@ -52,6 +54,35 @@ def cmd_build(args) -> int:
         for d in result.book.diagnostics if result.book is not None else ():
             if d.rule == "pdf.engine-patches":  # which of WeasyPrint's internals Pressroom replaced, or why none
                 print(d.message)
+    return 0
+
+
+def cmd_build_catalogue(args) -> int:
+    """`pressroom build --catalogue DIR`: every DIR/*/book.toml built (pipeline/catalogue.py), a line
+    as each book ends, the summary table, exit 2 when any book failed."""
+    from .catalogue import build_catalogue, summary_table
+
+    for flag, given in (("--source", args.source), ("--explain", args.explain), ("--timings", args.timings)):
+        if given:
+            raise PressroomError(f"{flag} builds one book: leave it out with --catalogue, or build that book alone")
+
+    def done(run) -> None:
+        for message in run.messages:
+            if message.startswith("warning:"):
+                print(f"{run.name}: {message}", file=sys.stderr)
+        if run.ok:
+            print(f"{run.name}: {run.status} ({run.seconds:.1f} s)")
+        else:
+            print(f"{run.name}: error: {run.error}", file=sys.stderr)
+
+    runs = build_catalogue(Path(args.catalogue), Path(args.out) if args.out else None, args.format,
+                           jobs=args.jobs, strict=args.strict, offline=args.offline, force=args.force,
+                           on_done=done)
+    print(summary_table(runs))
+    failed = [r.name for r in runs if not r.ok]
+    if failed:
+        print(f"error: {len(failed)} of {len(runs)} books failed: {', '.join(failed)}", file=sys.stderr)
+        return 2
     return 0
 
 
@@ -132,12 +163,16 @@ def parser() -> argparse.ArgumentParser:
                         "(the EPUB and the PDF where it declares none) (default: all)")
     b.add_argument("--edition", action="append", choices=["ebook", "screen", "print"], default=[],
                    help="build this edition of book.toml's [editions] (again for more; default: all it declares)")
-    b.add_argument("--source", default="source", help="the book's folder (default: source)")
-    b.add_argument("--out", default="build", help="where the files go (default: build)")
+    b.add_argument("--source", default=None, help="the book's folder (default: source)")
+    b.add_argument("--out", default=None, help="where the files go (default: build; with --catalogue, "
+                   "OUT/<book>/, or without --out each book's own DIR/<book>/build/)")
+    b.add_argument("--catalogue", metavar="DIR", default=None,
+                   help="build every DIR/*/book.toml, --jobs books at once, and print a summary table")
     b.add_argument("--strict", action="store_true", help="treat warnings (missing images, …) as errors")
     b.add_argument("--offline", action="store_true", help="use only cached remote images")
     b.add_argument("--explain", action="store_true", help="list every rule that fired, with the text it changed")
-    b.add_argument("--jobs", type=int, default=None, help="chapters in parallel (default: the number of cores)")
+    b.add_argument("--jobs", type=int, default=None, help="chapters in parallel (default: the number of cores; "
+                   "with --catalogue, books built at once)")
     b.add_argument("--timings", action="store_true", help="print the time each stage took")
     b.add_argument("--force", action="store_true", help="build even when nothing changed")
     b.set_defaults(func=cmd_build)
