@@ -134,3 +134,23 @@ def test_editions_resolve_to_what_the_build_makes(printed, tmp_path):
     with pytest.raises(PressroomError, match="unknown key \\[editions\\] 'hardcover'") as error:
         load_config(tmp_path)
     assert error.value.line == 3
+
+
+def test_the_pdf_checks_pass_the_interior_and_cover_and_catch_a_broken_font_and_trim(printed, tmp_path):
+    from pipeline.check.pdf import run_pdf_checks
+
+    for path in (printed["interior"], printed["cover"]):
+        result = run_pdf_checks(path)
+        assert result.ok, result.problems
+    with pikepdf.open(printed["interior"]) as pdf:
+        pdf.pages[1].obj.TrimBox = pikepdf.Array([0, 0, 400, 600])  # another size, and outside nothing
+        for font in pdf.pages[0].obj.Resources.Font.values():
+            descendant = font.DescendantFonts[0] if "/DescendantFonts" in font else font
+            desc = descendant.FontDescriptor
+            key = next(k for k in ("/FontFile", "/FontFile2", "/FontFile3") if k in desc)
+            desc[key].write(desc[key].read_bytes()[:200])  # a font cut short: poppler cannot read it
+            break
+        pdf.save(tmp_path / "broken.pdf")
+    problems = run_pdf_checks(tmp_path / "broken.pdf").problems
+    assert any("trimmed to 2 sizes" in p for p in problems), problems
+    assert any("cannot be read" in p for p in problems), problems
