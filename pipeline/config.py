@@ -97,7 +97,7 @@ class EditionOptions:
     trim: str = ""  # "6in 9in", "5.5in 8.5in", "5in 8in", "A5", "B5"
     bleed: str = ""
     crop_marks: bool = False
-    pdf_variant: str = ""  # the print edition: "pdf/x-4" (PDF/X-4, for print shops)
+    pdf_variant: str = ""  # "pdf/a-3b", "pdf/ua-1" (PDF/X is refused: WeasyPrint 70 writes no output intent)
     paper: Literal["white", "cream", "color"] = "white"  # the print edition: the spine's thickness per page
     cover: bool = True  # the print edition: its wraparound cover (back, spine, front) as a PDF of its own
 
@@ -318,6 +318,13 @@ def load_config(source_dir: Path) -> tuple[BookConfig, list[str]]:
     if not re.fullmatch(r"[A-Za-z0-9._-]+", cfg.output):
         raise PressroomError(f"'output' must be a file stem (letters, digits, . _ -), not {cfg.output!r}",
                              _rel(path), key_line(path, "output"))
+    for table, options in [("pdf", cfg.pdf)] + [(f"editions.{name}", getattr(cfg.editions, name))
+                                               for name in cfg.editions.declared()]:
+        if options.pdf_variant.lower().startswith("pdf/x"):
+            raise PressroomError(
+                f"[{table}] pdf_variant {options.pdf_variant!r}: WeasyPrint 70 writes PDF/X's metadata but not the "
+                "output intent PDF/X requires, so the file would claim what it is not; leave pdf_variant out "
+                "(print-on-demand services such as KDP take the plain PDF)", _rel(path), key_line(path, "pdf_variant", table))
     return dataclasses.replace(cfg, source_dir=source_dir), notes
 
 

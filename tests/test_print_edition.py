@@ -154,3 +154,14 @@ def test_the_pdf_checks_pass_the_interior_and_cover_and_catch_a_broken_font_and_
     problems = run_pdf_checks(tmp_path / "broken.pdf").problems
     assert any("trimmed to 2 sizes" in p for p in problems), problems
     assert any("cannot be read" in p for p in problems), problems
+
+
+def test_a_pdf_x_variant_is_refused_with_the_line(tmp_path):
+    from pipeline.config import load_config
+    from pipeline.model import PressroomError
+
+    (tmp_path / "book.toml").write_text('title = "T"\n\n[editions.print]\npaper = "white"\npdf_variant = "pdf/x-4"\n',
+                                        encoding="utf-8")
+    with pytest.raises(PressroomError, match="output intent") as error:
+        load_config(tmp_path)
+    assert error.value.line == 5
