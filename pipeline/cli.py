@@ -75,17 +75,20 @@ def cmd_check(args) -> int:
 
 def _check_stores(args) -> int:
     """`check --store NAME`: each finding on a line of its own, then a summary line per store."""
+    from .check.epub import run_epubcheck
     from .check.store import check_store, rules
 
-    for store in args.store:
-        rules(store)  # an unknown name fails here, before any work, listing the known ones
+    # an unknown name fails here, before any work, listing the known ones
+    epubcheck = any(rule.check == "epubcheck" for store in args.store for rule in rules(store))
     files = args.files or sorted(str(p) for p in Path("build").glob("*.epub"))
     if not files:
         raise PressroomError("no EPUB to check in build/ (run make epub first, or name the file)")
     refused = False
     for f in files:
+        ran = (run_epubcheck(Path(f)) if epubcheck and Path(f).is_file() and Path(f).suffix.lower() == ".epub"
+               else None)  # once for all the stores that ask for it
         for store in args.store:
-            report = check_store(Path(f), store)
+            report = check_store(Path(f), store, ran)
             for finding in report.findings:
                 print(finding.line())
             print(report.summary())

@@ -167,7 +167,7 @@ class Look:
             if bare == value.strip() and not re.fullmatch(r"[\d\s-]{9,17}[\dXx]", value.strip()):
                 continue  # a URN, a UUID: not an ISBN
             try:
-                normalise(bare)
+                normalise(value)
                 out.append((value, ""))
             except ValueError as e:
                 out.append((value, str(e)))
