@@ -89,6 +89,8 @@ def cmd_build_catalogue(args) -> int:
 def cmd_check(args) -> int:
     from .check import ace_wanted, check_file
 
+    if args.store:
+        return _check_stores(args)
     ace = ace_wanted(args.ace)
     failed = 0
     files = args.files or sorted(str(p) for p in Path("build").glob("*.epub")) + \
@@ -102,6 +104,29 @@ def cmd_check(args) -> int:
             print(f"    {problem}")
         failed += not result.ok
     return 1 if failed else 0
+
+
+def _check_stores(args) -> int:
+    """`check --store NAME`: each finding on a line of its own, then a summary line per store."""
+    from .check.epub import run_epubcheck
+    from .check.store import check_store, rules
+
+    # an unknown name fails here, before any work, listing the known ones
+    epubcheck = any(rule.check == "epubcheck" for store in args.store for rule in rules(store))
+    files = args.files or sorted(str(p) for p in Path("build").glob("*.epub"))
+    if not files:
+        raise PressroomError("no EPUB to check in build/ (run make epub first, or name the file)")
+    refused = False
+    for f in files:
+        ran = (run_epubcheck(Path(f)) if epubcheck and Path(f).is_file() and Path(f).suffix.lower() == ".epub"
+               else None)  # once for all the stores that ask for it
+        for store in args.store:
+            report = check_store(Path(f), store, ran)
+            for finding in report.findings:
+                print(finding.line())
+            print(report.summary())
+            refused |= not report.ok
+    return 1 if refused else 0
 
 
 def cmd_release(args) -> int:
@@ -180,6 +205,9 @@ def parser() -> argparse.ArgumentParser:
     c = sub.add_parser("check", help="validate built EPUB and PDF files")
     c.add_argument("files", nargs="*")
     c.add_argument("--ace", action="store_true", help="also run Ace by DAISY on EPUBs (or PRESSROOM_ACE=1)")
+    c.add_argument("--store", action="append", default=[], metavar="NAME",
+                   help="what a store (kdp, apple, kobo, google) would refuse or warn about in an EPUB; "
+                        "repeat for several (exit 1 when one would refuse it)")
     c.set_defaults(func=cmd_check)
 
     r = sub.add_parser("release", help="build, check, and publish release/<stem>-<version>.* with SHA256SUMS")

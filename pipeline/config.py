@@ -21,6 +21,8 @@ from typing import Literal
 from .model import PressroomError
 
 CHAPTER_SUFFIXES = (".md", ".markdown", ".html", ".htm", ".xhtml")
+# the stores `pressroom check --store` knows (their rules: pipeline/check/stores.toml)
+KNOWN_STORES = ("kdp", "apple", "kobo", "google")
 
 
 @dataclass(frozen=True)
@@ -151,6 +153,13 @@ class BookConfig:
     edition: str = ""
     accent: str = "#c0392b"
     templates: str = "templates"  # the book's own template folder, searched first
+    # what the stores ask: an ISBN (kept as its ISBN-13 digits), a series and the book's place in
+    # it, subjects (BISAC codes or free words) and the stores `make release` checks the EPUB for
+    isbn: str = ""
+    series: str = ""
+    series_index: float | None = None
+    subjects: list[str] = field(default_factory=list)
+    stores: list[str] = field(default_factory=list)
     clean: CleanOptions = field(default_factory=CleanOptions)
     typography: TypographyOptions = field(default_factory=TypographyOptions)
     images: ImagesOptions = field(default_factory=ImagesOptions)
@@ -170,6 +179,18 @@ class BookConfig:
         if ident.lower().startswith("urn:"):
             return ident
         return f"urn:uuid:{uuid.uuid5(uuid.NAMESPACE_URL, ident)}"
+
+    @property
+    def isbn_urn(self) -> str:
+        """`urn:isbn:` and the ISBN-13 digits, or "" without an ISBN."""
+        return f"urn:isbn:{self.isbn}" if self.isbn else ""
+
+    @property
+    def isbn_display(self) -> str:
+        """The ISBN-13 with its hyphens (978-0-306-40615-7), as a copyright page prints it."""
+        from .isbn import hyphenated
+
+        return hyphenated(self.isbn) if self.isbn else ""
 
     @property
     def is_cjk(self) -> bool:
@@ -226,6 +247,8 @@ def key_line(path: Path, key: str, table: str = "") -> int | None:
 
 
 def _check_type(value, hint) -> bool:
+    if hint is type(None):
+        return value is None
     origin = typing.get_origin(hint)
     if origin is Literal:
         return value in typing.get_args(hint)
@@ -252,6 +275,8 @@ def _type_name(hint) -> str:
     if origin is list:
         return "a list of " + {str: "strings", int: "integers", float: "numbers", bool: "booleans"}.get(
             typing.get_args(hint)[0], "values")
+    if origin in (typing.Union, types.UnionType):
+        return " or ".join(_type_name(h) for h in typing.get_args(hint) if h is not type(None))
     return {str: "a string", int: "an integer", float: "a number", bool: "true or false"}.get(hint, str(hint))
 
 
@@ -279,7 +304,9 @@ def _build(cls, data: dict, path: Path, table: str = ""):
             if bad:
                 raise PressroomError(f"{where}'{key}' contains a control character (U+{ord(bad.group()):04X}); remove it",
                                      _rel(path), key_line(path, key, table))
-        kwargs[key] = float(value) if hint is float else value
+        numeric = hint is float or (typing.get_origin(hint) in (typing.Union, types.UnionType)
+                                    and float in typing.get_args(hint))
+        kwargs[key] = float(value) if numeric and isinstance(value, int) else value
     return cls(**kwargs)
 
 
@@ -325,7 +352,34 @@ def load_config(source_dir: Path) -> tuple[BookConfig, list[str]]:
                 f"[{table}] pdf_variant {options.pdf_variant!r}: WeasyPrint 70 writes PDF/X's metadata but not the "
                 "output intent PDF/X requires, so the file would claim what it is not; leave pdf_variant out "
                 "(print-on-demand services such as KDP take the plain PDF)", _rel(path), key_line(path, "pdf_variant", table))
+    cfg = _store_metadata(cfg, path)
     return dataclasses.replace(cfg, source_dir=source_dir), notes
+
+
+def _store_metadata(cfg: BookConfig, path: Path) -> BookConfig:
+    """`isbn` read and kept as ISBN-13 digits; `stores` known; `series_index` only with a series."""
+    from .isbn import normalise
+
+    if cfg.isbn.strip():
+        try:
+            cfg = dataclasses.replace(cfg, isbn=normalise(cfg.isbn))
+        except ValueError as e:
+            raise PressroomError(f"'isbn' {e}", _rel(path), key_line(path, "isbn")) from None
+    else:
+        cfg = dataclasses.replace(cfg, isbn="")
+    for name in cfg.stores:
+        if name not in KNOWN_STORES:
+            raise PressroomError(f"'stores' names an unknown store {name!r}; known stores: {', '.join(KNOWN_STORES)}",
+                                 _rel(path), key_line(path, "stores"))
+    if cfg.series_index is not None and not cfg.series.strip():
+        raise PressroomError("'series_index' is set but 'series' is not (add: series = \"The series' name\")",
+                             _rel(path), key_line(path, "series_index"))
+    if cfg.series_index is not None and cfg.series_index < 0:
+        raise PressroomError(f"'series_index' must be 0 or more, not {cfg.series_index:g}",
+                             _rel(path), key_line(path, "series_index"))
+    if any(not s.strip() for s in cfg.subjects):
+        raise PressroomError("'subjects' has an empty entry (remove it)", _rel(path), key_line(path, "subjects"))
+    return dataclasses.replace(cfg, subjects=[s.strip() for s in cfg.subjects], series=cfg.series.strip())
 
 
 def detect_language(files: list[Path]) -> str:

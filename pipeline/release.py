@@ -1,5 +1,7 @@
-"""Release: build the EPUB and the PDF, refuse them unless they pass the checks, then publish them
-as `release/<stem>-<version>.epub|.pdf` with `SHA256SUMS` and a short build report."""
+"""Release: build the EPUB and the PDF, refuse them unless they pass the checks (and, for each
+store in book.toml's `stores`, the store's rules: an error refuses the release, warnings go in the
+report), then publish them as `release/<stem>-<version>.epub|.pdf` with `SHA256SUMS` and a short
+build report."""
 from __future__ import annotations
 
 import hashlib
@@ -15,6 +17,7 @@ from pathlib import Path
 from .book import missing_images
 from .build import build
 from .check import check_file
+from .check.store import StoreReport, check_store
 from .model import PressroomError
 
 
@@ -29,7 +32,7 @@ def _versions() -> dict[str, str]:
     return out
 
 
-def report(book, checks, warnings) -> dict:
+def report(book, checks, warnings, store_reports: list[StoreReport] = ()) -> dict:
     words = 0
     for ch in book.chapters:
         text = ch.body.get_text(" ")
@@ -45,6 +48,8 @@ def report(book, checks, warnings) -> dict:
         "pages": book.page_count,
         "warnings": [str(d) for d in warnings],
         "checks": [c.line() for c in checks],
+        "stores": {r.store: {"summary": r.summary(), "findings": [f.line() for f in r.findings]}
+                   for r in store_reports},
         "tools": _versions(),
     }
 
@@ -66,12 +71,14 @@ def make_release(source: Path, out: Path, jobs: int | None = None, allow_missing
             print(f"    {problem}")
     if not all(c.ok for c in checks):
         raise PressroomError("release refused: the built files fail the checks above (fix them, then run make release again)")
+    epub = next((p for p in result.outputs if p.suffix == ".epub"), None)
+    store_reports = store_gate(book.config.stores, epub, next((c for c in checks if c.path == epub), None))
     release = out / "release"
     work = out / f".release.{os.getpid()}.part"  # written whole, then put in place: never half a release
     shutil.rmtree(work, ignore_errors=True)
     work.mkdir(parents=True)
     try:
-        _publish(book, result.outputs, checks, work)
+        _publish(book, result.outputs, checks, work, store_reports)
         if release.exists():
             shutil.rmtree(release)
         os.replace(work, release)
@@ -90,7 +97,25 @@ def released_name(config, path: Path) -> str:
     return f"{stem}-{config.version}{path.suffix}"
 
 
-def _publish(book, outputs, checks, release: Path) -> None:
+def store_gate(stores, epub: Path | None, epubcheck=None) -> list[StoreReport]:
+    """The rules of each store in `stores` on the EPUB: every finding printed; an error-level one
+    refuses the release, in one line naming the store and the rule."""
+    if not stores or epub is None:
+        return []
+    reports = [check_store(epub, store, epubcheck) for store in stores]
+    for r in reports:
+        for finding in r.findings:
+            print(finding.line())
+        print(r.summary())
+    errors = [f for r in reports for f in r.errors]
+    if errors:
+        first = errors[0]
+        more = f" (and {len(errors) - 1} more above)" if len(errors) > 1 else ""
+        raise PressroomError(f"release refused: store {first.store} rule {first.rule}: {first.message}{more}")
+    return reports
+
+
+def _publish(book, outputs, checks, release: Path, store_reports=()) -> None:
     published = []
     for path in outputs:
         target = release / released_name(book.config, path)
@@ -99,10 +124,12 @@ def _publish(book, outputs, checks, release: Path) -> None:
     sums = "".join(f"{hashlib.sha256(p.read_bytes()).hexdigest()}  {p.name}\n" for p in published)
     (release / "SHA256SUMS").write_text(sums, encoding="utf-8")
     warnings = [d for d in book.diagnostics if d.level in ("warning", "error")]
-    data = report(book, checks, warnings)
+    data = report(book, checks, warnings, store_reports)
     (release / "build-report.json").write_text(json.dumps(data, ensure_ascii=False, indent=2) + "\n", encoding="utf-8")
-    lines = [f"{k}: {v}" for k, v in data.items() if k not in ("warnings", "checks", "tools")]
+    lines = [f"{k}: {v}" for k, v in data.items() if k not in ("warnings", "checks", "stores", "tools")]
     lines += ["checks:"] + [f"  {c}" for c in data["checks"]]
+    for store in data["stores"].values():
+        lines += [f"store {store['summary']}"] + [f"  {f}" for f in store["findings"]]
     lines += [f"warnings: {len(warnings)}"] + [f"  {w}" for w in data["warnings"]]
     lines += ["tools:"] + [f"  {k} {v}" for k, v in data["tools"].items()]
     (release / "build-report.txt").write_text("\n".join(lines) + "\n", encoding="utf-8")

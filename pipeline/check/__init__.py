@@ -5,9 +5,13 @@ Type 3 font, no .notdef glyph drawn, and extractable text (`pdf.py`).
 `check_file()` returns a `CheckResult` (`result.py`) with one summary line; `pressroom check`,
 `make check` and `pressroom release` print them and fail when any fails.
 
+`store.py` is `pressroom check --store NAME`: a store's rules (`stores.toml`, data with each
+rule's source) on an EPUB's package as `package.py` reads it.
+
 Imports run one way: this module imports `epub`, `ace` and `pdf`; each of those imports only
-`result` (and `pipeline.model`); `result` imports nothing of Pressroom's. No module of the package
-imports this one.
+`result` (and `pipeline.model`); `store` also imports `package`, `epub` (a store may ask for
+EPUBCheck) and the leaf `pipeline.isbn`; `result` imports nothing of Pressroom's. No module of the
+package imports this one.
 """
 from __future__ import annotations
 

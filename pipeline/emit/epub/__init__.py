@@ -95,13 +95,35 @@ class WellFormed:
             write_atomic(self.path, "\n".join(sorted(self.seen)).encode("ascii"))
 
 
+def _identifiers(eb: epub.EpubBook, cfg) -> None:
+    """The package's unique identifier: the ISBN (`urn:isbn:` and its 13 digits, typed as ONIX
+    code 15, ISBN-13) when the book has one, else the URN of `identifier`. With an ISBN the URN
+    stays as a second dc:identifier. Why the ISBN leads: Kobo's ePub guidelines match an EPUB to
+    its store metadata by the ISBN in dc:identifier and ask that it be the NCX's identifier too
+    (dtb:uid, which ebooklib writes from the unique identifier); EPUBCheck 5.3 takes either."""
+    if not cfg.isbn:
+        eb.set_identifier(cfg.urn)
+        return
+    eb.set_identifier(cfg.isbn_urn)
+    eb.add_metadata(None, "meta", "15", {"refines": f"#{eb.IDENTIFIER_ID}", "property": "identifier-type",
+                                         "scheme": "onix:codelist5"})
+    eb.add_metadata("DC", "identifier", cfg.urn, {"id": "pub-urn"})
+
+
 def _metadata(eb: epub.EpubBook, book: Book, modified: str, has_images: bool, page_list: bool) -> None:
     cfg = book.config
-    eb.set_identifier(cfg.urn)
+    _identifiers(eb, cfg)
     eb.set_title(cfg.title)
     eb.set_language(cfg.language)
     for i, author in enumerate(cfg.authors):
         eb.add_author(author, uid=f"creator{i}")
+    for subject in cfg.subjects:
+        eb.add_metadata("DC", "subject", subject)
+    if cfg.series:  # EPUB 3's collection: the series, and the book's place in it
+        eb.add_metadata(None, "meta", cfg.series, {"property": "belongs-to-collection", "id": "series"})
+        eb.add_metadata(None, "meta", "series", {"refines": "#series", "property": "collection-type"})
+        if cfg.series_index is not None:
+            eb.add_metadata(None, "meta", f"{cfg.series_index:g}", {"refines": "#series", "property": "group-position"})
     if cfg.publisher:
         eb.add_metadata("DC", "publisher", cfg.publisher)
     if cfg.rights:
