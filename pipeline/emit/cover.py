@@ -10,7 +10,7 @@ from PIL import Image, ImageDraw, ImageFont
 
 from ..colour import relative_luminance
 
-WIDTH, HEIGHT = 1600, 2400
+WIDTH, HEIGHT = 1600, 2560  # 1.6:1, the ratio and size KDP names as its ideal (pipeline/check/stores.toml)
 
 
 @functools.lru_cache(maxsize=8)
