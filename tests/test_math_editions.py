@@ -57,21 +57,25 @@ def _squeezed(text: str) -> str:
 
 
 def _without_invisible_text(pdf_path: Path, target: Path) -> Path:
-    """A copy of the PDF without the text it draws in render mode 3 (invisible): what a reader sees."""
+    """A copy of the PDF without the text it draws invisibly (fill alpha 0, or render mode 3):
+    what a reader sees."""
     import pikepdf
 
     with pikepdf.open(pdf_path) as pdf:
         for page in pdf.pages:
-            kept, mode, saved = [], 0, []
+            states = page.obj.Resources.get("/ExtGState", {})
+            kept, state, saved = [], (0, 1.0), []
             for op in pikepdf.parse_content_stream(page):
                 name = str(op.operator)
                 if name == "q":
-                    saved.append(mode)
+                    saved.append(state)
                 elif name == "Q":
-                    mode = saved.pop() if saved else 0
+                    state = saved.pop() if saved else (0, 1.0)
                 elif name == "Tr":
-                    mode = int(op.operands[0])
-                elif name in ("Tj", "TJ", "'", '"') and mode == 3:
+                    state = (int(op.operands[0]), state[1])
+                elif name == "gs" and "/ca" in states.get(str(op.operands[0]), {}):
+                    state = (state[0], float(states[str(op.operands[0])]["/ca"]))
+                elif name in ("Tj", "TJ", "'", '"') and (state[0] == 3 or state[1] == 0):
                     continue
                 kept.append(op)
             page.obj.Contents = pdf.make_stream(pikepdf.unparse_content_stream(kept))
@@ -187,15 +191,18 @@ def test_every_formula_of_the_public_corpus_becomes_mathml():
     assert formulas >= 150 and chinese >= 10, (formulas, chinese)
 
 
-def test_tagged_pdf_gives_each_formula_its_latex_as_alternate_text(math_book):
+def test_tagged_pdf_makes_each_formula_a_formula_with_its_latex_as_alternate_text(math_book):
+    """Each formula is a Formula element whose Alt is its LaTeX, holding the drawing (a Figure) and
+    the invisible text, which the Alt stands for."""
     import pikepdf
 
-    alts = []
+    formulas = []
 
     def walk(node):
         if isinstance(node, pikepdf.Dictionary):
-            if node.get("/S") in ("/Figure", "/Formula") and "/Alt" in node:
-                alts.append((str(node["/S"]), str(node["/Alt"])))
+            if node.get("/S") == "/Formula":
+                kids = node.K if isinstance(node.K, pikepdf.Array) else [node.K]
+                formulas.append((str(node.get("/Alt")), [str(k.get("/S")) for k in kids if isinstance(k, pikepdf.Dictionary)]))
             if "/K" in node:
                 walk(node["/K"])
         elif isinstance(node, pikepdf.Array):
@@ -204,7 +211,8 @@ def test_tagged_pdf_gives_each_formula_its_latex_as_alternate_text(math_book):
 
     with pikepdf.open(math_book[".pdf"]) as pdf:
         walk(pdf.Root.StructTreeRoot)
-    assert alts == [("/Formula", alt) for alt in ALTS]
+    assert [alt for alt, _ in formulas] == ALTS
+    assert all("/Figure" in kids for _, kids in formulas), formulas
 
 
 def test_one_cjk_face_is_made_for_the_formulas_of_the_whole_book(tmp_path):

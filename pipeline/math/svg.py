@@ -11,11 +11,9 @@ none. That class replaces ziamath's default math font (`zmath.loadedfonts['defau
 internal of ziamath 0.13): it is installed only on the versions in `engine_versions.SUPPORTED`; elsewhere
 formulas are drawn without it and `missing()` names the characters that would be boxes.
 
-A formula drawn as paths has no text, so each SVG also carries its LaTeX as invisible text
-(`fill="none"`: WeasyPrint writes it in text render mode 3, as OCR layers are) over the drawing,
-sized to its width: `pdftotext` reads it and a viewer's search finds it (poppler and pdf.js, shown
-by tests/test_math_editions.py), and the tagged PDF's Formula element (`emit/pdf/formula_tags.py`)
-gives a screen reader the same LaTeX as its alternate text instead of the drawing's contents.
+A formula drawn as paths has no text: `text_layer_size()` sizes the LaTeX that the PDF sets as
+invisible text over the drawing (`emit/pdf/print_html.py`), so that `pdftotext` reads it and a
+viewer's search finds it where the formula is (poppler and pdf.js: tests/test_math_editions.py).
 """
 from __future__ import annotations
 
@@ -31,8 +29,7 @@ from . import ziamath_patch
 SIZE = 12.0  # ziamath draws at this size, the SVG's dimensions then divided into em: near the text's
 # size in points, so that lengths MathML gives in pt (latex2mathml's `rowspacing="3pt"`) keep their proportion
 _TAG = re.compile(r"<[^>]*>")
-TEXT_FACE, TEXT_ADVANCE = "Noto Sans Mono", 0.6  # the code face (print.css), and its advance in em
-TEXT_LAYER = "invisible-latex-1"  # in the cache key: drawings kept before the text layer are drawn again
+TEXT_ADVANCE = 0.5  # em: about the mean advance of a Latin letter, digit or sign in the text face
 
 
 @functools.lru_cache(maxsize=1)
@@ -108,9 +105,7 @@ def formula_svg(mathml: str, display: bool, title: str = "") -> tuple[str, str]:
     drawn = _ziamath().Math(mathml, size=SIZE, margin=0, title=title or None)
     svg = drawn.svgxml()
     width, height = float(svg.get("width")), float(svg.get("height"))
-    left, top, wide, tall = (float(v) for v in svg.get("viewBox").split())
-    if title:
-        _text_layer(svg, " ".join(title.split()), left, wide, tall)
+    top, tall = (float(v) for v in svg.get("viewBox").split()[1::2])
     depth = top + tall  # below the baseline (y = 0)
     style = f"width: {width / SIZE:.3f}em; height: {height / SIZE:.3f}em"
     if not display:
@@ -118,14 +113,11 @@ def formula_svg(mathml: str, display: bool, title: str = "") -> tuple[str, str]:
     return ET.tostring(svg, encoding="unicode"), style
 
 
-def _text_layer(svg: ET.Element, text: str, left: float, wide: float, tall: float) -> None:
-    """`text` as invisible text on the formula's baseline (y = 0), as wide as the drawing where the
-    face's advance allows: a search's highlight then covers the formula, not the line after it."""
+def text_layer_size(text: str, width_em: float) -> float:
+    """The font size, in em, at which `text` in the text face is about `width_em` wide (a wide
+    character, Chinese, counts twice), at most 1."""
     columns = sum(2 if unicodedata.east_asian_width(c) in "WF" else 1 for c in text) or 1
-    size = min(wide / (TEXT_ADVANCE * columns), tall * 0.8)
-    layer = ET.SubElement(svg, "text", {"x": f"{left:.2f}", "y": "0", "font-family": TEXT_FACE,
-                                        "font-size": f"{max(size, 0.5):.3f}", "fill": "none"})
-    layer.text = text
+    return max(0.05, min(1.0, width_em / (TEXT_ADVANCE * columns)))
 
 
 def cached_formula_svg(mathml: str, display: bool, title: str, folder: Path) -> tuple[str, str]:
@@ -136,7 +128,7 @@ def cached_formula_svg(mathml: str, display: bool, title: str, folder: Path) -> 
 
     from ..cache import write_atomic
 
-    key = hashlib.sha256("\0".join([engine_versions.installed("ziamath") or "", TEXT_LAYER, str(SIZE), mathml, str(display), title]).encode()).hexdigest()
+    key = hashlib.sha256("\0".join([engine_versions.installed("ziamath") or "", str(SIZE), mathml, str(display), title]).encode()).hexdigest()
     path = folder / f"{key[:40]}.json"
     try:
         kept = json.loads(path.read_text(encoding="utf-8"))

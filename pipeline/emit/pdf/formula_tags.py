@@ -1,9 +1,12 @@
 """Formulas tagged as formulas: WeasyPrint's tagged PDF makes every `<img>` a `Figure` with its
-`alt` as `/Alt`, formulas too (`print_html._formulas()` draws each as an image whose `alt` is its
-LaTeX). `finisher()` gives `write_pdf()` (its public `finisher` hook, called after the structure
-tree is made and before the file is written) a function that renames those elements `Formula`,
-the standard structure type a screen reader announces as math, with the same `/Alt`. Elements
-are known by their `/Alt`: the LaTeX of the part's formulas, read from its HTML."""
+`alt` as `/Alt`, and a `<span>` a `Span`. A formula in the PDF is a `span.formula-pdf` holding its
+drawing (an `<img>` whose `alt` is its LaTeX) and its LaTeX as invisible text (`print_html.
+_formulas()`). `finisher()` gives `write_pdf()` (its public `finisher` hook, called after the
+structure tree is made and before the file is written) a function that makes each such Span a
+`Formula`, the standard structure type a screen reader announces as math, with the LaTeX as its
+`/Alt`: the alternate text stands for the element and all it holds, so the invisible text is not
+read a second time. Elements are known by the `/Alt` of the Figure they hold: the LaTeX of the
+part's formulas, read from its HTML."""
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable
@@ -19,8 +22,8 @@ def alternate_texts(html: str) -> frozenset[str]:
 
 
 def finisher(alts: Iterable[str]) -> Callable | None:
-    """A `write_pdf(finisher=...)` that makes the Figures whose `/Alt` is in `alts` Formulas; None
-    when there are none."""
+    """A `write_pdf(finisher=...)` that makes the Spans holding a Figure whose `/Alt` is in `alts`
+    Formulas with that `/Alt`; None when there are none."""
     alts = frozenset(alts)
     if not alts:
         return None
@@ -28,10 +31,16 @@ def finisher(alts: Iterable[str]) -> Callable | None:
     def rename(document, pdf) -> None:
         import pydyf
 
-        for obj in pdf.objects:
-            if isinstance(obj, pydyf.Dictionary) and obj.get("S") == "/Figure":
-                alt = obj.get("Alt")
+        elements = {obj.reference: obj for obj in pdf.objects
+                    if isinstance(obj, pydyf.Dictionary) and obj.get("Type") == "/StructElem"}
+        for span in elements.values():
+            if span.get("S") != "/Span":
+                continue
+            for kid in span.get("K", ()):
+                figure = elements.get(kid) if isinstance(kid, bytes) else None
+                alt = figure.get("Alt") if figure is not None and figure.get("S") == "/Figure" else None
                 if isinstance(alt, pydyf.String) and alt.string in alts:
-                    obj["S"] = "/Formula"
+                    span["S"], span["Alt"] = "/Formula", pydyf.String(alt.string)
+                    break
 
     return rename

@@ -181,8 +181,8 @@ def _inside(tags, cls: str):
 
 def _formulas(soup, fonts: Path, book_chars: str = "") -> None:
     """Each MathML formula drawn as an SVG image (WeasyPrint has no MathML), its LaTeX the image's
-    `alt`: WeasyPrint's tagged PDF makes the drawing a Figure with that text as its Alt
-    (`formula_tags.py` makes it a Formula). `book_chars`: the wide characters of every formula of
+    `alt`, and that LaTeX as invisible text over it (`span.formula-text`, print.css): the tagged
+    PDF makes the holder a Formula with the LaTeX as its Alt (`formula_tags.py`). `book_chars`: the wide characters of every formula of
     the book (the math stage's `formula_chars`), so that the first part with formulas makes the
     one CJK face all parts draw from (0.5-0.7 s each that a face made per part cost)."""
     maths = soup.find_all("math")
@@ -208,6 +208,13 @@ def _formulas(soup, fonts: Path, book_chars: str = "") -> None:
             "src": "data:image/svg+xml;base64," + base64.b64encode(document.encode("utf-8")).decode("ascii")})
         holder = soup.new_tag("span", attrs={"class": "formula-pdf"})
         holder.append(drawn)
+        # before it, its LaTeX as invisible text as wide as it: what search and pdftotext find
+        source = " ".join(label.split())
+        width = float(style.split("width: ", 1)[1].split("em", 1)[0])
+        layer = soup.new_tag("span", attrs={"class": "formula-text", "aria-hidden": "true",
+                                            "style": f"font-size: {svg.text_layer_size(source, width):.3f}em"})
+        layer.string = source
+        drawn.insert_before(layer)
         math.replace_with(holder)
 
 
