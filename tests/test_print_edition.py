@@ -165,3 +165,13 @@ def test_a_pdf_x_variant_is_refused_with_the_line(tmp_path):
     with pytest.raises(PressroomError, match="output intent") as error:
         load_config(tmp_path)
     assert error.value.line == 5
+
+
+def test_the_text_layer_of_formulas_takes_a_few_sizes():
+    """A size a formula would crash WeasyPrint 70 laying a long book out as one document without
+    Pressroom's font patches (svg.text_layer_size's docstring): the layer takes one of a few."""
+    from pipeline.math import svg
+
+    sizes = {svg.text_layer_size("\\frac{a}{b}" * n, w) for n in range(1, 30) for w in (0.5, 1.3, 4.0, 9.7)}
+    assert sizes <= set(svg.LAYER_SIZES) and len(sizes) > 3
+    assert svg.text_layer_size("\\lambda", 0.5) == 0.1 and svg.text_layer_size("x", 30) == 1.0

@@ -113,11 +113,18 @@ def formula_svg(mathml: str, display: bool, title: str = "") -> tuple[str, str]:
     return ET.tostring(svg, encoding="unicode"), style
 
 
+LAYER_SIZES = (0.1, 0.15, 0.2, 0.3, 0.4, 0.5, 0.7, 1.0)  # em: the text layer's few sizes (text_layer_size)
+
+
 def text_layer_size(text: str, width_em: float) -> float:
-    """The font size, in em, at which `text` in the text face is about `width_em` wide (a wide
-    character, Chinese, counts twice), at most 1."""
+    """The font size, in em, at which `text` in the text face is at most about `width_em` wide
+    (a wide character, Chinese, counts twice): the largest of `LAYER_SIZES` that fits, the least
+    where none does. A few sizes, not one a formula: WeasyPrint 70 without Pressroom's font
+    patches crashed (a segmentation fault in `get_hb_object_data`) drawing a 50-article book as
+    one document whose 167 formulas each had a size of their own; with eight sizes it does not."""
     columns = sum(2 if unicodedata.east_asian_width(c) in "WF" else 1 for c in text) or 1
-    return max(0.05, min(1.0, width_em / (TEXT_ADVANCE * columns)))
+    fits = width_em / (TEXT_ADVANCE * columns)
+    return max([size for size in LAYER_SIZES if size <= fits] or [LAYER_SIZES[0]])
 
 
 def cached_formula_svg(mathml: str, display: bool, title: str, folder: Path) -> tuple[str, str]:

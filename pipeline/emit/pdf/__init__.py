@@ -131,7 +131,8 @@ def write(book: Book, target: Path, cache_dir: Path, jobs: int = 1, timings: dic
             if images is None:
                 images = [] if isinstance(soup, str) else sorted({img.get("src", "") for img in soup.find_all("img") if not img.get("src", "").startswith("data:")})
             return PartJob(id, str(soup), css, roots, options, passes, record, images, extra_css=extra,
-                           epoch=os.environ["SOURCE_DATE_EPOCH"], patches=patches)
+                           epoch=os.environ["SOURCE_DATE_EPOCH"], patches=patches,
+                           resolutions=book.config.pdf.variant == "print")
 
         recto = book.config.pdf.variant != "screen"  # print.css: parts open on a recto in print only
         borrowed: list = [None] * len(ids)

@@ -46,6 +46,7 @@ class PartJob:
     epoch: str = ""  # SOURCE_DATE_EPOCH for the layout (font time stamps): the worker may have started before it was set
     toc: str = ""  # "columns" or "samples": record where the contents' numbers go, or the digits' samples (toc)
     patches: tuple = ()  # the weasyprint_patches to lay it out with (weasyprint_patches.wanted())
+    resolutions: bool = False  # record each raster image's resolution as printed (the print variant)
 
 
 @dataclass
@@ -73,7 +74,7 @@ def part_key(job: PartJob, images: Path) -> str:
     h = hashlib.sha256()
     for piece in (cache.pipeline_version(), version("weasyprint"), job.css, job.extra_css, json.dumps(job.options, sort_keys=True),
                   str(job.figure_passes), str(job.record), str(job.margins), job.epoch, job.toc,
-                  ",".join(job.patches), job.html):
+                  ",".join(job.patches), str(job.resolutions), job.html):
         h.update(piece.encode() + b"\0")
     for img in job.images:
         path = images / img.rsplit("/", 1)[-1]
@@ -192,7 +193,7 @@ def lay_out(job: PartJob, folder: Path, book) -> LaidOut:
                      [list(x) for x in underfull(document, book)] if job.record else [], moved, refused,
                      margins=stamps.margins(document) if job.margins else [],
                      toc={"columns": toc.columns, "samples": toc.sampled}.get(job.toc, lambda _: {})(document),
-                     resolutions=image_resolutions(document) if job.images else [])
+                     resolutions=image_resolutions(document) if job.resolutions and job.images else [])
     tmp = record.pdf.with_suffix(f".{os.getpid()}.part")
     with font_subsets.noting() as noted_fonts:
         document.write_pdf(tmp, finisher=formula_tags.finisher(formula_tags.alternate_texts(html))

@@ -212,7 +212,7 @@ def _formulas(soup, fonts: Path, book_chars: str = "") -> None:
         source = " ".join(label.split())
         width = float(style.split("width: ", 1)[1].split("em", 1)[0])
         layer = soup.new_tag("span", attrs={"class": "formula-text", "aria-hidden": "true",
-                                            "style": f"font-size: {svg.text_layer_size(source, width):.3f}em"})
+                                            "style": f"font-size: {svg.text_layer_size(source, width)}em"})
         layer.string = source
         drawn.insert_before(layer)
         math.replace_with(holder)
