@@ -33,6 +33,7 @@ def main() -> None:
     ap.add_argument("--against", default="f6ff508", help="the earlier commit (default: before the emit/ redesign)")
     ap.add_argument("--runs", type=int, default=3)
     ap.add_argument("--articles", type=int, default=50)
+    ap.add_argument("--formats", default="epub,pdf", help="which cold builds (default: epub,pdf)")
     args = ap.parse_args()
     if not CORPUS.is_dir():
         raise SystemExit(f"no corpus at {CORPUS}")
@@ -48,7 +49,7 @@ def main() -> None:
             book = assemble(tmp, args.articles)
             print(f"{args.articles} articles; {args.against} (old) against {head} (new, this checkout); "
                   f"cold builds in turn, medians of {args.runs}; {os.cpu_count()} cores")
-            for fmt in ("epub", "pdf"):
+            for fmt in args.formats.split(","):
                 rows: dict[str, list] = {"old": [], "new": []}
                 for i in range(args.runs):
                     for name, tree in (("old", old), ("new", ROOT)):

@@ -1,5 +1,6 @@
 """Formulas in both editions: a book with math passes EPUBCheck with its pages marked `mathml`;
-the PDF draws a fraction as a fraction (by pixels), leaves no LaTeX in its text, and draws the
+the PDF draws a fraction as a fraction (by pixels), leaves no LaTeX in the text a reader sees (only
+the formulas' invisible text layer, which search finds), and draws the
 Chinese inside formulas from the CJK face (no box); every formula of the public corpus becomes
 MathML. The book is built once for the module."""
 from __future__ import annotations
