@@ -1,17 +1,20 @@
 #!/usr/bin/env bash
-# Debian's `chromium`, for the preview's real-browser test and bench/serve_latency.py (driven by
-# playwright with executable_path=/usr/bin/chromium; `playwright install` is never run): apt-get
-# when run as root, else one line naming the command (the test then skips).
+# Debian's `chromium`, once: for Ace by DAISY (bootstrap-ace.sh calls this), the preview's
+# real-browser test and bench/serve_latency.py (driven by playwright with executable_path=
+# /usr/bin/chromium; `playwright install` is never run). apt-get when run as root, else one line
+# naming the command and exit 1. `bootstrap-chromium.sh NAME WHY`: the caller's name and what
+# goes without it, for that line.
 set -euo pipefail
-for b in /usr/bin/chromium /usr/bin/chromium-browser; do
+name=${1:-bootstrap-chromium} why=${2:-the browser test skips}
+for b in /usr/bin/chromium /usr/bin/chromium-browser /usr/bin/google-chrome; do
   [ -x "$b" ] && exit 0
 done
 if [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then
-  echo "bootstrap-chromium: installing chromium"
+  echo "$name: installing chromium"
   export DEBIAN_FRONTEND=noninteractive
   apt-get update -qq
   apt-get install -y -qq --no-install-recommends chromium >/dev/null
 else
-  echo "bootstrap-chromium: Chromium is missing (the browser test skips); run: sudo apt-get install -y chromium" >&2
+  echo "$name: Chromium is missing ($why); run: sudo apt-get install -y chromium" >&2
   exit 1
 fi

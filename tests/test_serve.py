@@ -235,12 +235,16 @@ class FakeBuilder:
         pass
 
 
-def test_failed_build_keeps_the_last_good_preview(tmp_path):
+def _session(tmp_path, name: str, text: str):
+    """A book folder holding one file, its preview Session (builders still to set) and an EPUB."""
     book = tmp_path / "book"
     book.mkdir()
-    (book / "book.toml").write_text('title = "T"\n')
-    session = Session(book, tmp_path / "out", tmp_path / "work", [])
-    epub = make_epub(tmp_path / "b.epub")
+    (book / name).write_text(text)
+    return book, Session(book, tmp_path / "out", tmp_path / "work", []), make_epub(tmp_path / "b.epub")
+
+
+def test_failed_build_keeps_the_last_good_preview(tmp_path):
+    book, session, epub = _session(tmp_path, "book.toml", 'title = "T"\n')
     session.builders = {"epub": FakeBuilder(epub, [{"ok": True}, {"ok": False, "error": "book.toml:1: invalid TOML"},
                                                    {"ok": True}]),
                         "pdf": FakeBuilder(epub, [{"ok": False, "error": "no PDF in this test"}] * 3)}
@@ -309,11 +313,7 @@ def test_template_edit_starts_a_fresh_builder_and_a_bad_output_does_not_stop_the
 
 
 def test_a_save_during_a_pdf_build_shows_without_waiting_for_it(tmp_path):
-    book = tmp_path / "book"
-    book.mkdir()
-    (book / "one.md").write_text("x")
-    session = Session(book, tmp_path / "out", tmp_path / "work", [])
-    epub = make_epub(tmp_path / "b.epub")
+    book, session, epub = _session(tmp_path, "one.md", "x")
     slow_pdf = FakeBuilder(epub, [{"ok": True, "outputs": [str(tmp_path / "b.pdf")]}] * 3)
     import pikepdf
 
