@@ -9,7 +9,9 @@ reading them was about 40 % of what a page of formulas costs (bench/README.md).
 decimals, no exponent, no comma, no implicit repeat), is read by one regular expression and
 drawn with the same operations, the same arithmetic in the same order, and the same vertices
 (for markers) as WeasyPrint's code, so the PDF's bytes are the same; any other `d` goes to
-WeasyPrint's own function. Written for WeasyPrint 70.0 (`engine_versions.SUPPORTED`): installed
+WeasyPrint's own function. What a `d` drew is kept by its text (`_DRAWN`): the formulas place one
+path a glyph (`math/ziamath_patch.py`), the same text wherever the glyph stands, so the second
+time a glyph is drawn its operations are appended as they were written the first time. Written for WeasyPrint 70.0 (`engine_versions.SUPPORTED`): installed
 only there and while the patches are on.
 """
 from __future__ import annotations
@@ -22,6 +24,8 @@ _state: dict = {"original": None}
 _TOKEN = re.compile(r"[MLQCZ]|-?\d+(?:\.\d+)?")
 _SPACE = re.compile(r"\s+")
 _ARGS = {"M": 2, "L": 2, "Q": 4, "C": 6, "Z": 0}
+_DRAWN: dict = {}  # d -> (its operations as one item of the stream, its vertices)
+_KEEP = 20000  # paths kept at most (a glyph's is a few hundred bytes)
 
 
 def _commands(d: str) -> list | None:
@@ -46,10 +50,26 @@ def _commands(d: str) -> list | None:
 
 def path(svg, node, font_size):
     """Draw a path node: WeasyPrint's `svg.path.path`, in one pass where `_commands()` reads it."""
-    commands = _commands(node.get("d", ""))
+    d = node.get("d", "")
+    stream, vertices = svg.stream, node.vertices
+    drawn = _DRAWN.get(d)
+    if drawn is not None and not vertices:
+        stream.stream.append(drawn[0])  # pydyf joins a stream's items with newlines: the same bytes
+        vertices.extend(drawn[1])
+        return
+    commands = _commands(d)
     if commands is None:
         return _state["original"](svg, node, font_size)
-    stream, vertices = svg.stream, node.vertices
+    first, fresh = len(stream.stream), not vertices
+    _draw(stream, vertices, commands)
+    if fresh and all(isinstance(item, bytes) for item in stream.stream[first:]):
+        if len(_DRAWN) >= _KEEP:
+            _DRAWN.clear()
+        _DRAWN[d] = b"\n".join(stream.stream[first:]), tuple(vertices)
+
+
+def _draw(stream, vertices, commands) -> None:
+    """WeasyPrint's drawing of a path, for `commands` read by `_commands()`."""
     current_point = 0, 0
     stream.move_to(*current_point)
     last_letter = first_path_point = None
