@@ -70,9 +70,16 @@ def test_widths_and_text_maps_read_back_as_written():
     assert face_fonts.to_unicode(b"1 beginbfrange\n<0010> <0011> [<0041> <0042>]\nendbfrange\n") is None
 
 
-def test_fonts_that_disagree_on_a_glyph_stay_apart():
-    assert face_fonts._united([{1: b"a"}, {1: b"a", 2: b"b"}]) == {1: b"a", 2: b"b"}
-    assert face_fonts._united([{1: b"a"}, {1: b"b"}]) is None
+def test_fonts_that_disagree_on_a_glyph_go_to_a_second_font_not_one_each():
+    """A 50-article book's body face: its space glyph read U+0020 in some parts, U+00A0 in another;
+    the face then kept one font a part (52). Now: one font for those that agree, one for the rest."""
+    space, nbsp = b"\x00 ", b"\x00\xa0"
+    parts = [("a", {1: 250.0}, {1: space, 2: b"\x00a"}), ("b", {1: 250.0, 3: 500.0}, {1: space}),
+             ("c", {1: 250.0}, {1: nbsp}), ("d", {1: 250.0}, {1: space, 4: b"\x00d"}), ("e", {1: 250.0}, {1: nbsp})]
+    groups = face_fonts._agreeing(parts)
+    assert [members for members, _, _ in groups] == [["a", "b", "d"], ["c", "e"]]
+    assert groups[0][1] == {1: 250.0, 3: 500.0} and groups[0][2] == {1: space, 2: b"\x00a", 4: b"\x00d"}
+    assert [m for m, _, _ in face_fonts._agreeing([("x", {1: 250.0}, {}), ("y", {1: 300.0}, {})])] == [["x"], ["y"]]
 
 
 def _cjk_face() -> tuple[bytes, int]:

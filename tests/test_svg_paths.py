@@ -73,12 +73,42 @@ def test_any_other_path_goes_to_weasyprints_own_function(original, monkeypatch):
         assert _drawn(d, svg_paths.path) == _drawn(d, original), d
 
 
+def test_a_path_drawn_again_gives_the_bytes_it_gave_the_first_time(original):
+    """What a `d` drew is kept (`_DRAWN`): the second drawing of a glyph appends the same operations."""
+    svg_paths._DRAWN.clear()
+    d = _formula_paths()[0]
+    first = _drawn(d, svg_paths.path)
+    assert d in svg_paths._DRAWN
+    assert _drawn(d, svg_paths.path) == first == _drawn(d, original)
+
+
+def test_a_glyphs_placement_is_read_into_weasyprints_own_matrix():
+    """`translate(x y)` and `translate(x y) scale(s)` (how ziamath_patch places a glyph) give the
+    matrix WeasyPrint's parser gives, to the last bit and the sign of its zeros; anything else is its own."""
+    import random
+
+    from weasyprint.svg.utils import transform
+
+    svg_paths._state.setdefault("transform", transform)
+    rng = random.Random(7)
+    strings = ["translate(0 0)", "translate(-0 -0.0)", "rotate(30)", "translate(1,2)", "scale(2)", "matrix(1 0 0 1 5 5)",
+               "translate(1 2) rotate(3)", "translate(1e2 3)"]
+    for _ in range(3000):
+        strings.append(f"translate({rng.uniform(-300, 300):.{rng.randint(0, 3)}f} {rng.uniform(-300, 300):.3f})"
+                       + rng.choice(["", " scale(0.7)", " scale(0.5)", " scale(1.25)"]))
+    for string in strings:
+        mine, theirs = svg_paths._transform(string, None, 12, 100).values, transform(string, None, 12, 100).values
+        assert [repr(float(v)) for v in mine] == [repr(float(v)) for v in theirs], string
+    assert svg_paths._transform("translate(1 2)", "3 4", 12, 100).values == transform("translate(1 2)", "3 4", 12, 100).values
+
+
 def test_installed_and_taken_out_again():
     from weasyprint import svg
     from weasyprint.svg.path import path
+    from weasyprint.svg.utils import transform
 
     try:
-        assert svg_paths.install() and svg.TAGS["path"] is svg_paths.path
+        assert svg_paths.install() and svg.TAGS["path"] is svg_paths.path and svg.transform is svg_paths._transform
     finally:
         svg_paths.uninstall()
-    assert svg.TAGS["path"] is path
+    assert svg.TAGS["path"] is path and svg.transform is transform

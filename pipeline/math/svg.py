@@ -7,8 +7,8 @@ SVG reader, and the part keeps the fast HTML parse (`pdf_tree.py`), which inline
 drawn as paths (`ziafont.config.svg2 = False`): ziamath's `<symbol>` ids would repeat across
 formulas. Chinese inside `\\text{}` is drawn from the book's CJK face (`cjk_face.py`): `use_face()`
 sets it for a part's formulas, and `_CJKFallback` finds a glyph there when the math font has
-none. That class replaces ziamath's default math font (`zmath.loadedfonts['default']`, an
-internal of ziamath 0.13): it is installed only on the versions in `engine_versions.SUPPORTED`; elsewhere
+none. That class becomes the class of ziamath's default math font (`zmath.loadedfonts['default']`,
+an internal of ziamath 0.13; the font it read at import, not read a second time): it is installed only on the versions in `engine_versions.SUPPORTED`; elsewhere
 formulas are drawn without it and `missing()` names the characters that would be boxes.
 
 A formula drawn as paths has no text: `text_layer_size()` sizes the LaTeX that the PDF sets as
@@ -53,7 +53,7 @@ def _ziamath():
                     return self.fallback.glyph(char)
                 return super().findglyph(char, variant)
 
-        zmath.loadedfonts["default"] = _CJKFallback(zmath.fontname)
+        zmath.loadedfonts["default"].__class__ = _CJKFallback  # the font ziamath read at import: not read again
     return ziamath
 
 

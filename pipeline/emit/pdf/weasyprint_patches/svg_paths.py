@@ -11,7 +11,10 @@ drawn with the same operations, the same arithmetic in the same order, and the s
 (for markers) as WeasyPrint's code, so the PDF's bytes are the same; any other `d` goes to
 WeasyPrint's own function. What a `d` drew is kept by its text (`_DRAWN`): the formulas place one
 path a glyph (`math/ziamath_patch.py`), the same text wherever the glyph stands, so the second
-time a glyph is drawn its operations are appended as they were written the first time. Written for WeasyPrint 70.0 (`engine_versions.SUPPORTED`): installed
+time a glyph is drawn its operations are appended as they were written the first time. And
+the transform that places a glyph, `translate(x y)` or `translate(x y) scale(s)`, is read by one
+regular expression (`_transform()`) into the same matrix as WeasyPrint's `svg.utils.transform` (four regular expressions and a unit parser a number); any
+other transform goes to WeasyPrint's. Written for WeasyPrint 70.0 (`engine_versions.SUPPORTED`): installed
 only there and while the patches are on.
 """
 from __future__ import annotations
@@ -24,6 +27,7 @@ _state: dict = {"original": None}
 _TOKEN = re.compile(r"[MLQCZ]|-?\d+(?:\.\d+)?")
 _SPACE = re.compile(r"\s+")
 _ARGS = {"M": 2, "L": 2, "Q": 4, "C": 6, "Z": 0}
+_PLACED = re.compile(r"translate\((-?\d+(?:\.\d+)?) (-?\d+(?:\.\d+)?)\)(?: scale\((\d+(?:\.\d+)?)\))?")
 _DRAWN: dict = {}  # d -> (its operations as one item of the stream, its vertices)
 _KEEP = 20000  # paths kept at most (a glyph's is a few hundred bytes)
 
@@ -114,6 +118,20 @@ def _draw(stream, vertices, commands) -> None:
         last_letter = letter
 
 
+def _transform(transform_string, transform_origin, font_size, normalized_diagonal):
+    """WeasyPrint's `svg.utils.transform`, a glyph's placement read in one pass (see above)."""
+    placed = _PLACED.fullmatch(transform_string) if not transform_origin else None
+    if placed is None:
+        return _state["transform"](transform_string, transform_origin, font_size, normalized_diagonal)
+    from weasyprint.matrix import Matrix
+
+    x, y, scale = placed.groups()
+    size = float(scale) if scale is not None else 1.0
+    # what WeasyPrint's five products of matrices give here: the scale on the diagonal, the
+    # translation not scaled, zeros that are never -0.0 (tests/test_svg_paths.py compares them)
+    return Matrix(a=size, b=0.0, c=0.0, d=size, e=float(x) + 0.0, f=float(y) + 0.0)
+
+
 def install(cache_folder=None) -> bool:
     from ....engine_versions import written_for
 
@@ -122,8 +140,8 @@ def install(cache_folder=None) -> bool:
     from weasyprint import svg
 
     if _state["original"] is None:
-        _state["original"] = svg.TAGS["path"]
-        svg.TAGS["path"] = path
+        _state["original"], _state["transform"] = svg.TAGS["path"], svg.transform
+        svg.TAGS["path"], svg.transform = path, _transform
     return True
 
 
@@ -132,5 +150,5 @@ def uninstall() -> None:
     if _state["original"] is not None:
         from weasyprint import svg
 
-        svg.TAGS["path"] = _state["original"]
+        svg.TAGS["path"], svg.transform = _state["original"], _state["transform"]
         _state["original"] = None
