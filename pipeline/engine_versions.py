@@ -20,6 +20,7 @@ SUPPORTED: dict[str, frozenset[str]] = {
     "pydyf": frozenset({"0.13.0"}),
     "beautifulsoup4": frozenset({"4.12.3"}),
     "ziamath": frozenset({"0.13"}),  # pipeline/math/ziamath_patch.py and svg.py's CJK fallback face
+    "ziafont": frozenset({"0.11"}),  # ziamath_patch.py 3: a glyph placed (SimpleGlyph.place)
 }
 
 
