@@ -48,6 +48,7 @@ the same.
 """
 from __future__ import annotations
 
+import functools
 import xml.etree.ElementTree as ET
 
 from .. import engine_versions
@@ -78,9 +79,12 @@ def install() -> bool:
         _state["original"], _state["asdict"] = original, styles.asdict
         Mrow._get_height_nostretch = _get_height_nostretch
         styles.asdict = _shallow_fields
-        from ziafont.glyph import SimpleGlyph
+        from ziafont.config import config
+        from ziafont.glyph import CompoundGlyph, EmptyGlyph, SimpleGlyph
+        from ziafont.svgpath import fmt
         from ziamath.nodes.mnode import Mnode
 
+        _state["glyphs"] = config, (SimpleGlyph, CompoundGlyph, EmptyGlyph), fmt  # what _place reads
         _state["place"], _state["ChainMap"], _state["size_px"] = SimpleGlyph.place, styles.ChainMap, Mnode.size_px
         SimpleGlyph.place = _place
         styles.ChainMap = _merged
@@ -95,23 +99,15 @@ def _merged(first, second) -> dict:
     return merged
 
 
-_LENGTHS: dict = {}  # (length, font size) -> size_px's answer
-
-
 def _size_px(self, size, fontsize=None):
     """`Mnode.size_px`, its answer kept (see 4. above)."""
-    if fontsize is None:
-        fontsize = self.glyphsize
-    key = (size, fontsize)
-    try:
-        return _LENGTHS[key]
-    except KeyError:
-        if len(_LENGTHS) > 20000:
-            _LENGTHS.clear()
-        _LENGTHS[key] = value = _state["size_px"](self, size, fontsize)
-        return value
-    except TypeError:  # a length that is not text (ziamath passes none today)
-        return _state["size_px"](self, size, fontsize)
+    return _length(size, self.glyphsize if fontsize is None else fontsize)
+
+
+@functools.lru_cache(maxsize=4096)
+def _length(size, fontsize: float) -> float:
+    """ziamath's `size_px` for a length and a font size (it reads its node only for a font size not given)."""
+    return _state["size_px"](None, size, fontsize)
 
 
 _OUTLINES: dict = {}  # (font file, glyph index) -> the glyph's path at the origin, or None (no contour)
@@ -119,11 +115,8 @@ _OUTLINES: dict = {}  # (font file, glyph index) -> the glyph's path at the orig
 
 def _place(self, x: float, y: float, point_size: float):
     """`SimpleGlyph.place` with `svg2` off: the glyph's one path, moved and scaled (see 3. above)."""
-    from ziafont.config import config
-    from ziafont.glyph import CompoundGlyph, EmptyGlyph, SimpleGlyph
-    from ziafont.svgpath import fmt
-
-    if config.svg2 or type(self) not in (SimpleGlyph, CompoundGlyph, EmptyGlyph):
+    config, kinds, fmt = _state["glyphs"]
+    if config.svg2 or type(self) not in kinds:
         return _state["place"](self, x, y, point_size)
     key = (self.font.info.filename, self.index)
     if key not in _OUTLINES:

@@ -24,7 +24,7 @@ Every removal and change is logged as `clean.<rule>` with the text it removed, s
 """
 from __future__ import annotations
 
-from ...config import key_line
+from ...typed_toml import key_line
 from ...model import PressroomError
 from . import (affiliate, code_paragraphs, dividers, embeds, empty, link_cards, link_ends, links, markup, medium_export,
                outline, outro, provenance, sanitize, title, user_drops)

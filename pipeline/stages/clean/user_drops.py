@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 
-from ...config import key_line
+from ...typed_toml import key_line
 from ...model import PressroomError
 from ._dom import blocks, remove, text
 
