@@ -123,6 +123,7 @@ def _extra(extra: str, css: str, roots: tuple[str, ...]):
 WARM_IMPORTS = ("bs4", "weasyprint.document", "weasyprint.layout", "weasyprint.pdf", "pipeline.emit.pdf.shared_fonts",
                 "pipeline.emit.pdf.weasyprint_patches.face_data", "pipeline.emit.pdf.weasyprint_patches.font_subsets",
                 "pipeline.emit.pdf.weasyprint_patches.png_images", "pipeline.emit.pdf.weasyprint_patches.svg_paths",
+                "pipeline.emit.pdf.weasyprint_patches.svg_glyphs",
                 "pipeline.emit.pdf.weasyprint_patches.leaders",
                 "pipeline.emit.pdf.weasyprint_patches.margins", "pipeline.emit.pdf.weasyprint_patches.relayout",
                 "pipeline.emit.pdf.weasyprint_patches.streams", "pipeline.emit.pdf.weasyprint_patches.lxml_tree",
