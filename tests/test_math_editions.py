@@ -232,3 +232,29 @@ def test_one_cjk_face_is_made_for_the_formulas_of_the_whole_book(tmp_path):
     assert len(faces) == 1, faces
     text = _squeezed(_pdftotext(out / next(p.name for p in out.glob("*.pdf"))))
     assert "\\text{需求}" in text and "\\text{价格}" in text
+
+
+def test_formulas_reach_the_layout_as_files_of_the_cache_and_are_drawn_again_when_gone(math_book, tmp_path):
+    """The prepared parts name each formula's drawing, a file of the PDF's cache (not a `data:`
+    URL of its 15 KB of SVG in the part's HTML); a rebuild after those files are removed draws
+    them again and writes the same PDF."""
+    import shutil
+
+    from pipeline.build import build
+
+    book = math_book[".pdf"].parent.parent
+    cache = book / "out" / ".cache" / "pdf"
+    drawn = sorted((cache / "formulas").glob("*.svg"))
+    assert len(drawn) == 3 and all(p.read_text(encoding="utf-8").startswith("<svg") for p in drawn)
+    documents = "".join(p.read_text(encoding="utf-8") for p in (cache / "documents").glob("*.json"))
+    assert "data:image/svg" not in documents and documents.count('class=\\"formula-drawn\\"') == 3
+    for p in drawn:
+        assert f"formulas/{p.name}" in documents
+    out = tmp_path / "again"
+    shutil.copytree(book / "out", out)
+    shutil.rmtree(out / ".cache" / "pdf" / "formulas")
+    shutil.rmtree(out / ".cache" / "pdf" / "parts")
+    result = build(book, out, ("pdf",), jobs=1, force=True)
+    again = next(p for p in result.outputs if p.suffix == ".pdf")
+    assert sorted(p.name for p in (out / ".cache" / "pdf" / "formulas").glob("*.svg")) == [p.name for p in drawn]
+    assert again.read_bytes() == math_book[".pdf"].read_bytes()

@@ -104,13 +104,20 @@ def formula_svg(mathml: str, display: bool, title: str = "") -> tuple[str, str]:
     the text's baseline (`width`, `height`, `vertical-align`) where it stands as an image."""
     drawn = _ziamath().Math(mathml, size=SIZE, margin=0, title=title or None)
     svg = drawn.svgxml()
-    width, height = float(svg.get("width")), float(svg.get("height"))
-    top, tall = (float(v) for v in svg.get("viewBox").split()[1::2])
+    return ET.tostring(svg, encoding="unicode"), _style(svg.get("width"), svg.get("height"), svg.get("viewBox"), display)
+
+
+def _style(width: str, height: str, viewbox: str, display: bool) -> str:
+    """The CSS of a formula's image from its SVG's root attributes (see `formula_svg()`)."""
+    top, tall = (float(v) for v in viewbox.split()[1::2])
     depth = top + tall  # below the baseline (y = 0)
-    style = f"width: {width / SIZE:.3f}em; height: {height / SIZE:.3f}em"
+    style = f"width: {float(width) / SIZE:.3f}em; height: {float(height) / SIZE:.3f}em"
     if not display:
         style += f"; vertical-align: {-depth / SIZE:.3f}em"
-    return ET.tostring(svg, encoding="unicode"), style
+    return style
+
+
+_ROOT = re.compile(r'<svg [^>]*?width="([^"]+)" height="([^"]+)" viewBox="([^"]+)"')
 
 
 LAYER_SIZES = (0.1, 0.15, 0.2, 0.3, 0.4, 0.5, 0.7, 1.0)  # em: the text layer's few sizes (text_layer_size)
@@ -127,24 +134,26 @@ def text_layer_size(text: str, width_em: float) -> float:
     return max([size for size in LAYER_SIZES if size <= fits] or [LAYER_SIZES[0]])
 
 
-def cached_formula_svg(mathml: str, display: bool, title: str, folder: Path) -> tuple[str, str]:
-    """`formula_svg()`, kept in `folder` by what it is drawn from (like highlighted code): a
-    rebuild draws only the formulas it has not drawn before."""
+def formula_file(mathml: str, display: bool, title: str, folder: Path) -> tuple[Path, str, str]:
+    """`formula_svg()` kept as a file of `folder`, named by what it is drawn from (like highlighted
+    code), so that a rebuild draws only the formulas it has not drawn before: the file, its SVG
+    and its CSS (read again from the file's root element)."""
     import hashlib
-    import json
 
     from ..cache import write_atomic
 
     key = hashlib.sha256("\0".join([engine_versions.installed("ziamath") or "", str(SIZE), mathml, str(display), title]).encode()).hexdigest()
-    path = folder / f"{key[:40]}.json"
+    path = folder / f"{key[:40]}.svg"
     try:
-        kept = json.loads(path.read_text(encoding="utf-8"))
-        return kept["svg"], kept["style"]
-    except (OSError, ValueError, KeyError, TypeError):
+        document = path.read_text(encoding="utf-8")
+        root = _ROOT.match(document)
+        if root:
+            return path, document, _style(*root.groups(), display)
+    except (OSError, ValueError):
         pass
-    made = formula_svg(mathml, display, title)
+    document, style = formula_svg(mathml, display, title)
     try:
-        write_atomic(path, json.dumps({"svg": made[0], "style": made[1]}).encode("utf-8"))
+        write_atomic(path, document.encode("utf-8"))
     except OSError:
         pass  # a cache that cannot be written costs the next build the drawing, nothing more
-    return made
+    return path, document, style
