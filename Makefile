@@ -69,7 +69,7 @@ bench-serve: $(STAMP)
 	$(BYTECODE) && $(PY) bench/serve_latency.py
 
 bench-math: $(STAMP) .venv/.bench-installed
-	$(BYTECODE) && $(PY) bench/math_cost.py
+	$(BYTECODE) && $(PY) bench/math_cost.py --together --runs 5
 
 # this checkout against an earlier commit (AGAINST=, default: before the emit/ redesign), cold, in turn
 bench-versus: $(STAMP) .venv/.bench-installed
