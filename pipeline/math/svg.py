@@ -2,7 +2,8 @@
 
 `formula_svg()` gives an SVG document and the CSS that sizes it in em, so that a formula takes the
 size of the text around it, and lowers it by its depth (`vertical-align`), so that its baseline is
-the line's. The PDF sets it as an `<img>` of a `data:` URL: WeasyPrint parses each with its own
+the line's. The PDF sets it as an `<img>` of the file `formula_file()` keeps (or of a `data:` URL
+where the build has no cache folder): WeasyPrint reads each with its own
 SVG reader, and the part keeps the fast HTML parse (`pdf_tree.py`), which inline SVG would lose. Glyphs are
 drawn as paths (`ziafont.config.svg2 = False`): ziamath's `<symbol>` ids would repeat across
 formulas. Chinese inside `\\text{}` is drawn from the book's CJK face (`cjk_face.py`): `use_face()`
