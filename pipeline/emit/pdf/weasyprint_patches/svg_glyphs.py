@@ -21,7 +21,7 @@ from __future__ import annotations
 import hashlib
 import re
 
-from .svg_paths import _PLACED, _commands
+from .svg_paths import _PLACED, _commands, _draw
 
 PACKAGE = "weasyprint"
 _state: dict = {"original": None}
@@ -39,40 +39,33 @@ def _number(text: str | None) -> float | None:
     return float(text) if text is not None and _NUMBER.fullmatch(text) else None
 
 
-def _fmt(value: float) -> str:
-    """A number as pydyf writes one (`pydyf._to_bytes`)."""
-    return str(int(value)) if value == int(value) else f"{value:f}".rstrip("0")
+def _operations(write) -> bytes:
+    """What `write(stream)` draws on a fresh pydyf stream, as the bytes of one content stream."""
+    import pydyf
+
+    stream = pydyf.Stream()
+    write(stream)
+    return b"\n".join(stream.stream)
 
 
 def _form(d: str) -> tuple | None:
-    """The form XObject of an outline `d`: its name, content and bounding box; None where `d`
-    is not one `svg_paths._commands()` reads, or draws nothing."""
-    known = _FORMS.get(d)
-    if known is not None or d in _FORMS:
-        return known
+    """The form XObject of an outline `d`: its name, content (the operations of WeasyPrint's own
+    drawing of the path, `svg_paths._draw`, then a fill) and bounding box (of the path's points,
+    control points too, which hold its curves); None where `svg_paths._commands()` cannot read `d`."""
+    if d in _FORMS:
+        return _FORMS[d]
     commands = _commands(d)
     form = None
-    if commands:
-        ops, xs, ys, current, start = [], [], [], (0.0, 0.0), None
-        for letter, numbers in commands:
-            if letter == "Q":  # as WeasyPrint draws it: the cubic of the same curve
-                (x1, y1), (x2, y2, x3, y3) = current, numbers
-                numbers = [x2 * 2 / 3 + x1 / 3, y2 * 2 / 3 + y1 / 3, x2 * 2 / 3 + x3 / 3, y2 * 2 / 3 + y3 / 3, x3, y3]
-                letter = "C"
-            if letter == "Z":
-                if start is not None:
-                    ops.append("h")
-                    current = start
-                continue
-            xs.extend(numbers[0::2])
-            ys.extend(numbers[1::2])
-            ops.append(" ".join(map(_fmt, numbers)) + " " + {"M": "m", "L": "l", "C": "c"}[letter])
-            current = numbers[-2], numbers[-1]
-            start = current if letter == "M" else (start or current)
-        if xs:
-            ops.append("f")
-            name = "/G" + hashlib.blake2b(d.encode(), digest_size=6).hexdigest()
-            form = name, "\n".join(ops).encode("ascii"), (min(xs) - 1, min(ys) - 1, max(xs) + 1, max(ys) + 1)
+    if commands is not None:
+        xs = [x for _, numbers in commands for x in numbers[0::2]] or [0.0]
+        ys = [y for _, numbers in commands for y in numbers[1::2]] or [0.0]
+
+        def write(stream):
+            _draw(stream, [], commands)
+            stream.fill()
+
+        name = "G" + hashlib.blake2b(d.encode(), digest_size=6).hexdigest()
+        form = name, _operations(write), (min(xs) - 1, min(ys) - 1, max(xs) + 1, max(ys) + 1)
     if len(_FORMS) >= _KEEP:
         _FORMS.clear()
     _FORMS[d] = form
@@ -84,12 +77,24 @@ class FlatSVG:
 
     def __init__(self, width: float, height: float, viewbox: tuple, glyphs: list, rects: list):
         self._width, self._height, self._viewbox = width, height, viewbox
-        self._glyphs, self._rects = glyphs, rects  # [(form, matrix)], [(x, y, width, height)]
+        self._glyphs, self._rects = glyphs, rects  # [(form, (scale, x, y))], [(x, y, width, height)]
         self._content = None
 
     def get_intrinsic_size(self, image_resolution, font_size):
         ratio = self._width / self._height if self._width and self._height else 1
         return self._width, self._height, ratio
+
+    def _write(self, stream) -> None:
+        """The image's own operations: black, each glyph's form where it stands, the bars."""
+        stream.set_color_rgb(0, 0, 0)
+        for (name, _, _), (scale, x, y) in self._glyphs:
+            stream.push_state()
+            stream.set_matrix(scale, 0, 0, scale, x, y)
+            stream.draw_x_object(name)
+            stream.pop_state()
+        for box in self._rects:
+            stream.rectangle(*box)
+            stream.fill()
 
     def draw(self, stream, concrete_width, concrete_height, _style):
         # WeasyPrint's root <svg>: placed at x = y = 0, then its viewBox fitted (xMidYMid meet)
@@ -99,17 +104,13 @@ class FlatSVG:
         stream.transform(a=scale, d=scale, e=(concrete_width - vw * scale) / 2 - vx * scale,
                          f=(concrete_height - vh * scale) / 2 - vy * scale)
         if self._content is None:
-            lines = ["0 0 0 rg"]
-            for (name, _, _), (s, x, y) in self._glyphs:
-                lines.append(f"q {_fmt(s)} 0 0 {_fmt(s)} {_fmt(x)} {_fmt(y)} cm {name} Do Q")
-            lines.extend(f"{_fmt(x)} {_fmt(y)} {_fmt(w)} {_fmt(h)} re f" for x, y, w, h in self._rects)
-            self._content = "\n".join(lines).encode("ascii")
+            self._content = _operations(self._write)
         xobjects = stream._resources["XObject"]
         for (name, content, box), _ in self._glyphs:
-            if name[1:] not in xobjects:
+            if name not in xobjects:
                 import pydyf
 
-                xobjects[name[1:]] = pydyf.Stream([content], pydyf.Dictionary({
+                xobjects[name] = pydyf.Stream([content], pydyf.Dictionary({
                     "Type": "/XObject", "Subtype": "/Form", "BBox": pydyf.Array(box)}), compress=stream.compress)
         stream.stream.append(self._content)
         stream.pop_state()
@@ -143,11 +144,12 @@ def flat(tree) -> FlatSVG | None:
             placed = _PLACED.fullmatch(node.get("transform", "translate(0 0)"))
             if placed is None:
                 return None
-            form = _form(node.get("d", ""))
-            if form is None:
-                if _commands(node.get("d", "")) is None:
-                    return None  # a path drawn in a way of its own: WeasyPrint's code draws the image
+            d = node.get("d", "")
+            if not d.strip():
                 continue  # an empty path draws nothing
+            form = _form(d)
+            if form is None:
+                return None  # a path drawn in a way of its own: WeasyPrint's code draws the image
             x, y, scale = placed.groups()
             glyphs.append((form, (float(scale) if scale is not None else 1.0, float(x), float(y))))
         elif node.tag == f"{_NS}rect":
