@@ -27,7 +27,7 @@ class BookFetcher(URLFetcher):
             rel = unquote(url[len(TEMPLATES_URL):])
             found = [r / rel for r in self.roots[1:] if (r / rel).is_file()]
             url = found[0].as_uri() if found else url
-        if url.startswith("data:image/svg+xml;"):  # a formula drawn by print_html._formulas: bytes in the URL
+        if url.startswith("data:image/svg+xml;"):  # a formula drawn by print_formulas.draw(): bytes in the URL
             return super().fetch(url, headers)
         parsed = urlparse(url)
         if parsed.scheme == "file":

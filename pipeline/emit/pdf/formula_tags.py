@@ -1,7 +1,7 @@
 """Formulas tagged as formulas: WeasyPrint's tagged PDF makes every `<img>` a `Figure` with its
 `alt` as `/Alt`, and a `<span>` a `Span`. A formula in the PDF is a `span.formula-pdf` holding its
-drawing (an `<img>` whose `alt` is its LaTeX) and its LaTeX as invisible text (`print_html.
-_formulas()`). `finisher()` gives `write_pdf()` (its public `finisher` hook, called after the
+drawing (an `<img>` whose `alt` is its LaTeX) and its LaTeX as invisible text (`print_formulas.
+draw()`). `finisher()` gives `write_pdf()` (its public `finisher` hook, called after the
 structure tree is made and before the file is written) a function that makes each such Span a
 `Formula`, the standard structure type a screen reader announces as math, with the LaTeX as its
 `/Alt`: the alternate text stands for the element and all it holds, so the invisible text is not

@@ -6,7 +6,6 @@ as a document of empty pages (`furniture()`). `emit/pdf/__init__.py` lays them o
 """
 from __future__ import annotations
 
-import base64
 import hashlib
 import json
 import re
@@ -22,6 +21,8 @@ from ... import layout
 from ...model import Book
 from .. import build_time
 from ...page_geometry import geometry
+from . import print_formulas
+
 
 def code_columns(book: Book) -> int:
     """How many monospace cells a code line surely fits in: the text block less the block's padding
@@ -179,58 +180,6 @@ def _inside(tags, cls: str):
     return (t for t in tags if t.find_parent(class_=cls) is not None)
 
 
-def _formulas(soup, fonts: Path, book_chars: str = "", files: Path | None = None) -> None:
-    """Each MathML formula drawn as an SVG image (WeasyPrint has no MathML), its LaTeX the image's
-    `alt`, and that LaTeX as invisible text over it (`span.formula-text`, print.css): the tagged
-    PDF makes the holder a Formula with the LaTeX as its Alt (`formula_tags.py`). `book_chars`: the wide characters of every formula of
-    the book (the math stage's `formula_chars`), so that the first part with formulas makes the
-    one CJK face all parts draw from (0.5-0.7 s each that a face made per part cost). The image is
-    the file `svg.formula_file()` keeps in `files` (the PDF's cache folder, which the layout's
-    fetcher reads: `formulas/<key>.svg`), or without one a `data:` URL (a formula's SVG is some
-    15 KB of text: in a `data:` URL it was most of a chapter's prepared HTML, which is stored,
-    sent to a layout worker and parsed again)."""
-    maths = soup.find_all("math")
-    if not maths:
-        return
-    from ...math import svg
-
-    sources = [str(m) for m in maths]
-    texts = [svg.text_of(s) for s in sources]
-    svg.use_face("".join(texts) + book_chars, fonts)
-    folder = files / FORMULAS if files is not None else fonts.parent / FORMULAS
-    for math, source, text in zip(maths, sources, texts):
-        display = math.get("display") == "block"
-        label = math.get("alttext") or text
-        try:
-            path, document, style = svg.formula_file(source, display, label, folder)
-        except Exception:  # noqa: BLE001  ziamath fails on some MathML it cannot lay out
-            code = soup.new_tag("code", attrs={"class": "math-source"})
-            code.string = label
-            math.replace_with(code)
-            continue
-        src = f"{FORMULAS}/{path.name}" if files is not None else \
-            "data:image/svg+xml;base64," + base64.b64encode(document.encode("utf-8")).decode("ascii")
-        drawn = soup.new_tag("img", attrs={"class": "formula-drawn", "alt": label, "style": style, "src": src})
-        holder = soup.new_tag("span", attrs={"class": "formula-pdf"})
-        holder.append(drawn)
-        # before it, its LaTeX as invisible text as wide as it: what search and pdftotext find
-        source = " ".join(label.split())
-        width = float(style.split("width: ", 1)[1].split("em", 1)[0])
-        layer = soup.new_tag("span", attrs={"class": "formula-text", "aria-hidden": "true",
-                                            "style": f"font-size: {svg.text_layer_size(source, width)}em"})
-        layer.string = source
-        drawn.insert_before(layer)
-        math.replace_with(holder)
-
-
-FORMULAS = "formulas"  # the folder of the formulas' drawings, in the PDF's cache folder
-
-
-def formula_files(soup) -> list[str]:
-    """The `src` of each formula drawn from a file (`_formulas()`)."""
-    return sorted({img["src"] for img in soup.find_all("img", class_="formula-drawn") if not img["src"].startswith("data:")})
-
-
 def prepare_tree(html: str, book: Book, named: frozenset[str] | None = None,
                  fonts: Path | None = None, files: Path | None = None) -> BeautifulSoup:
     """`html` as a tree prepared for print; `named`: `named_classes()` of the print stylesheet;
@@ -238,7 +187,7 @@ def prepare_tree(html: str, book: Book, named: frozenset[str] | None = None,
     the formulas' drawings are kept as files the layout reads (without it, `data:` URLs)."""
     soup = BeautifulSoup(html, "lxml")
     book_chars = "".join(sorted({c for ch in book.chapters for c in ch.meta.get("formula_chars", "")}))
-    _formulas(soup, fonts or Path(tempfile.gettempdir()) / "pressroom-fonts", book_chars, files)
+    print_formulas.draw(soup, fonts or Path(tempfile.gettempdir()) / "pressroom-fonts", book_chars, files)
     columns = code_columns(book)
     for pre in _inside(soup.find_all("pre"), "chapter-body"):
         _code_lines(pre, soup, columns, named)
@@ -254,7 +203,7 @@ class Prepared:
     stand_ins: list[str]  # `stand_ins()`
     head: str  # its running head (`running_head()`)
     images: list[str]  # the sources of its images, sorted (not the formulas')
-    formulas: list[str] = field(default_factory=list)  # the formulas' drawings it shows (`formula_files()`)
+    formulas: list[str] = field(default_factory=list)  # the formulas' drawings it shows (`print_formulas.files_of()`)
 
 
 def part_documents(book: Book, cover_file: str, cache_dir: Path | None = None):
@@ -303,7 +252,7 @@ def part_documents(book: Book, cover_file: str, cache_dir: Path | None = None):
             except (ValueError, TypeError):
                 pass  # a damaged entry, or one whose formulas' files are gone: made again
         soup = document(html)
-        formulas = formula_files(soup)
+        formulas = print_formulas.files_of(soup)
         made = Prepared(str(soup), sorted(stand_ins(soup)), running_head(soup),
                         sorted({img.get("src", "") for img in soup.find_all("img")
                                 if not img.get("src", "").startswith("data:")} - set(formulas)), formulas)
