@@ -35,7 +35,13 @@ TEXT_ADVANCE = 0.5  # em: about the mean advance of a Latin letter, digit or sig
 
 @functools.lru_cache(maxsize=1)
 def _ziamath():
-    """ziamath, set up once per process: glyphs as paths, and the fallback face where it fits."""
+    """ziamath, set up once per process: glyphs as paths, and the fallback face where it fits.
+    What it read (its math font's tables: 26,000 objects that live as long as the process) is
+    then left out of the garbage collector's scans (`gc.freeze()`): each full collection of a
+    build that draws formulas scanned them again, a third of what the formulas cost a book."""
+    import gc
+
+    ziamath_patch.before_import()  # its import without the pattern it compiles (ziamath_patch 6.)
     import ziafont
     import ziamath
     from ziamath import zmath
@@ -55,6 +61,7 @@ def _ziamath():
                 return super().findglyph(char, variant)
 
         zmath.loadedfonts["default"].__class__ = _CJKFallback  # the font ziamath read at import: not read again
+    gc.freeze()
     return ziamath
 
 
