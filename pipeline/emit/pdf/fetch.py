@@ -7,7 +7,8 @@ from __future__ import annotations
 from pathlib import Path
 from urllib.parse import unquote, urlparse
 
-from weasyprint.urls import URLFetcher
+from . import engine_libraries  # noqa: F401 - WeasyPrint's libraries by their sonames, before its import
+from weasyprint.urls import URLFetcher  # noqa: E402
 
 TEMPLATES_URL = "file:///pressroom-templates/"  # the same for the stylesheets' own files (wrap-mark.svg)
 BOOK_URL = "file:///pressroom-book/"  # the prepared folder's URL: WeasyPrint names images by a hash of it

@@ -120,7 +120,7 @@ def _extra(extra: str, css: str, roots: tuple[str, ...]):
     return _parse(extra, roots, _stylesheet(css, roots)[0])
 
 
-WARM_IMPORTS = ("bs4", "weasyprint.document", "weasyprint.layout", "weasyprint.pdf", "pipeline.emit.pdf.shared_fonts",
+WARM_IMPORTS = ("bs4", "pipeline.emit.pdf.engine_libraries", "weasyprint.document", "weasyprint.layout", "weasyprint.pdf", "pipeline.emit.pdf.shared_fonts",
                 "pipeline.emit.pdf.weasyprint_patches.face_data", "pipeline.emit.pdf.weasyprint_patches.font_subsets",
                 "pipeline.emit.pdf.weasyprint_patches.png_images", "pipeline.emit.pdf.weasyprint_patches.svg_paths",
                 "pipeline.emit.pdf.weasyprint_patches.svg_glyphs",
