@@ -218,13 +218,13 @@ def test_another_weasyprint_version_installs_none_of_its_patches(monkeypatch, tm
     and the build would say why."""
     monkeypatch.delenv(engine_versions.ENVIRONMENT, raising=False)
     monkeypatch.setitem(engine_versions.SUPPORTED, "weasyprint", frozenset({"71.0"}))
-    assert weasyprint_patches.wanted() == ("streams",)
+    assert weasyprint_patches.wanted() == ("streams", "page_references")
     assert "written for 71.0" in weasyprint_patches.summary()
     from weasyprint.layout import inline
 
     weasyprint_patches.install((), tmp_path)  # WeasyPrint's own code (a build here may have patched it)
     before = inline.justify_line
-    assert weasyprint_patches.install(weasyprint_patches.PATCHES, tmp_path) == ["streams"]
+    assert weasyprint_patches.install(weasyprint_patches.PATCHES, tmp_path) == ["streams", "page_references"]
     assert inline.justify_line is before
     weasyprint_patches.install((), tmp_path)
 
@@ -240,7 +240,8 @@ def test_every_patch_is_taken_out_again(tmp_path):
     def engine():
         return (layout.make_margin_boxes, layout.make_all_pages, inline.handle_leader, inline.justify_line,
                 inline.count_expandable_spaces, line_break.Layout.set_text, images.RasterImage,
-                images.RasterImage._get_png_data, fonts.Font.subset, fonts.get_hb_object_data, pydyf.zlib)
+                images.RasterImage._get_png_data, fonts.Font.subset, fonts.get_hb_object_data, pydyf.zlib,
+                pydyf.PDF.__dict__["page_references"])
 
     weasyprint_patches.install((), tmp_path)
     plain = engine()

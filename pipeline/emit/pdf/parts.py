@@ -126,7 +126,8 @@ WARM_IMPORTS = ("bs4", "pipeline.emit.pdf.engine_libraries", "weasyprint.documen
                 "pipeline.emit.pdf.weasyprint_patches.svg_glyphs",
                 "pipeline.emit.pdf.weasyprint_patches.leaders",
                 "pipeline.emit.pdf.weasyprint_patches.margins", "pipeline.emit.pdf.weasyprint_patches.relayout",
-                "pipeline.emit.pdf.weasyprint_patches.streams", "pipeline.emit.pdf.weasyprint_patches.lxml_tree",
+                "pipeline.emit.pdf.weasyprint_patches.streams", "pipeline.emit.pdf.weasyprint_patches.page_references",
+                "pipeline.emit.pdf.weasyprint_patches.lxml_tree",
                 "pipeline.emit.pdf.stamps", "pipeline.emit.pdf.toc", "pipeline.emit.pdf.pages", "pipeline.emit.page_list")
 
 

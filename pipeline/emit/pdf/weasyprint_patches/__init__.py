@@ -19,14 +19,15 @@ from ....engine_versions import ENVIRONMENT, SUPPORTED, patches_named, patches_o
 
 # name -> what it saves (see each module); the order in which a layout worker installs them
 PATCHES = ("lxml_tree", "justify", "leaders", "margins", "relayout", "png_images", "svg_paths", "svg_glyphs", "face_data",
-           "font_subsets", "streams")
+           "font_subsets", "streams", "page_references")
 SAVES = {"lxml_tree": "HTML parsed by lxml", "justify": "Chinese justified between characters",
          "leaders": "dot leaders as one run", "margins": "no empty margin boxes",
          "relayout": "a part laid out again from its first changed page", "png_images": "PNGs embedded as they are",
          "svg_paths": "SVG paths read in one pass",
          "svg_glyphs": "formula glyphs drawn as one form each",
          "face_data": "font data copied once", "font_subsets": "one font subset for the book",
-         "streams": "streams deflated at level 6"}
+         "streams": "streams deflated at level 6",
+         "page_references": "a document's page references listed once"}
 _installed: set[str] = set()
 
 
