@@ -136,6 +136,8 @@ PATCH_CASES = [
     r"a^{\left( \frac{b}{c} \right)} + \frac{1}{x_{\left| y \right|}}",
     r"x \to y \rightarrow z \xrightarrow{f} w, \quad (a + b) [c] \{d\}",
     r"\| x \|_2 + |y| + \overline{ab} + \widehat{xyz} + \min_{x} \max_{y} f",
+    # <mstyle> (patch 8 leaves a formula without one as it is)
+    r"\displaystyle \frac{a}{b} + {\scriptstyle \left( x \right)} + \textstyle \sum_{i} x_i",
 ]
 
 
