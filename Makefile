@@ -12,7 +12,7 @@ INPUTS  := $(shell find $(SOURCE) templates pipeline -type f -not -name '*.pyc' 
 BYTECODE := $(PY) -m compileall -q pipeline
 BUILD   := $(BYTECODE) && $(PY) -m pipeline build --source $(SOURCE) --out $(OUT) $(if $(JOBS),--jobs $(JOBS))
 
-.PHONY: all epub pdf catalogue test check release bench bench-sizes bench-math bench-serve bench-versus serve fuzz clean setup corpus test-engine test-upstream
+.PHONY: all epub pdf catalogue test check release bench bench-sizes bench-math bench-math-instructions bench-serve bench-versus serve fuzz clean setup corpus test-engine test-upstream
 
 # both in one build: the EPUB's page list follows the PDF's printed pages (emit/page_list.py)
 all: $(OUT)/.all.done
@@ -70,6 +70,11 @@ bench-serve: $(STAMP)
 
 bench-math: $(STAMP) .venv/.bench-installed
 	$(BYTECODE) && $(PY) bench/math_cost.py --together --runs 5
+
+# the same two builds' instructions, counted by valgrind (a count the machine's load does not move; 25-30 min)
+bench-math-instructions: $(STAMP) .venv/.bench-installed
+	@bash scripts/bootstrap-valgrind.sh
+	$(BYTECODE) && $(PY) bench/math_cost.py --instructions
 
 # this checkout against an earlier commit (AGAINST=, default: before the emit/ redesign), cold, in turn
 bench-versus: $(STAMP) .venv/.bench-installed

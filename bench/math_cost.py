@@ -16,6 +16,14 @@ with / without <= 1.05. A benchmark, never a test.
 alike, where builds one after the other on the shared machine moved 10-25 % between runs (more
 than the 5 % measured). Their wall times are not compared (the one that ends last runs alone
 at its end); with both cores busy in either build, the CPU time is what its wall time follows.
+
+`--instructions` counts instead the instructions each build executes (its whole process tree, under
+valgrind's cachegrind, `--cache-sim=no`), the two builds at the same time, once: a count that
+another program on the machine does not change (the same build counted twice differs by
+well under 0.1 %), where CPU times on the shared machine moved 10-25 % between runs. It takes
+some 20 times as long as a build (25-30 minutes for 50 articles on 2 cores). Instructions are
+not time: the formulas' Python runs fewer instructions a second than the layout's C (the four
+formula articles alone: +17 % instructions, +26 % CPU time), so read it beside `--together`.
 """
 from __future__ import annotations
 
@@ -43,9 +51,13 @@ def main() -> None:
     parser.add_argument("--runs", type=int, default=3)
     parser.add_argument("--articles", type=int, default=50)
     parser.add_argument("--together", action="store_true", help="the two builds of a run at the same time (CPU only)")
+    parser.add_argument("--instructions", action="store_true",
+                        help="instructions executed, counted by valgrind (once, the two builds at the same time)")
     args = parser.parse_args()
     with tempfile.TemporaryDirectory() as tmp:
         book = assemble(Path(tmp), args.articles)
+        if args.instructions:
+            return instructions(book, Path(tmp), args.articles)
         if args.together:
             return together(book, Path(tmp), args.runs, args.articles)
         times: dict[str, list[dict]] = {"with the math stage": [], "without it": []}
@@ -106,6 +118,36 @@ def together(book: Path, tmp: Path, runs: int, articles: int) -> None:
     print(f"  without it          {statistics.median(n for _, n in pairs):7.2f} s cpu (median)")
     print(f"  with / without, median of the runs' ratios: cpu {statistics.median(ratios):.3f} "
           f"(least {min(ratios):.3f}, most {max(ratios):.3f}; target <= 1.05)")
+
+
+def instructions(book: Path, tmp: Path, articles: int) -> None:
+    """Both builds at once under cachegrind; the instructions of each one's processes, summed."""
+    import os
+    import shutil
+    import subprocess
+
+    if shutil.which("valgrind") is None:
+        raise SystemExit("valgrind is not installed: apt-get install valgrind (as root), then run this again")
+    procs = {}
+    for name, head in (("with", [PY, "-m", "pipeline"]), ("without", [PY, "-c", WITHOUT_MATH])):
+        counts = tmp / f"instructions-{name}"
+        counts.mkdir()
+        procs[name] = subprocess.Popen(
+            ["valgrind", "--tool=cachegrind", "--cache-sim=no", "--trace-children=yes",
+             f"--cachegrind-out-file={counts}/cg.%p", *head, "build", "--source", str(book),
+             "--out", str(tmp / f"instructions-out-{name}"), "--format", "all"],
+            cwd=ROOT, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, env={**os.environ, "PYTHONHASHSEED": "0"})
+    executed = {}
+    for name, proc in procs.items():
+        _, stderr = proc.communicate()
+        if proc.returncode != 0:
+            raise SystemExit(f"the build {name} the math stage failed:\n{stderr.decode('utf-8', 'replace')[-2000:]}")
+        executed[name] = sum(int(line.split()[1]) for f in (tmp / f"instructions-{name}").iterdir()
+                             for line in f.read_text().splitlines() if line.startswith("summary:"))
+    print(f"{articles} articles, cold EPUB + PDF, instructions executed (cachegrind, every process of the build)")
+    print(f"  with the math stage {executed['with'] / 1e9:8.2f} G")
+    print(f"  without it          {executed['without'] / 1e9:8.2f} G")
+    print(f"  with / without: {executed['with'] / executed['without']:.3f} (target <= 1.05 for the time)")
 
 
 if __name__ == "__main__":

@@ -107,6 +107,33 @@ def test_without_epoch_the_last_commit_sets_the_time(tmp_path):
     assert _build(repo / "source", tmp_path / "c", env) == a
 
 
+@pytest.mark.skipif(shutil.which("git") is None, reason="git is not installed")
+def test_git_is_asked_once_until_a_commit_and_not_without_a_repository(tmp_path, monkeypatch):
+    """build_time() runs `git log` once for the four times a build asks, again after a commit
+    (`pressroom serve` builds again in the same process), and never for a book in no repository."""
+    from pipeline import emit
+
+    monkeypatch.delenv("SOURCE_DATE_EPOCH", raising=False)
+    runs = []
+    real_run = subprocess.run
+    monkeypatch.setattr(emit.subprocess, "run", lambda *a, **k: (a[0][:2] == ["git", "log"] and runs.append(a[0]))
+                        or real_run(*a, **k))
+    repo = tmp_path / "repo"
+    (repo / "source").mkdir(parents=True)
+    _git(repo, "init", "-q", "-b", "main")
+    (repo / "source" / "a.md").write_text("# A\n")
+    _git(repo, "add", "-A")
+    _git(repo, "commit", "-q", "-m", "one")
+    first = [emit.build_time(repo / "source") for _ in range(4)]
+    assert first == [emit.dt.datetime(2024, 2, 29, 12, 34, 56, tzinfo=emit.dt.timezone.utc)] * 4 and len(runs) == 1
+    (repo / "source" / "a.md").write_text("# A again\n")
+    _git(repo, "commit", "-q", "-am", "two", when="2025-03-01T00:00:00Z")
+    assert emit.build_time(repo / "source").year == 2025 and len(runs) == 2
+    alone = tmp_path / "alone"
+    alone.mkdir()
+    assert emit.build_time(alone, "2023-05-06").date() == emit.dt.date(2023, 5, 6) and len(runs) == 2
+
+
 def test_release_is_verifiable_and_refused_when_checks_fail(tmp_path):
     """`pressroom release`: SHA256SUMS that `sha256sum -c` accepts; a book that fails EPUBCheck is
     refused (exit 2) and the previous release stays as it was."""

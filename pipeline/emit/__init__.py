@@ -6,10 +6,12 @@ from __future__ import annotations
 
 import contextlib
 import datetime as dt
+import functools
 import glob
 import os
 import subprocess
 import tempfile
+import time
 from pathlib import Path
 
 
@@ -18,17 +20,50 @@ def build_time(source_dir: Path, config_date: str = "") -> dt.datetime:
     sde = os.environ.get("SOURCE_DATE_EPOCH", "").strip()
     if sde.isdigit():
         return dt.datetime.fromtimestamp(int(sde), dt.timezone.utc)
-    try:
-        out = subprocess.run(["git", "log", "-1", "--format=%ct", "--", "."], cwd=source_dir,
-                             capture_output=True, text=True, timeout=10).stdout.strip()
-        if out.isdigit():
-            return dt.datetime.fromtimestamp(int(out), dt.timezone.utc)
-    except (OSError, subprocess.SubprocessError):
-        pass
+    folder = Path(source_dir).resolve()
+    state = _git_state(folder)
+    committed = _last_commit(folder, state) if state is not None else None  # no repository: no git to run
+    if committed is not None:
+        return dt.datetime.fromtimestamp(committed, dt.timezone.utc)
     try:
         return dt.datetime.fromisoformat(config_date[:10]).replace(tzinfo=dt.timezone.utc)
     except ValueError:
         return dt.datetime(2000, 1, 1, tzinfo=dt.timezone.utc)
+
+
+def _git_state(folder: Path):
+    """What changes when a commit is made in the repository that holds `folder` (the modification
+    times of its `.git`'s HEAD, reflog and index), or None where no `.git` folder is above it;
+    a `.git` file (a worktree) or `GIT_DIR` gives the time now, so that git is always asked."""
+    if os.environ.get("GIT_DIR"):
+        return time.time()
+    for parent in (folder, *folder.parents):
+        git = parent / ".git"
+        if git.is_dir():
+            return tuple(_mtime(git / name) for name in ("HEAD", "logs/HEAD", "index"))
+        if git.exists():
+            return time.time()
+    return None
+
+
+def _mtime(path: Path) -> float:
+    try:
+        return os.stat(path).st_mtime
+    except OSError:
+        return 0.0
+
+
+@functools.lru_cache(maxsize=16)
+def _last_commit(folder: Path, state) -> int | None:
+    """The time of the last commit that touched `folder`: git asked once while the repository's
+    `state` (`_git_state()`) is the same (a build asks four times; `pressroom serve` again after a
+    commit), or None."""
+    try:
+        out = subprocess.run(["git", "log", "-1", "--format=%ct", "--", "."], cwd=folder,
+                             capture_output=True, text=True, timeout=10).stdout.strip()
+    except (OSError, subprocess.SubprocessError):
+        return None
+    return int(out) if out.isdigit() else None
 
 
 def _alive(pid: int) -> bool:
