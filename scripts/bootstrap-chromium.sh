@@ -9,12 +9,4 @@ name=${1:-bootstrap-chromium} why=${2:-the browser test skips}
 for b in /usr/bin/chromium /usr/bin/chromium-browser /usr/bin/google-chrome; do
   [ -x "$b" ] && exit 0
 done
-if [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then
-  echo "$name: installing chromium"
-  export DEBIAN_FRONTEND=noninteractive
-  apt-get update -qq
-  apt-get install -y -qq --no-install-recommends chromium >/dev/null
-else
-  echo "$name: Chromium is missing ($why); run: sudo apt-get install -y chromium" >&2
-  exit 1
-fi
+exec bash "$(dirname "$0")/apt-install.sh" "$name" "$why" chromium

@@ -12,15 +12,7 @@ if command -v dpkg >/dev/null 2>&1; then
 fi
 command -v java >/dev/null 2>&1 || missing+=(default-jre-headless)
 if [ ${#missing[@]} -gt 0 ]; then
-  if [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then
-    echo "bootstrap: installing ${missing[*]}"
-    export DEBIAN_FRONTEND=noninteractive
-    apt-get update -qq
-    apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
-  else
-    echo "bootstrap: missing system packages; run: sudo apt-get install -y ${missing[*]}" >&2
-    exit 1
-  fi
+  bash scripts/apt-install.sh bootstrap "Pressroom cannot build without them" "${missing[@]}"
 fi
 
 stamp=.venv/.pressroom-installed
