@@ -96,8 +96,8 @@ def _size(task: tuple) -> int:
 
 def import_stages() -> None:
     """What a chapter worker imports before its first chapter."""
-    from . import load, stages  # noqa: F401
-    from .stages import accessibility_audit  # noqa: F401
+    from . import load  # noqa: F401
+    from .stages import CHAPTER_STAGES, accessibility_audit  # noqa: F401 - CHAPTER_STAGES imports every stage
 
 
 def run_chapters(files: list[Path], ctx, jobs: int, timings: dict, use_cache: bool = True,

@@ -15,6 +15,7 @@ this process either, so the PDF's pool (started after them) forks nothing beside
 from __future__ import annotations
 
 import contextlib
+import gc
 import multiprocessing
 import os
 import signal
@@ -35,6 +36,7 @@ def _serve(conn, prepare: Callable[[], None], inherited: list) -> None:
     for end in inherited:  # the build's ends of the pipes: when it is gone, `recv()` ends
         end.close()
     prepare()
+    gc.freeze()  # what the build and the stages' imports hold: never scanned again here (preloaded.py)
     while True:
         try:
             fn, arg = conn.recv()

@@ -264,7 +264,7 @@ def one_process(config) -> bool:
 
 
 # what the layout workers and the join import: imported once, by the server they are forked from
-PRELOAD = WARM_IMPORTS + ("pikepdf", "pipeline.emit.pdf.join")
+PRELOAD = WARM_IMPORTS + ("pikepdf", "pipeline.emit.pdf.join", "pipeline.emit.pdf.preloaded")  # (that last: gc.freeze())
 
 
 class Workers(ForkServerPool):
