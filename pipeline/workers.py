@@ -72,6 +72,7 @@ def workers_ignore_ctrl_c():
 
 class _Worker:
     def __init__(self, prepare: Callable[[], None], others: list[_Worker]):
+        self.done = self.busy = False  # a task's result received; a task handed out, its result not
         context = multiprocessing.get_context("fork")
         self.conn, child = context.Pipe()
         inherited = [self.conn] + [other.conn for other in others]
@@ -112,6 +113,7 @@ class ChapterWorkers:
                     failed[item] = WorkerStopped(worker.process.exitcode)
                     continue
                 busy[worker.conn] = (worker, item)
+                worker.busy = True
 
         hand_out()
         if meanwhile:
@@ -119,12 +121,14 @@ class ChapterWorkers:
         while busy:
             for conn in wait(list(busy)):
                 worker, item = busy.pop(conn)
+                worker.busy = False
                 try:
                     ok, value = conn.recv()
                 except (EOFError, OSError):
                     worker.process.join(1)
                     ok, value = False, WorkerStopped(worker.process.exitcode)
                 else:
+                    worker.done = True
                     idle.append(worker)
                 hand_out()  # its next task before this one's result is taken in
                 if ok:
@@ -136,11 +140,22 @@ class ChapterWorkers:
         return failed
 
     def close(self) -> None:
-        """Stop the workers at once, any still importing too (not waited for). They hold nothing
-        to save (what they write, they write whole or not at all): SIGKILL, which no handler
-        they may have inherited can turn into a traceback."""
+        """Stop the workers: one that finished its task and waits for the next is told to end
+        (its pipe closed: it returns and exits as a process does, which is also what lets a
+        profiler, coverage or valgrind write what it counted there), any other at once, busy
+        or still importing (not waited for). They hold nothing to save (what they write, they
+        write whole or not at all): SIGKILL, which no handler they may have inherited can turn
+        into a traceback; so too for one that has not exited a second after being told."""
+        waiting = [w for w in self._workers if w.done and not w.busy]
         for worker in self._workers:
-            worker.process.kill()
+            if worker not in waiting:
+                worker.process.kill()
+        for worker in waiting:
+            worker.conn.close()
+        for worker in waiting:
+            worker.process.join(1)
+            if worker.process.is_alive():
+                worker.process.kill()
         for worker in self._workers:
             worker.process.join()
             worker.conn.close()
