@@ -4,6 +4,7 @@ as its source with a warning, refused before the converter runs; code is never m
 tests/golden/math/<case>/{in.md|in.html,out.html}; PRESSROOM_REGEN=1 rewrites them."""
 from __future__ import annotations
 
+import os
 from pathlib import Path
 
 import pytest
@@ -235,14 +236,18 @@ def test_the_ziamath_patch_unescapes_as_ziamath_does():
     does not know, signs that overlap, and the formulas of the default book's appendix."""
     from pipeline.math import svg, ziamath_patch
 
-    svg._ziamath()
-    assert ziamath_patch.install(), "ziamath is not a version the patch was written for: see engine_versions.SUPPORTED"
+    import subprocess
     import sys
 
+    svg._ziamath()
+    assert ziamath_patch.install(), "ziamath is not a version the patch was written for: see engine_versions.SUPPORTED"
     from ziamath import zmath
 
     assert zmath.unescape is ziamath_patch._unescape
-    assert not hasattr(sys.modules["ziamath.escapes"], "regex"), "ziamath's pattern was compiled at import"
+    compiled = subprocess.run([sys.executable, "-c", "import sys; from pipeline.math import svg; svg._ziamath(); "
+                               "print(hasattr(sys.modules['ziamath.escapes'], 'regex'))"],
+                              capture_output=True, text=True, check=True, env={**os.environ, "PRESSROOM_ENGINE_PATCHES": ""})
+    assert compiled.stdout.split() == ["False"], "ziamath's pattern was compiled at import (a fresh process)"
     theirs = ziamath_patch.original_unescape()
     names = list(ziamath_patch._escapes())
     assert len(names) > 2000
