@@ -23,7 +23,7 @@ $(OUT)/.all.done: $(STAMP) $(INPUTS)
 setup: $(STAMP)
 
 $(STAMP): pyproject.toml scripts/bootstrap.sh
-	@scripts/bootstrap.sh
+	@scripts/bootstrap.sh && touch $@
 
 # make itself skips a build when no input changed
 epub: $(OUT)/.epub.done
