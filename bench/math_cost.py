@@ -19,8 +19,9 @@ at its end); with both cores busy in either build, the CPU time is what its wall
 
 `--instructions` counts instead the instructions each build executes (its whole process tree, under
 valgrind's cachegrind, `--cache-sim=no`), the two builds at the same time, once: a count that
-another program on the machine does not change (the same build counted twice differs by
-well under 0.1 %), where CPU times on the shared machine moved 10-25 % between runs. It takes
+another program on the machine does not change (the four formula articles' book, counted twice
+at the same time: 63.802 and 63.800 G), where CPU times on the shared machine moved 10-25 %
+between runs. It takes
 some 20 times as long as a build (25-30 minutes for 50 articles on 2 cores). Instructions are
 not time: the formulas' Python runs fewer instructions a second than the layout's C (the four
 formula articles alone: +17 % instructions, +26 % CPU time), so read it beside `--together`.
