@@ -6,7 +6,7 @@ WeasyPrint 70 loads GObject, Pango, HarfBuzz, fontconfig and PangoFT2 through cf
 `libpango-1.0-0`, `pango-1.0-0`, `pango-1.0`, then `libpango-1.0.so.0`, the soname that Linux's
 dynamic loader opens as it is. For each name the loader cannot open, cffi asks
 `ctypes.util.find_library`, which on Linux runs `ldconfig -p`, then `gcc` (with `collect2` and
-`ld`) and `ld` to look for it: 24 look-ups and some 60 processes for one import, all to find
+`ld`) and `ld` to look for it: 22 look-ups and 86 processes for one import (`strace -f`), all to find
 nothing or the soname tried next (the optional HarfBuzz vector library, absent from Debian's
 HarfBuzz 6, is six names that all fail).
 
