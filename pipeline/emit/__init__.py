@@ -14,6 +14,8 @@ import tempfile
 import time
 from pathlib import Path
 
+from ..cache import stat_of
+
 
 def build_time(source_dir: Path, config_date: str = "") -> dt.datetime:
     """SOURCE_DATE_EPOCH, else the last commit that touched the book's folder, else its date."""
@@ -32,25 +34,18 @@ def build_time(source_dir: Path, config_date: str = "") -> dt.datetime:
 
 
 def _git_state(folder: Path):
-    """What changes when a commit is made in the repository that holds `folder` (the modification
-    times of its `.git`'s HEAD, reflog and index), or None where no `.git` folder is above it;
+    """What changes when a commit is made in the repository that holds `folder` (the size and
+    modification time of its `.git`'s HEAD, reflog and index: `cache.stat_of()`), or None where no `.git` folder is above it;
     a `.git` file (a worktree) or `GIT_DIR` gives the time now, so that git is always asked."""
     if os.environ.get("GIT_DIR"):
         return time.time()
     for parent in (folder, *folder.parents):
         git = parent / ".git"
         if git.is_dir():
-            return tuple(_mtime(git / name) for name in ("HEAD", "logs/HEAD", "index"))
+            return tuple(tuple(stat_of(str(git / name)) or ()) for name in ("HEAD", "logs/HEAD", "index"))
         if git.exists():
             return time.time()
     return None
-
-
-def _mtime(path: Path) -> float:
-    try:
-        return os.stat(path).st_mtime
-    except OSError:
-        return 0.0
 
 
 @functools.lru_cache(maxsize=16)

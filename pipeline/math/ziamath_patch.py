@@ -141,10 +141,8 @@ def install() -> bool:
         from ziafont.svgpath import fmt
         from ziamath.nodes.mnode import Mnode
 
-        from ziamath import zmath as ziamath_zmath
-
-        _state["apply_mstyle"] = ziamath_zmath.apply_mstyle
-        ziamath_zmath.apply_mstyle = _apply_mstyle
+        _state["apply_mstyle"] = zmath.apply_mstyle
+        zmath.apply_mstyle = _apply_mstyle
         _state["glyphs"] = config, (SimpleGlyph, CompoundGlyph, EmptyGlyph), fmt  # what _place reads
         _state["place"], _state["ChainMap"], _state["size_px"] = SimpleGlyph.place, styles.ChainMap, Mnode.size_px
         SimpleGlyph.place = _place
