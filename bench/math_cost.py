@@ -23,8 +23,8 @@ another program on the machine does not change (the four formula articles' book,
 at the same time: 63.802 and 63.800 G), where CPU times on the shared machine moved 10-25 %
 between runs. It takes
 some 20 times as long as a build (25-30 minutes for 50 articles on 2 cores). Instructions are
-not time: the formulas' Python runs fewer instructions a second than the layout's C (the four
-formula articles alone: +17 % instructions, +26 % CPU time), so read it beside `--together`.
+not time: the formulas' Python runs fewer instructions a second than the rest of the build (the
+four formula articles alone: +17 % instructions, +24 % user CPU), so read it beside `--together`.
 """
 from __future__ import annotations
 
