@@ -244,10 +244,12 @@ def test_the_ziamath_patch_unescapes_as_ziamath_does():
     from ziamath import zmath
 
     assert zmath.unescape is ziamath_patch._unescape
-    compiled = subprocess.run([sys.executable, "-c", "import sys; from pipeline.math import svg; svg._ziamath(); "
-                               "print(hasattr(sys.modules['ziamath.escapes'], 'regex'))"],
-                              capture_output=True, text=True, check=True, env={**os.environ, "PRESSROOM_ENGINE_PATCHES": ""})
-    assert compiled.stdout.split() == ["False"], "ziamath's pattern was compiled at import (a fresh process)"
+    for entry in ("use_face('x', Path('.'))", "missing('<math><mi>x</mi></math>')",
+                  "formula_svg('<math><mi>x</mi></math>', False)"):  # each way in a build reaches ziamath first
+        compiled = subprocess.run([sys.executable, "-c", "import sys; from pathlib import Path; from pipeline.math import svg; "
+                                   f"svg.{entry}; print(hasattr(sys.modules['ziamath.escapes'], 'regex'))"],
+                                  capture_output=True, text=True, check=True, env={**os.environ, "PRESSROOM_ENGINE_PATCHES": ""})
+        assert compiled.stdout.split() == ["False"], f"ziamath's pattern was compiled at import (a fresh process, svg.{entry})"
     theirs = ziamath_patch.original_unescape()
     names = list(ziamath_patch._escapes())
     assert len(names) > 2000

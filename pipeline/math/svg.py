@@ -66,9 +66,9 @@ def _ziamath():
 
 
 def _font():
+    _ziamath()  # first: ziamath imported without its pattern (ziamath_patch 6.), then set up
     from ziamath import zmath
 
-    _ziamath()
     return zmath.loadedfonts["default"]
 
 
