@@ -75,12 +75,16 @@ class _Text:
         self.protected = protected
         self.fired: Counter = Counter()
         self.where: dict[str, int] = {}  # each rule's first change, as an original position
+        self._now: str | None = None  # string(), until replace() changes the text
 
     def string(self) -> str:
         """The text now; `self.at[i]` is the original position of its character i (a position
-        may hold more than one character: … became ……)."""
-        self.at = [p for p in self.live for _ in self.chars[p]]
-        return "".join(self.chars[p] for p in self.live)
+        may hold more than one character: … became ……). Made again only after a change: every
+        rule reads it, and a change is rare (without this it was most of the typography stage)."""
+        if self._now is None:
+            self.at = [p for p in self.live for _ in self.chars[p]]
+            self._now = "".join(self.chars[p] for p in self.live)
+        return self._now
 
     def replace(self, start: int, end: int, new: str, rule: str) -> bool:
         """Replace the characters start..end of `string()` by `new` (put in the first one's
@@ -94,6 +98,7 @@ class _Text:
         self.fired[rule] += 1
         self.where.setdefault(rule, positions[0])
         self.live = [p for p in self.live if self.chars[p] != ""]
+        self._now = None
         return True
 
 
