@@ -26,11 +26,12 @@ from __future__ import annotations
 import re
 import xml.etree.ElementTree as ET
 
-from bs4 import BeautifulSoup, NavigableString
+from bs4 import BeautifulSoup, NavigableString, Tag
 
 from ..math.mathml import allowed_mathml
 from ..load.math_syntax import reads_as_tex
 from ..math.tex import MENDS, MathSyntaxError, mend, numbering, refusal, to_mathml
+from .tree import ancestor, first_child, has_class, tags
 
 WHAT = {name: what for name, what, _p, _r in MENDS}
 
@@ -101,7 +102,7 @@ def _printed_as_source(chapter, node, tex: str, why: str) -> None:
         node.replace_with(code)
 
 
-def _from_tex(chapter, node, counter: list[int]) -> None:
+def _from_tex(chapter, node, counter: list[int]) -> Tag | None:
     source = node.get_text()
     display = "display" in (node.get("class") or [])
     tex, fired = mend(source, display)
@@ -121,24 +122,25 @@ def _from_tex(chapter, node, counter: list[int]) -> None:
             why = str(e)
     if why is not None:
         _printed_as_source(chapter, node, source.strip(), why)
-        return
+        return None
     math = _math_element(chapter, _tag_of(chapter.dom, mathml), tex)
-    if node.name == "div":
-        math = _display_block(chapter, node, math, number)
-    node.replace_with(math)
+    node.replace_with(_display_block(chapter, node, math, number) if node.name == "div" else math)
+    return math
 
 
-def _from_mathml(chapter, node) -> None:
+def _from_mathml(chapter, node) -> Tag | None:
     index = node.get_text().strip()
     source = chapter.mathml[int(index)] if index.isdigit() and int(index) < len(chapter.mathml) else ""
     math = allowed_mathml(source)
     if math is None:
         _printed_as_source(chapter, node, source.strip(), "its MathML could not be read")
-        return
+        return None
     math = _math_element(chapter, BeautifulSoup(math, "html.parser").find("math"), "")
     if math.get("display") == "block" and node.parent is not None and node.parent.name in ("body", "div", "section"):
-        math = _display_block(chapter, node, math)
-    node.replace_with(math)
+        node.replace_with(_display_block(chapter, node, math))
+    else:
+        node.replace_with(math)
+    return math
 
 
 # LaTeX's math commands (not \\n, \\t, \\section, a Windows path's \\Users): one makes inline code a formula
@@ -154,41 +156,52 @@ _CODE_MARKS = re.compile(r"[;\"'`]|//|::|:\\|\b(?:def|return|import|print|printf
 _BRACED_SCRIPT = re.compile(r"[\^_]\{")
 
 
-def _code_written_as_math(chapter, body) -> None:
-    """Inline code that holds only LaTeX math becomes `span.math-tex` (see the module docstring)."""
-    for code in body.find_all("code"):
-        if code.find_parent("pre") is not None or code.find(True) is not None:
-            continue
-        text = code.get_text().strip()
-        if "\\" not in text and "$" not in text:
-            continue
-        found = _DELIMITED.match(text)
-        display = bool(found and found.group(1))
-        tex = (found.group(2) or found.group(4)) if found else text
-        if _CODE_MARKS.search(tex) or (not found and "$" in tex) or not reads_as_tex(tex, display):
-            continue
-        if not (MATH_COMMAND.search(tex) or found and _BRACED_SCRIPT.search(tex)):
-            continue
-        span = chapter.dom.new_tag("span", attrs={"class": "math-tex display" if display else "math-tex"})
-        span.string = tex.strip()
-        chapter.log("info", "math.code", "inline code read as a formula: it holds only LaTeX math",
-                    node=code, text=text[:200])
-        code.replace_with(span)
+def _code_written_as_math(chapter, code):
+    """Inline code that holds only LaTeX math as a `span.math-tex` in its place (see the module
+    docstring); None for any other code."""
+    if ancestor(code, ("pre",)) is not None or first_child(code) is not None:
+        return None
+    text = code.get_text().strip()
+    if "\\" not in text and "$" not in text:
+        return None
+    found = _DELIMITED.match(text)
+    display = bool(found and found.group(1))
+    tex = (found.group(2) or found.group(4)) if found else text
+    if _CODE_MARKS.search(tex) or (not found and "$" in tex) or not reads_as_tex(tex, display):
+        return None
+    if not (MATH_COMMAND.search(tex) or found and _BRACED_SCRIPT.search(tex)):
+        return None
+    span = chapter.dom.new_tag("span", attrs={"class": "math-tex display" if display else "math-tex"})
+    span.string = tex.strip()
+    chapter.log("info", "math.code", "inline code read as a formula: it holds only LaTeX math",
+                node=code, text=text[:200])
+    code.replace_with(span)
+    return span
 
 
 def run(chapter, ctx) -> None:
     body = chapter.body
     if body is None:
         return
-    _code_written_as_math(chapter, body)
+    # one walk of the tree finds the three kinds of node the stage reads (in document order)
+    codes, texs, mathmls = [], [], []
+    for node in body.descendants:
+        if isinstance(node, Tag):
+            if node.name == "code":
+                codes.append(node)
+            if has_class(node, "math-tex"):
+                texs.append(node)
+            if has_class(node, "math-mathml"):
+                mathmls.append(node)
+    made = [span for span in (_code_written_as_math(chapter, code) for code in codes) if span is not None]
+    if made:  # the code read as formulas, in their places among the others
+        texs = [n for n in tags(body) if has_class(n, "math-tex")]
     counter = [0]  # equations numbered automatically, per chapter
-    for node in body.find_all(class_="math-tex"):
-        _from_tex(chapter, node, counter)
-    for node in body.find_all(class_="math-mathml"):
-        _from_mathml(chapter, node)
+    maths = [_from_tex(chapter, node, counter) for node in texs]
+    maths += [_from_mathml(chapter, node) for node in mathmls]
     chapter.mathml = []
     # the characters the PDF's math font may lack (Chinese in \text{}): the PDF makes one face
     # for the whole book's formulas from them (emit/pdf/print_html.py), not one for each part
-    wide = {c for m in body.find_all("math") for c in m.get_text() if ord(c) > 0x2e7f}
+    wide = {c for m in maths if m is not None for c in m.get_text() if ord(c) > 0x2e7f}
     if wide:
         chapter.meta["formula_chars"] = "".join(sorted(wide))
