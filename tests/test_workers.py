@@ -174,3 +174,67 @@ def test_the_pdf_workers_and_their_fork_server_hold_ctrl_c_back(tmp_path):
     assert len(masks) == 4  # two pool workers, the join, the fork server
     sigint = 1 << (signal.SIGINT - 1)
     assert all(mask & sigint for mask in masks), [hex(m) for m in masks]
+
+
+def _note_pid(folder: str) -> None:
+    import os
+    from pathlib import Path
+
+    (Path(folder) / str(os.getpid())).touch()
+
+
+def test_the_second_worker_starts_with_what_the_build_prepared(tmp_path):
+    """start(2): the first worker runs prepare() itself; the build runs it before forking the
+    second, which does not run it again (it was forked with it done)."""
+    import functools
+    import os
+
+    with ChapterWorkers(functools.partial(_note_pid, str(tmp_path))) as workers:
+        workers.start(2)
+        first, second = (w.process.pid for w in workers._workers)
+        workers.run(_square, [(0, 1), (1, 2)], lambda key, result: None)  # both have run prepare() by now
+    assert {p.name for p in tmp_path.iterdir()} == {str(first), str(os.getpid())}
+    assert str(second) not in {p.name for p in tmp_path.iterdir()}
+
+
+def _mark(arg: tuple) -> str:
+    import os
+    from pathlib import Path
+
+    folder, name = arg
+    if name == "dies":
+        os._exit(3)
+    (Path(folder) / name).touch()
+    return name
+
+
+def test_a_worker_runs_its_second_task_while_the_build_is_busy(tmp_path):
+    """While `meanwhile()` runs, the results are taken in and the next tasks handed out. Here
+    `meanwhile()` waits until every task has run (at most 60 s): were nothing handed out during
+    it, it would wait the whole 60 s and find only two."""
+    seen: list[int] = []
+
+    def meanwhile() -> None:
+        for _ in range(600):
+            seen[:] = [len(list(tmp_path.iterdir()))]
+            if seen[0] == 4:
+                return
+            time.sleep(0.1)
+
+    got = {}
+    with ChapterWorkers(lambda: None) as workers:
+        workers.start(2)
+        failed = workers.run(_mark, [(n, (str(tmp_path), n)) for n in "abcd"], got.__setitem__, meanwhile)
+    assert not failed and seen == [4]
+    assert got == {n: n for n in "abcd"}
+
+
+def test_a_worker_that_dies_while_the_build_is_busy_fails_its_task_alone(tmp_path):
+    """A worker dies during `meanwhile()`: its task fails, the others run on the other worker."""
+    got = {}
+    with ChapterWorkers(lambda: None) as workers:
+        workers.start(2)
+        failed = workers.run(_mark, [(n, (str(tmp_path), n)) for n in ["dies", "b", "c", "d"]],
+                             got.__setitem__, lambda: None)
+    assert set(failed) == {"dies"} and failed["dies"].exit_code == 3
+    assert got == {"b": "b", "c": "c", "d": "d"}
