@@ -97,7 +97,7 @@ class ChapterWorkers:
         """At least `n` workers, forked now. The first runs `prepare()` itself; before the second
         is forked, this process runs it, and the second and later start with it done (it is run
         twice either way, not once a worker: on a 4-article book the second worker started its
-        first chapter 0.07 s after the first instead of 0.13 s). Each is in the list before a
+        first chapter with the first, where it started 0.06-0.07 s after it). Each is in the list before a
         Ctrl-C held back during its fork is raised (as the block ends), so that `close()` stops it."""
         while len(self._workers) < n:
             if self._workers and not self._prepared:
@@ -268,9 +268,13 @@ class ForkServerPool:
             return map(fn, tasks)
         return self._call("map", fn, tasks, chunksize=chunksize)
 
+    def here(self) -> bool:
+        """Whether `submit()` runs its task in this process."""
+        return self.n <= 1 and not self.apart
+
     def submit(self, fn, task):
         """`fn(task)` in a worker; its `.result()` (with n <= 1, done here and now)."""
-        if self.n <= 1 and not self.apart:
+        if self.here():
             from concurrent.futures import Future
 
             done: Future = Future()

@@ -223,13 +223,23 @@ def cached(job: PartJob, folder: Path) -> LaidOut | None:
         return None
     from .weasyprint_patches import font_subsets
 
-    if not all((font_subsets.folder_of(folder.parent) / key).is_file() for key in record.fonts):
+    if not all(font_subsets.kept(font_subsets.folder_of(folder.parent) / key) for key in record.fonts):
         return None  # a font file it names has gone from the cache: laid out again
     return record
 
 
 def _worker(args) -> LaidOut:
     return lay_out(*args)
+
+
+def _pool_worker(args) -> LaidOut:
+    """`lay_out()` in a process of the pool: its font files whole in the cache before the join
+    (another process) reads them."""
+    from .weasyprint_patches import font_subsets
+
+    record = lay_out(*args)
+    font_subsets.written()
+    return record
 
 
 SMALL_BOOK = 64_000  # bytes of the chapters' source files: below, `one_process()` (measured: see there)
@@ -285,7 +295,7 @@ def lay_out_all(book, jobs, count: int, folder: Path, workers: Workers, timings:
         job.key = part_key(job, Path(job.roots[0]) / "images")
         record = cached(job, folder)
         hits += record is not None
-        results[i] = record or workers.submit(_worker, (job, folder, small))
+        results[i] = record or workers.submit(_worker if workers.here() else _pool_worker, (job, folder, small))
     results = [r if isinstance(r, LaidOut) else r.result() for r in results]
     if timings is not None:
         timings["pdf.parts.cache.hits"] = hits

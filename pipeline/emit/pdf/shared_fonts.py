@@ -19,7 +19,7 @@ import hashlib
 import json
 from pathlib import Path
 
-from .weasyprint_patches.font_subsets import MARK, folder_of, keep_file  # noqa: F401 - folder_of: for write()
+from .weasyprint_patches.font_subsets import MARK, folder_of, keep_file, written  # noqa: F401 - folder_of: for write()
 
 
 
@@ -230,6 +230,7 @@ def share(pdf, folder: Path) -> None:
     """Each noted font subset once, for the glyphs of every part, into `pdf`."""
     import pikepdf
 
+    written()  # the font files this process noted (a book laid out and joined in one process)
     notes: dict[str, dict] = {}
     users: dict[str, list] = {}
     for desc in _descriptors(pdf):
