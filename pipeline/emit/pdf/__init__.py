@@ -139,7 +139,7 @@ def write(book: Book, target: Path, cache_dir: Path, jobs: int = 1, timings: dic
         heads: list = [None] * len(ids)
 
         digits = toc.digits_for(sum(len(ch.html) for ch in book.chapters))
-        entries = front_soup.select(toc.ENTRIES)
+        entries = toc.entries(front_soup)
 
         def front_job(extra: str) -> PartJob:
             front = job("front", front_soup, extra, 0, False)

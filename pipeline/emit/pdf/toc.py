@@ -27,7 +27,18 @@ from .weasyprint_patches import page_box
 DIGITS = "0123456789"
 PX_PT = 0.75
 DIGIT_REM = 0.6  # the column: this much per digit of the largest page number
-ENTRIES = "nav.toc a[href]"
+ENTRIES = "nav.toc a[href]"  # the contents' entries, as CSS selects them (`entries()` finds them)
+
+
+def entries(soup) -> list:
+    """`soup.select(ENTRIES)`, walked rather than selected: soupsieve, which `select()` imports and
+    compiles its patterns for, cost the build's process 0.1-0.3 s for these two selectors."""
+    from ...stages.tree import classed, having
+
+    found: dict = {}  # by identity: bs4's tags compare equal by their markup
+    for nav in classed(soup, "toc", ("nav",)):
+        found.update((id(a), a) for a in having(nav, "href", ("a",)))
+    return list(found.values())
 SAMPLES_CSS = "nav.toc a[data-sample]::after { content: attr(data-sample); }"
 STYLE_KEYS = ("color", "direction", "lang", "letter_spacing", "word_spacing", "text_transform", "visibility",
               "text_decoration_line", "text_decoration_color", "text_decoration_style")
@@ -53,13 +64,16 @@ def samples(front) -> str | None:
     (`data-sample`), a line each. None where the contents has no entries."""
     from bs4 import BeautifulSoup
 
+    from ...stages.tree import classed, having
+
     soup = BeautifulSoup(str(front), "lxml")
-    nav = soup.select_one("nav.toc")
-    entries = nav.select("a[href]") if nav is not None else []
-    if not entries:
+    navs = classed(soup, "toc", ("nav",))
+    nav = navs[0] if navs else None
+    links = having(nav, "href", ("a",)) if nav is not None else []
+    if not links:
         return None
     kinds: dict = {}
-    for a in entries:
+    for a in links:
         path = [a]
         while path[0].parent is not nav:
             path.insert(0, path[0].parent)
