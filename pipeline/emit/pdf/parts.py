@@ -242,7 +242,7 @@ def _pool_worker(args) -> LaidOut:
     return record
 
 
-SMALL_BOOK = 64_000  # bytes of the chapters' source files: below, `one_process()` (measured: see there)
+SMALL_BOOK = 20_000  # bytes of the chapters' source files: below, `one_process()` (measured: see there)
 
 
 def one_process(config) -> bool:
@@ -263,8 +263,16 @@ def one_process(config) -> bool:
         10       161,158        31.5 -> 30.2, 27.9 -> 22.4   70.0 -> 107.5, 36.3 -> 39.6
 
     Up to 4 articles one process costs less CPU (1.2-2.4 s: WeasyPrint imported once, no server, no
-    join process) and less wall time; from 6 on the pool's second layout worker wins the wall time
-    back (CPU about even): the bound is between the two, 64 KB."""
+    join process) and, on that loaded machine, less wall time. Measured again on the same machine
+    quiet (sixteenth session, after the join's and the fonts' fixed costs fell), four runs each,
+    wall (CPU) medians in seconds, one process / pool:
+
+        1 article    9,918 bytes   2.75 (3.42) / 2.79 (3.98)
+        2 articles  25,186 bytes   3.34 (3.97) / 3.24 (5.01)
+        4 articles  47,298 bytes   4.80 (5.52) / 3.90 (6.45)
+
+    One process still costs the least CPU, but from 2 articles the pool's second layout worker
+    gives the wall time a reader waits for: the bound is between 1 and 2 articles, 20 KB."""
     limit = int(os.environ.get("PRESSROOM_SMALL_BOOK", SMALL_BOOK))
     try:
         size = sum(path.stat().st_size for path in config.chapter_files())
