@@ -248,6 +248,7 @@ def parser() -> argparse.ArgumentParser:
 
 def main(argv: list[str] | None = None) -> int:
     args = parser().parse_args(argv)
+    quiet_root_logger()
     with contextlib.suppress(ValueError):  # `kill PID`, a cancelled CI job: cleaned up like Ctrl-C
         signal.signal(signal.SIGTERM, signal.default_int_handler)
     try:
@@ -263,6 +264,20 @@ def main(argv: list[str] | None = None) -> int:
         if not _interrupted(e):
             raise
         return _interrupt_handled()
+
+
+def quiet_root_logger() -> None:
+    """The root logger given a handler that drops what it gets, before a library logs: ziafont
+    (drawing formulas) logs through `logging.debug()`, which gives a root logger that has no
+    handler the one of `logging.basicConfig()`, and from then on every warning of WeasyPrint's
+    (CSS it ignores, as print.css's `text-emphasis`) reached the terminal as `WARNING:weasyprint:…`
+    in a book laid out in the build's process. Pressroom says itself what a reader of its output
+    needs (missing glyphs, images, fonts: `pressroom check`)."""
+    import logging
+
+    root = logging.getLogger()
+    if not root.handlers:
+        root.addHandler(logging.NullHandler())
 
 
 def _interrupt_handled() -> int:

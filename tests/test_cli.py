@@ -255,3 +255,17 @@ def test_the_cpu_of_the_pdf_workers_is_counted_when_pressroom_exits():
     # user + system time holds all 1.2 s of it. Not counted (the server left running), it holds
     # none: a bound of half the burn tells the two apart on any machine, however loaded
     assert (after.ru_utime + after.ru_stime) - before > 0.6
+
+
+def test_a_build_prints_no_engine_warnings(tmp_path):
+    """A Chinese book with a formula and a print edition, laid out in the build's own process (the
+    default book's case): once the formula was drawn, every WeasyPrint warning (print.css's
+    `text-emphasis`, which it does not know) reached the terminal as `WARNING:weasyprint:…`
+    (cli.quiet_root_logger()); and a spine too thin for text no longer gets CSS of a negative size."""
+    book = _book(tmp_path, 'title = "T"\nlanguage = "zh-CN"\nauthors = ["A"]\n\n[editions.screen]\n\n'
+                           '[editions.print]\ntrim = "6in 9in"\n',
+                 {"a.md": "# 标题\n\n这是*强调*的文字，公式 $$x^2 + 1$$ 在这里。\n"})
+    proc = pressroom("build", "--source", str(book), "--out", str(tmp_path / "out"), "--format", "all")
+    assert proc.returncode == 0, proc.stderr
+    assert {p.name for p in (tmp_path / "out").glob("*.pdf")} == {"book.pdf", "book-print.pdf", "book-cover.pdf"}
+    assert "WARNING" not in proc.stderr and "weasyprint" not in proc.stderr, proc.stderr
