@@ -18,6 +18,7 @@ import pikepdf
 import pytest
 from PIL import Image
 
+from conftest import ROOT
 from pipeline.build import build
 from pipeline.emit import pdf as pdf_emit
 
@@ -376,3 +377,25 @@ def test_epub_css_is_relative_and_forces_no_body_colour_or_size():
     for rule in re.findall(r"(?:^|\})\s*((?:body|p|html)\s*\{[^}]*)\}", css):
         assert "color" not in rule.split("{", 1)[1] and "font-size" not in rule.split("{", 1)[1], rule
     assert "white-space: pre-wrap" in css and "max-width: 100%" in css
+
+
+def test_chinese_emphasis_is_bold_in_the_pdf():
+    """Chinese has no italic, and WeasyPrint draws no `text-emphasis` dots: print.css asked for
+    those, and an author's emphasis looked like the text around it. It is bold, as in the EPUB;
+    emphasis inside code keeps the code's weight."""
+    from weasyprint import CSS, HTML
+
+    css = CSS(string=(ROOT / "templates" / "css" / "print.css").read_text(encoding="utf-8"))
+    doc = HTML(string='<html lang="zh-CN"><body><p>这是<em>强调</em>的文字</p>'
+                      "<p><code>a <em>b</em></code></p></body></html>").render(stylesheets=[css])
+    weights = {}
+
+    def walk(box):
+        if getattr(box, "text", None):
+            weights[box.text] = box.style["font_weight"]
+        for child in getattr(box, "children", []):
+            walk(child)
+
+    walk(doc.pages[0]._page_box)
+    assert weights["强调"] == 700 and weights["这是"] == 400
+    assert weights["b"] == weights["a "]
