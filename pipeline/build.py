@@ -171,6 +171,31 @@ def run_chapters(files: list[Path], ctx, jobs: int, timings: dict, use_cache: bo
     return chapters
 
 
+def _print_edition(args, timings: dict | None = None) -> tuple[list[Path], list, dict]:
+    """The print edition's interior and cover (`emit/print_edition.py`): the files written, the
+    diagnostics it added to the book, and its timings (into `timings` where given)."""
+    from .emit import print_edition
+
+    book, targets, cache_dir, jobs = args
+    timings = {} if timings is None else timings
+    before = len(book.diagnostics)
+    t0 = time.perf_counter()
+    outputs = print_edition.write(book, targets["print"], targets.get("cover"), cache_dir, jobs, timings)
+    timings["emit.print"] = time.perf_counter() - t0
+    return outputs, book.diagnostics[before:], timings
+
+
+def _remove_parts(targets: dict, pid: int) -> None:
+    """The temporary files process `pid` left beside the print edition's files (it was stopped)."""
+    from .emit import _temporaries
+
+    for name in ("print", "cover"):
+        if targets.get(name) is not None:
+            for part in _temporaries(targets[name], pid):
+                with contextlib.suppress(OSError):
+                    part.unlink()
+
+
 def _context(config: BookConfig, source_dir: Path, cache_dir: Path, strict: bool, offline: bool):
     return StageContext(config=config, source_dir=source_dir.resolve(), cache_dir=cache_dir.resolve(),
                         strict=strict, offline=offline or config.images.offline)
@@ -290,6 +315,14 @@ def _build(config: BookConfig, source_dir: Path, out_dir: Path, cache_dir: Path,
                                  warnings[0].file, warnings[0].line)
     result = BuildResult(book=book, notes=notes, timings=timings)
     out_dir.mkdir(parents=True, exist_ok=True)
+    aside = None
+    if "print" in targets and "pdf" in targets and small and jobs > 1:
+        # a small book, laid out in this process: its print edition in a process of its own, forked
+        # now, beside the screen PDF (the default book's `make all`: 4.2 -> SIDE_PLACEHOLDER s)
+        from .workers import Forked
+
+        aside = stack.enter_context(Forked(_print_edition, (book, targets, cache_dir, jobs),
+                                           on_stop=lambda pid: _remove_parts(targets, pid)))
     if "pdf" in targets:
         from .emit import pdf as pdf_emit
 
@@ -299,12 +332,14 @@ def _build(config: BookConfig, source_dir: Path, out_dir: Path, cache_dir: Path,
         from .emit.page_list import keep
 
         keep(book, cache_dir)  # the printed pages, for an EPUB built now or later from the same content
-    if "print" in targets:  # the paperback interior and its cover (after the screen PDF: its workers are done)
-        from .emit import print_edition
-
-        t0 = time.perf_counter()
-        result.outputs += print_edition.write(book, targets["print"], targets.get("cover"), cache_dir, jobs, timings)
-        timings["emit.print"] = time.perf_counter() - t0
+    if aside is not None:
+        outputs, diagnostics, printed_timings = aside.result()
+        result.outputs += outputs
+        book.diagnostics += diagnostics
+        for name, value in printed_timings.items():
+            timings[name] = timings.get(name, 0) + value
+    elif "print" in targets:  # the paperback interior and its cover (after the screen PDF: its workers are done)
+        result.outputs += _print_edition((book, targets, cache_dir, jobs), timings)[0]
     if "epub" in targets:
         from .emit import epub as epub_emit  # imported while the chapter workers ran (run_chapters)
 

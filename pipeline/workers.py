@@ -213,6 +213,65 @@ class ChapterWorkers:
         self.close()
 
 
+def _forked(conn, fn: Callable, arg) -> None:
+    signal.signal(signal.SIGTERM, signal.SIG_DFL)
+    try:
+        reply = (True, fn(arg))
+    except Exception as e:  # noqa: BLE001 - sent back, raised by the build
+        reply = (False, e)
+    try:
+        conn.send(reply)
+    except OSError:  # the build is gone
+        pass
+    except Exception as e:  # noqa: BLE001 - a result or an error that does not pickle
+        conn.send((False, RuntimeError(f"{type(e).__name__}: {e}")))
+
+
+class Forked:
+    """`fn(arg)` in a process forked from this one now, beside what this process does next (a
+    small book's print edition beside its screen PDF: each laid out in one process, on two cores
+    where one was used); `result()` waits for its return value or raises its error. Ctrl-C is held
+    back in it, as in the chapter workers: the build handles it, and leaving the `with` block on an
+    error stops the process at once (SIGKILL) and calls `on_stop(pid)` (its files' cleanup)."""
+
+    def __init__(self, fn: Callable, arg, on_stop: Callable[[int], None] | None = None):
+        context = multiprocessing.get_context("fork")
+        self.on_stop = on_stop
+        self.conn, child = context.Pipe(duplex=False)
+        with workers_ignore_ctrl_c():
+            self.process = context.Process(target=_forked, args=(child, fn, arg), daemon=True)
+            self.process.start()
+        child.close()
+
+    def result(self):
+        try:
+            ok, value = self.conn.recv()
+        except (EOFError, OSError):
+            self.process.join()
+            raise WorkerStopped(self.process.exitcode) from None
+        self.process.join()
+        if ok:
+            return value
+        raise value
+
+    def stop(self) -> None:
+        if self.process.is_alive():
+            self.process.kill()
+        self.process.join()
+        if self.on_stop is not None:
+            self.on_stop(self.process.pid)
+
+    def __enter__(self) -> Forked:
+        return self
+
+    def __exit__(self, kind, *exc) -> None:
+        if kind is not None:
+            self.stop()
+        else:
+            self.process.join()
+        self.conn.close()
+
+
 def rss(pid: int) -> int | None:
     """The memory process `pid` holds (resident set, bytes); None where /proc cannot tell."""
     try:

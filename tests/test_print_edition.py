@@ -175,3 +175,46 @@ def test_the_text_layer_of_formulas_takes_a_few_sizes():
     sizes = {svg.text_layer_size("\\frac{a}{b}" * n, w) for n in range(1, 30) for w in (0.5, 1.3, 4.0, 9.7)}
     assert sizes <= set(svg.LAYER_SIZES) and len(sizes) > 3
     assert svg.text_layer_size("\\lambda", 0.5) == 0.1 and svg.text_layer_size("x", 30) == 1.0
+
+
+def test_a_small_books_print_edition_laid_out_beside_its_screen_pdf_is_the_same(printed, tmp_path):
+    """With a screen PDF too, a small book's print edition is laid out in a process forked for it
+    (build._build: workers.Forked) while the screen PDF is laid out here: the same files, and the
+    same warnings in the same order, as one after the other (jobs=1)."""
+    import os
+    import shutil
+
+    from pipeline.build import build
+
+    book = tmp_path / "book"
+    shutil.copytree(printed["book"], book, ignore=shutil.ignore_patterns("out"))
+    with open(book / "book.toml", "a", encoding="utf-8") as f:
+        f.write("\n[editions.screen]\n")
+    os.environ["SOURCE_DATE_EPOCH"] = "1700000000"
+    try:
+        one = build(book, tmp_path / "one", ("all",), jobs=1)
+        two = build(book, tmp_path / "two", ("all",), jobs=2)
+    finally:
+        del os.environ["SOURCE_DATE_EPOCH"]
+    names = sorted(p.name for p in one.outputs)
+    assert names == sorted(p.name for p in two.outputs) == ["book-cover.pdf", "book-print.pdf", "book.pdf"]
+    for name in names:
+        assert (tmp_path / "one" / name).read_bytes() == (tmp_path / "two" / name).read_bytes(), name
+    said = lambda result: [(d.level, d.rule, d.message) for d in result.book.diagnostics]  # noqa: E731
+    assert said(one) == said(two)
+    assert any(rule == "print.edition" for _, rule, _ in said(two))
+
+
+def test_a_forked_task_gives_its_result_its_error_and_is_stopped_on_an_error():
+    from pipeline.workers import Forked
+
+    with Forked(abs, -3) as forked:
+        assert forked.result() == 3
+    with Forked(int, "x") as forked:
+        with pytest.raises(ValueError):
+            forked.result()
+    stopped = []
+    with pytest.raises(KeyError):
+        with Forked(__import__("time").sleep, 30, on_stop=stopped.append) as forked:
+            raise KeyError("the build failed meanwhile")
+    assert stopped == [forked.process.pid] and not forked.process.is_alive()

@@ -13,6 +13,7 @@ from __future__ import annotations
 import contextlib
 import hashlib
 import json
+import os
 from pathlib import Path
 
 from ....cache import write_atomic
@@ -54,6 +55,14 @@ def _key(data: bytes) -> str:
 def keep_file(path: Path, data: bytes) -> None:
     if not (path.is_file() and path.stat().st_size == len(data)):
         write_atomic(path, data)
+
+
+def _forget_writer() -> None:
+    """In a process forked from this one: no writer thread there, nothing it writes."""
+    _state["writer"], _state["writing"] = None, {}
+
+
+os.register_at_fork(after_in_child=_forget_writer)
 
 
 def _keep_font(path: Path, data: bytes) -> None:
