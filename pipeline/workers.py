@@ -45,16 +45,23 @@ def _serve(conn, prepare: Callable[[], None] | None, inherited: list) -> None:
             fn, arg = conn.recv()
         except EOFError:  # the build is gone, or closed the pipe
             return
-        try:
-            reply = (True, fn(arg))
-        except Exception as e:  # noqa: BLE001 - sent back, raised by the build
-            reply = (False, e)
-        try:
-            conn.send(reply)
-        except OSError:  # the build is gone (killed): so is its use for the result
+        if not _reply(conn, fn, arg):
             return
-        except Exception as e:  # noqa: BLE001 - a result or an error that does not pickle
-            conn.send((False, RuntimeError(f"{type(e).__name__}: {e}")))
+
+
+def _reply(conn, fn: Callable, arg) -> bool:
+    """`fn(arg)`'s result, or its error, sent to the build; False where the build is gone."""
+    try:
+        reply = (True, fn(arg))
+    except Exception as e:  # noqa: BLE001 - sent back, raised by the build
+        reply = (False, e)
+    try:
+        conn.send(reply)
+    except OSError:  # the build is gone (killed): so is its use for the result
+        return False
+    except Exception as e:  # noqa: BLE001 - a result or an error that does not pickle
+        conn.send((False, RuntimeError(f"{type(e).__name__}: {e}")))
+    return True
 
 
 @contextlib.contextmanager
@@ -214,17 +221,8 @@ class ChapterWorkers:
 
 
 def _forked(conn, fn: Callable, arg) -> None:
-    signal.signal(signal.SIGTERM, signal.SIG_DFL)
-    try:
-        reply = (True, fn(arg))
-    except Exception as e:  # noqa: BLE001 - sent back, raised by the build
-        reply = (False, e)
-    try:
-        conn.send(reply)
-    except OSError:  # the build is gone
-        pass
-    except Exception as e:  # noqa: BLE001 - a result or an error that does not pickle
-        conn.send((False, RuntimeError(f"{type(e).__name__}: {e}")))
+    signal.signal(signal.SIGTERM, signal.SIG_DFL)  # not the build's handler (a KeyboardInterrupt)
+    _reply(conn, fn, arg)
 
 
 class Forked:
