@@ -17,6 +17,7 @@ import re
 from bs4 import NavigableString, Tag
 
 from ...model import source_line
+from ..tree import ancestor, tags
 from ._dom import copy_line, log, source_lines
 
 RULE = "code-paragraphs"
@@ -77,8 +78,8 @@ def run(chapter, ctx) -> None:
     body = chapter.body
     source: list[str] | None = None
     previous: Tag | None = None
-    for p in body.find_all("p"):
-        if p.parent is None or p.find_parent(["pre", "li", "table", "blockquote", "figure"]) is not None:
+    for p in tags(body, ("p",)):
+        if p.parent is None or ancestor(p, ("pre", "li", "table", "blockquote", "figure")) is not None:
             continue
         lines = _lines(p)
         if lines is None or not _is_code(lines):
