@@ -20,6 +20,7 @@ from . import links as L
 from ..model import Credit
 from .captions import line_of
 from .parse import article_note, normalize, parse_line
+from ..stages.tree import first, tags
 from .strings import links_of
 
 MAX_LINE = 140  # characters
@@ -82,9 +83,9 @@ def _inside(p) -> bool:
 
 def find_orphans(body, figures) -> list[Orphan]:
     out: list[Orphan] = []
-    lines = [b for b in body.find_all(("p", "blockquote")) if b.name == "p" or line_of(b) is b]
+    lines = [b for b in tags(body, ("p", "blockquote")) if b.name == "p" or line_of(b) is b]
     for p in lines:
-        if _inside(p) or p.find("img"):
+        if _inside(p) or first(p, ("img",)) is not None:
             continue
         node = p.parent if p.parent is not None and p.parent.name in ("blockquote", "div", "aside") \
             and line_of(p.parent) is p else p
