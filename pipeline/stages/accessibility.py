@@ -111,7 +111,7 @@ def _alt_from_figure(figure: Tag) -> str:
 
 
 def images(chapter, lang: str) -> None:
-    for img in chapter.body.find_all("img"):
+    for img in tags(chapter.body, ("img",)):
         alt = squash(img.get("alt") or "")
         figure = ancestor(img, ("figure",))
         if alt and GENERIC_ALT.match(alt):
@@ -198,7 +198,7 @@ def _sentence_around(link: Tag) -> str:
 
 def links(chapter, lang: str) -> None:
     w = words(lang)
-    for a in chapter.body.find_all("a"):
+    for a in tags(chapter.body, ("a",)):
         name = accessible_name(a)
         href = a.get("href") or ""
         if not name:
@@ -252,7 +252,7 @@ def _clearly_header(row: Tag, rest: list[Tag]) -> bool:
 
 
 def tables(chapter) -> None:
-    for table in chapter.body.find_all("table"):
+    for table in tags(chapter.body, ("table",)):
         rows = _rows(table)
         if not rows:
             continue
@@ -281,7 +281,7 @@ def tables(chapter) -> None:
 # ------------------------------------------------------------------ code
 def code_blocks(chapter, lang: str) -> None:
     w = words(lang)
-    for pre in chapter.body.find_all("pre"):
+    for pre in tags(chapter.body, ("pre",)):
         if pre.get("aria-label") or pre.get("aria-labelledby"):
             continue
         code = pre.find("code")

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 
+from ..tree import tags
 from ._dom import blocks, is_blank, is_footnotes, log, remove, text
 
 RULE = "dividers"
@@ -12,7 +13,7 @@ ASTERISM = re.compile(r"^[\s*＊·•∗⁂~～_—–-]{3,}$")
 
 def run(chapter, ctx) -> None:
     body = chapter.body
-    for p in list(body.find_all("p")):
+    for p in tags(body, ("p",)):
         t = text(p)
         if t and ASTERISM.match(t) and re.search(r"[*＊·•∗⁂~～]", t) and not p.find("img"):
             hr = chapter.dom.new_tag("hr")
@@ -20,7 +21,7 @@ def run(chapter, ctx) -> None:
                 hr["data-src-line"] = p["data-src-line"]
             log(chapter, RULE, "divider paragraph made a scene break", p, t)
             p.replace_with(hr)
-    for hr in body.find_all("hr"):
+    for hr in tags(body, ("hr",)):
         if is_footnotes(hr):
             continue
         hr["class"] = ["scene-break"]
@@ -42,6 +43,6 @@ def run(chapter, ctx) -> None:
     rest = [b for b in blocks(body) if not is_blank(b) or b.name == "hr"]
     while rest and rest[-1].name == "hr" and not is_footnotes(rest[-1]):
         remove(chapter, RULE, rest.pop(), "section divider at the end of the article removed", "<hr>")
-    for hr in body.find_all("hr"):  # dividers nested in other blocks
+    for hr in tags(body, ("hr",)):  # dividers nested in other blocks
         if not is_footnotes(hr):
             hr["class"] = ["scene-break"]

@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
 
-from ..tree import decomposed
+from ..tree import decomposed, having, tags
 from ._dom import has_media, host_is, log, loose_text, text
 
 RULE = "links"
@@ -55,7 +55,7 @@ def run(chapter, ctx) -> None:
     opts = ctx.config.clean
     base = (opts.medium_base or "https://medium.com").rstrip("/")
     body = chapter.body
-    for a in body.find_all("a"):
+    for a in tags(body, ("a",)):
         href = a.get("href")
         if href is None:
             continue
@@ -82,7 +82,7 @@ def run(chapter, ctx) -> None:
             a["href"] = new
             if text(a) == href.strip():  # a bare URL shown as its own text
                 a.string = new
-    for img in body.find_all("img", src=True):
+    for img in having(body, "src", ("img",)):
         src = img["src"]
         if scheme_of(src) and scheme_of(src) not in SAFE_SCHEMES | {"data"}:
             log(chapter, RULE, f"image with an unsafe source ({scheme_of(src)}:) removed", img, src, level="warning")
@@ -92,7 +92,7 @@ def run(chapter, ctx) -> None:
         if dropped:
             img["src"] = new
             log(chapter, RULE, f"tracking parameters removed from an image ({', '.join(dropped)})", img, src)
-    for a in body.find_all("a"):
+    for a in tags(body, ("a",)):
         if decomposed(a):  # inside an empty link removed just before (a link in a link)
             continue
         if not text(a) and not has_media(a):

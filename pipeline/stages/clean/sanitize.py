@@ -63,7 +63,7 @@ def _attribute_filter(element: str, attribute: str, value: str):
 def run(chapter, ctx) -> None:
     body = chapter.body
     before = body.decode_contents()
-    for tag in body.find_all(True):  # say what the allowlist is about to drop, with its text
+    for tag in tags(body):  # say what the allowlist is about to drop, with its text
         if tag.name in DROP_WITH_CONTENT:
             log(chapter, RULE, f"<{tag.name}> removed by the sanitizer", tag, tag.get_text(" ", strip=True)[:300])
         else:
@@ -77,7 +77,7 @@ def run(chapter, ctx) -> None:
     body.clear()
     for child in list(fresh.contents):
         body.append(child.extract())
-    for img in body.find_all("img"):
+    for img in tags(body, ("img",)):
         if not (img.get("src") or "").strip():
             log(chapter, RULE, "image without a usable source removed", img, img.get("alt", ""))
             img.decompose()
