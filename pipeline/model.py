@@ -135,7 +135,13 @@ class Chapter:
             from bs4 import BeautifulSoup
 
             self.dom = BeautifulSoup(f"<html><body>{self.html}</body></html>", "lxml")
-        return self.dom.body
+        kept = self.__dict__.get("_body")  # (the tree, its body): `dom.body` is a search of the tree,
+        if kept is None or kept[0] is not self.dom or kept[1].parent is None:  # read by every stage
+            kept = self.__dict__["_body"] = (self.dom, self.dom.body)
+        return kept[1]
+
+    def __getstate__(self) -> dict:
+        return {k: v for k, v in self.__dict__.items() if k != "_body"}  # the tree is not pickled
 
     @property
     def body_html(self) -> str:
@@ -149,6 +155,7 @@ class Chapter:
         self.problems = problems
         self.html = self.body.decode_contents(formatter=_published())
         self.dom = None
+        self.__dict__.pop("_body", None)
 
     @property
     def id(self) -> str:
