@@ -333,7 +333,14 @@ def _build(config: BookConfig, source_dir: Path, out_dir: Path, cache_dir: Path,
 
         keep(book, cache_dir)  # the printed pages, for an EPUB built now or later from the same content
     if aside is not None:
-        outputs, diagnostics, printed_timings = aside.result()
+        from .workers import WorkerStopped
+
+        try:
+            outputs, diagnostics, printed_timings = aside.result()
+        except WorkerStopped as e:
+            code = f" (exit code {e.exit_code})" if e.exit_code is not None else ""
+            raise PressroomError(f"the process laying out the print edition stopped{code}; build again, or with "
+                                 "--jobs 1 to lay it out in this process", _rel(source_dir / "book.toml", source_dir)) from None
         result.outputs += outputs
         book.diagnostics += diagnostics
         for name, value in printed_timings.items():

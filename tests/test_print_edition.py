@@ -218,3 +218,23 @@ def test_a_forked_task_gives_its_result_its_error_and_is_stopped_on_an_error():
         with Forked(__import__("time").sleep, 30, on_stop=stopped.append) as forked:
             raise KeyError("the build failed meanwhile")
     assert stopped == [forked.process.pid] and not forked.process.is_alive()
+
+
+def test_a_print_edition_process_that_dies_is_one_line_naming_it(printed, tmp_path, monkeypatch):
+    """The forked print edition killed (out of memory, a crash): the build says so in one error
+    naming book.toml and what to do, and writes no print files."""
+    import os
+    import shutil
+
+    import pipeline.build as build_module
+    from pipeline.model import PressroomError
+
+    book = tmp_path / "book"
+    shutil.copytree(printed["book"], book, ignore=shutil.ignore_patterns("out"))
+    with open(book / "book.toml", "a", encoding="utf-8") as f:
+        f.write("\n[editions.screen]\n")
+    monkeypatch.setattr(build_module, "_print_edition", lambda args, timings=None: os._exit(3))
+    with pytest.raises(PressroomError) as error:
+        build_module.build(book, tmp_path / "out", ("all",), jobs=2)
+    assert "print edition stopped (exit code 3)" in str(error.value) and error.value.file == "book.toml"
+    assert not list((tmp_path / "out").glob("*print*")) and not list((tmp_path / "out").glob("*cover*"))
