@@ -164,14 +164,18 @@ class ChapterWorkers:
         hand_out()
         if meanwhile:
             stop_read, stop_write = os.pipe()
+            broke: list[BaseException] = []  # what stopped the thread, raised here after it
 
             def serve() -> None:
-                while busy:
-                    ready = wait(list(busy) + [stop_read])
-                    if stop_read in ready:
-                        return
-                    for conn in ready:
-                        take(conn)
+                try:
+                    while busy:
+                        ready = wait(list(busy) + [stop_read])
+                        if stop_read in ready:
+                            return
+                        for conn in ready:
+                            take(conn)
+                except BaseException as e:  # noqa: BLE001 - raised by run(), as without the thread
+                    broke.append(e)
 
             server = threading.Thread(target=serve, name="chapter results", daemon=True)
             server.start()
@@ -182,6 +186,8 @@ class ChapterWorkers:
                 server.join()
                 os.close(stop_read)
                 os.close(stop_write)
+            if broke:
+                raise broke[0]
         give()
         while busy:
             for conn in wait(list(busy)):

@@ -238,3 +238,25 @@ def test_a_worker_that_dies_while_the_build_is_busy_fails_its_task_alone(tmp_pat
                              got.__setitem__, lambda: None)
     assert set(failed) == {"dies"} and failed["dies"].exit_code == 3
     assert got == {"b": "b", "c": "c", "d": "d"}
+
+
+def _explode():
+    raise ValueError("a result that cannot be read back")
+
+
+class _Unreadable:
+    def __reduce__(self):
+        return (_explode, ())
+
+
+def _unreadable(_):
+    return _Unreadable()
+
+
+def test_a_result_that_cannot_be_read_meanwhile_is_raised_by_run():
+    """An error of the thread that takes results in during `meanwhile()` is raised by `run()`, as
+    it is without the thread: no chapter is silently lost."""
+    with ChapterWorkers(lambda: None) as workers:
+        workers.start(1)
+        with pytest.raises(ValueError, match="cannot be read back"):
+            workers.run(_unreadable, [("a", 0)], lambda key, result: None, lambda: time.sleep(1))
