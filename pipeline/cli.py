@@ -261,9 +261,29 @@ def main(argv: list[str] | None = None) -> int:
     except BrokenPipeError:
         os._exit(1)
     except Exception as e:
-        if not _interrupted(e):
+        if _interrupted(e):
+            return _interrupt_handled()
+        message = template_error(e)
+        if message is None:
             raise
-        return _interrupt_handled()
+        print(f"error: {message}", file=sys.stderr)
+        return 2
+
+
+def template_error(error: BaseException) -> str | None:
+    """One line for a mistake in a template (a book's own, `templates/…`): the file, the line and
+    what Jinja said, where a traceback was printed; None for any other error."""
+    jinja2 = sys.modules.get("jinja2")  # not imported to ask: a build that failed before any template
+    if jinja2 is None or not isinstance(error, jinja2.TemplateError):
+        return None
+    where, line = getattr(error, "filename", None), getattr(error, "lineno", None)
+    tb = error.__traceback__
+    while tb is not None:  # a mistake found while rendering: Jinja puts the template's line in the traceback
+        if tb.tb_frame.f_code.co_filename.endswith(".j2"):
+            where, line = tb.tb_frame.f_code.co_filename, tb.tb_lineno
+        tb = tb.tb_next
+    name = os.path.relpath(where) if where else (getattr(error, "name", None) or "a template")
+    return f"{name}{f':{line}' if line else ''}: template error: {getattr(error, 'message', None) or error}; fix the template"
 
 
 def quiet_root_logger() -> None:

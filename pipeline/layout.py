@@ -184,21 +184,38 @@ def chapter_label(book: Book, chapter: Chapter) -> str:
     return strings(book).get("chapter_label", "Chapter {n}").format(n=chapter.number)
 
 
+PART_TEMPLATES = ("cover.xhtml.j2", "titlepage.xhtml.j2", "copyright.xhtml.j2", "toc.xhtml.j2",
+                  "chapter.xhtml.j2", "credits.xhtml.j2")  # those `parts()` names
+
+
+def compile_templates(book: Book, cache_dir: Path, names: tuple[str, ...]) -> None:
+    """The templates `names` compiled into the cache (`environment()`'s bytecode cache), while the
+    chapters' stages run: the emitter then loads them compiled, instead of compiling them after
+    the last chapter (0.05 s of a cold build's end). Nothing is raised here: a template that
+    cannot be read or compiled is reported by the emitter, after the chapters' own mistakes."""
+    try:
+        env = environment(book, cache_dir)
+        for name in names:
+            env.get_template(name)
+    except Exception:  # noqa: BLE001 - see above
+        return
+
+
 def parts(book: Book) -> list[Part]:
     """The book in reading order. Output variants differ only in templates and CSS."""
     t = strings(book)
     out = [
-        Part("cover", "cover.xhtml.j2", t.get("cover", "Cover"), "cover", "cover", linear=True),
-        Part("titlepage", "titlepage.xhtml.j2", book.config.title, "titlepage", "titlepage"),
-        Part("copyright", "copyright.xhtml.j2", t.get("copyright", "Copyright"), "copyright-page"),
-        Part("toc", "toc.xhtml.j2", t.get("contents", "Contents"), "toc", "toc"),
+        Part("cover", PART_TEMPLATES[0], t.get("cover", "Cover"), "cover", "cover", linear=True),
+        Part("titlepage", PART_TEMPLATES[1], book.config.title, "titlepage", "titlepage"),
+        Part("copyright", PART_TEMPLATES[2], t.get("copyright", "Copyright"), "copyright-page"),
+        Part("toc", PART_TEMPLATES[3], t.get("contents", "Contents"), "toc", "toc"),
     ]
     for i, ch in enumerate(book.chapters):
-        out.append(Part(ch.id, "chapter.xhtml.j2", ch.title, "chapter", "bodymatter" if i == 0 else "",
+        out.append(Part(ch.id, PART_TEMPLATES[4], ch.title, "chapter", "bodymatter" if i == 0 else "",
                         chapter=ch))
     if book.credits or any(ch.meta.get("original_url") for ch in book.chapters):
         title = t.get("credits", "Image credits") if book.credits else t.get("sources", "Sources")
-        out.append(Part("credits", "credits.xhtml.j2", title, "backmatter",
+        out.append(Part("credits", PART_TEMPLATES[5], title, "backmatter",
                         "backmatter"))
     return out
 

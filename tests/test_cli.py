@@ -269,3 +269,18 @@ def test_a_build_prints_no_engine_warnings(tmp_path):
     assert proc.returncode == 0, proc.stderr
     assert {p.name for p in (tmp_path / "out").glob("*.pdf")} == {"book.pdf", "book-print.pdf", "book-cover.pdf"}
     assert "WARNING" not in proc.stderr and "weasyprint" not in proc.stderr, proc.stderr
+
+
+@pytest.mark.parametrize("template, needle", [
+    ("<p>{% if %}</p>\n", "chapter.xhtml.j2:1: template error: Expected an expression"),
+    ("<p>\n{{ nope.missing }}</p>\n", "chapter.xhtml.j2:2: template error: 'nope' is undefined"),
+])
+def test_a_broken_template_of_the_book_is_one_line_with_its_file_and_line(tmp_path, template, needle):
+    """A book's own template (templates/, overriding Pressroom's) that Jinja cannot read or render:
+    one error line naming the file and line, exit code 2, no traceback."""
+    book = _book(tmp_path, GOOD, {"a.md": "# A\n\nText.\n"})
+    (book / "templates").mkdir()
+    (book / "templates" / "chapter.xhtml.j2").write_text(template, encoding="utf-8")
+    proc = pressroom("build", "--source", str(book), "--out", str(tmp_path / "out"), "--format", "epub")
+    assert_one_line_error(proc, needle, "templates/")
+    assert not (tmp_path / "out" / "book.epub").exists()

@@ -169,7 +169,7 @@ def stylesheet(book: Book, cache_dir: Path) -> str:
 
 
 def warm_up(config, source_dir: Path, cache_dir: Path) -> None:
-    """What the EPUB takes that no chapter changes (its cover, its stylesheet), made and kept in
+    """What the EPUB takes that no chapter changes (its cover, its stylesheet, its templates compiled), made and kept in
     the cache while the chapters' stages run (`build.run_chapters()`), so that `write()` only reads
     it. A mistake found here (a cover that is missing) is left for `write()` to report, after the
     chapters' own."""
@@ -177,6 +177,7 @@ def warm_up(config, source_dir: Path, cache_dir: Path) -> None:
     try:
         cover_asset(book, cache_dir)
         stylesheet(book, cache_dir)
+        layout.compile_templates(book, cache_dir, layout.PART_TEMPLATES + ("epub/page.xhtml.j2", "epub/nav.xhtml.j2"))
     except PressroomError:
         pass
 

@@ -88,14 +88,16 @@ def _join_fits(main: list, *pools) -> bool:
 def warm_up(config, source_dir: Path, cache_dir: Path, workers: parts.Workers | None) -> None:
     """The layout workers started, each importing WeasyPrint and parsing the print stylesheet,
     while the chapters' stages run (`build.run_chapters()`): their first parts do not wait. With
-    no `workers` (a small book, `parts.one_process()`), the same in this process."""
+    no `workers` (a small book, `parts.one_process()`), the same in this process. The templates
+    this process renders the parts with are compiled meanwhile too."""
     book = Book(config=config, source_dir=source_dir, chapters=[])
     task = (print_css(book), tuple(roots_of(book, (cache_dir / "pdf").resolve())))
     if workers is None:
         parts.warm(task)
-        return
-    for _ in range(workers.n):
-        workers.submit(parts.warm, task)
+    else:
+        for _ in range(workers.n):
+            workers.submit(parts.warm, task)
+    layout.compile_templates(book, cache_dir, layout.PART_TEMPLATES + ("pdf/book.html.j2",))
 
 
 def roots_of(book: Book, work: Path) -> list[str]:
