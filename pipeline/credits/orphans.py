@@ -18,6 +18,7 @@ from bs4 import Tag
 
 from . import links as L
 from ..model import Credit
+from ..tree import first, tags
 from .captions import line_of
 from .parse import article_note, normalize, parse_line
 from .strings import links_of
@@ -82,11 +83,9 @@ def _inside(p) -> bool:
 
 def find_orphans(body, figures) -> list[Orphan]:
     out: list[Orphan] = []
-    # walks of the tree, not bs4's find_all/find (its SoupStrainer matched every node)
-    blocks = [d for d in body.descendants if isinstance(d, Tag) and d.name in ("p", "blockquote")]
-    lines = [b for b in blocks if b.name == "p" or line_of(b) is b]
+    lines = [b for b in tags(body, ("p", "blockquote")) if b.name == "p" or line_of(b) is b]
     for p in lines:
-        if _inside(p) or any(isinstance(d, Tag) and d.name == "img" for d in p.descendants):
+        if _inside(p) or first(p, ("img",)) is not None:
             continue
         node = p.parent if p.parent is not None and p.parent.name in ("blockquote", "div", "aside") \
             and line_of(p.parent) is p else p

@@ -21,7 +21,7 @@ from ..credits.parse import credit_in_sentence, normalize, parse_line, split_fus
 from ..credits.render import credit_span, short_text
 from ..credits.strings import joined_text, links_of, text_nodes
 from ..model import source_line
-from .tree import by_id
+from ..tree import by_id
 
 _TRAILING = " \t\n|–—-－,，:：;；(（[【"
 _LEADING = " \t\n|–—-－,，:：;；。.!！?？)）]】"

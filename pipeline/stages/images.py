@@ -26,7 +26,7 @@ from ..images.figure import caption_text, image_only, informative_alt, is_captio
 from ..images.prepare import for_epub
 from ..images.resolve import ImageNotFound, normalize_src, resolve
 from ..model import Figure, PressroomError, source_line
-from .tree import ancestor, tags
+from ..tree import ancestor, tags
 
 MISSING = {"zh": "图片暂缺", "en": "Image not available"}  # when strings.toml has no `image_missing`
 INLINE_WRAPPERS = frozenset({"strong", "em", "b", "i", "span", "u", "mdspan"})

@@ -31,7 +31,7 @@ from bs4 import BeautifulSoup, NavigableString, Tag
 from ..math.mathml import allowed_mathml
 from ..load.math_syntax import reads_as_tex
 from ..math.tex import MENDS, MathSyntaxError, mend, numbering, refusal, to_mathml
-from .tree import ancestor, first_child, has_class, tags
+from ..tree import ancestor, first_child, has_class, tags
 
 WHAT = {name: what for name, what, _p, _r in MENDS}
 

@@ -16,7 +16,7 @@ import re
 from pathlib import Path
 from urllib.parse import quote
 
-from .tree import classed, first, having, strings, tags
+from ..tree import classed, first, having, strings, tags
 
 # characters allowed unescaped in a URL (RFC 3986), '%' kept so escapes are not escaped twice
 _URL_SAFE = "/:@!$&'()*+,;=?%~-._" + "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789"

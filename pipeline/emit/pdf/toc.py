@@ -22,6 +22,7 @@ column; otherwise `plan()` returns None and emit/pdf/__init__.py lays out the fr
 numbers set in it.
 """
 from __future__ import annotations
+from ...tree import classed, having
 from .weasyprint_patches import page_box
 
 DIGITS = "0123456789"
@@ -33,8 +34,6 @@ ENTRIES = "nav.toc a[href]"  # the contents' entries, as CSS selects them (`entr
 def entries(soup) -> list:
     """`soup.select(ENTRIES)`, walked rather than selected: soupsieve, which `select()` imports and
     compiles its patterns for, cost the build's process 0.1-0.3 s for these two selectors."""
-    from ...stages.tree import classed, having
-
     found: dict = {}  # by identity: bs4's tags compare equal by their markup
     for nav in classed(soup, "toc", ("nav",)):
         found.update((id(a), a) for a in having(nav, "href", ("a",)))
@@ -63,8 +62,6 @@ def samples(front) -> str | None:
     path, each ending in an empty entry whose number is one digit, all ten or the leader's dot
     (`data-sample`), a line each. None where the contents has no entries."""
     from bs4 import BeautifulSoup
-
-    from ...stages.tree import classed, having
 
     soup = BeautifulSoup(str(front), "lxml")
     navs = classed(soup, "toc", ("nav",))

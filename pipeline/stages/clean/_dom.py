@@ -7,7 +7,7 @@ from urllib.parse import urlsplit
 from bs4 import NavigableString, Tag
 from bs4.element import Comment
 
-from ..tree import first, first_with
+from ...tree import first, first_with
 
 ZERO_WIDTH = "\u200b\u200c\u200d\u2060\ufeff"
 _SPACES = re.compile(r"[\s\u00a0\u3000" + ZERO_WIDTH + r"]+")

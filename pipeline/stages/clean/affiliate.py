@@ -9,7 +9,7 @@ from __future__ import annotations
 import re
 from urllib.parse import parse_qsl, unquote, urlencode, urlsplit, urlunsplit
 
-from ..tree import ancestor, first, having, tags
+from ...tree import ancestor, first, having, tags
 from ._dom import blocks, host, host_is, log, loose_text, remove, text
 
 RULE = "affiliate"

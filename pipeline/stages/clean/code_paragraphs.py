@@ -17,7 +17,7 @@ import re
 from bs4 import NavigableString, Tag
 
 from ...model import source_line
-from ..tree import ancestor, tags
+from ...tree import ancestor, tags
 from ._dom import copy_line, log, source_lines
 
 RULE = "code-paragraphs"

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 
-from ..tree import tags
+from ...tree import tags
 from ._dom import blocks, is_blank, is_footnotes, log, remove, text
 
 RULE = "dividers"

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 
-from ..tree import tags
+from ...tree import tags
 from ._dom import copy_line, log, remove
 
 RULE = "embeds"

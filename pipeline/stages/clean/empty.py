@@ -2,7 +2,7 @@
 article with no text left is marked `omitted` and left out of the book with a warning."""
 from __future__ import annotations
 
-from ..tree import first, tags
+from ...tree import first, tags
 from ._dom import has_media, log, text
 
 RULE = "empty"

@@ -21,7 +21,7 @@ import re
 
 from bs4 import Tag
 
-from ..tree import ancestor, first, has_class, strings, tags
+from ...tree import ancestor, first, has_class, strings, tags
 from ._dom import copy_line, host, loose_text, remove, text
 
 RULE = "link-cards"

@@ -9,7 +9,7 @@ import re
 
 from bs4 import NavigableString, Tag
 
-from ..tree import ancestor, strings
+from ...tree import ancestor, strings
 from ._dom import log
 from .markup import CODE, MARKER_BLOCKS
 

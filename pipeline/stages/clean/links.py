@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
 
-from ..tree import decomposed, having, tags
+from ...tree import decomposed, having, tags
 from ._dom import has_media, host_is, log, loose_text, text
 
 RULE = "links"

@@ -22,7 +22,7 @@ import re
 from bs4 import NavigableString, Tag
 
 from ...model import source_line
-from ..tree import ancestor, decomposed, strings, tags
+from ...tree import ancestor, decomposed, strings, tags
 from ._dom import HEADINGS, has_media, log, loose_text, source_lines, text
 
 RULE = "markup"

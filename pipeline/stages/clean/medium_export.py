@@ -8,7 +8,7 @@ import re
 
 from bs4 import Tag
 
-from ..tree import value_matches
+from ...tree import value_matches
 from ._dom import loose_text, remove, squash, text
 
 RULE = "medium-export"

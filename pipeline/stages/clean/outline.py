@@ -2,7 +2,7 @@
 starts at h2 and never skips a level (h1 h3 h2 -> h2 h3 h3; h2 h4 -> h2 h3)."""
 from __future__ import annotations
 
-from ..tree import ancestor, tags
+from ...tree import ancestor, tags
 from ._dom import HEADINGS, is_footnotes, log, text
 
 RULE = "outline"

@@ -28,7 +28,7 @@ import re
 from bs4 import Tag
 from bs4.element import Comment
 
-from ..tree import first
+from ...tree import first
 from ._dom import HEADINGS, blocks, has_media, is_blank, is_footnotes, log, remove, split_sentences, squash, text
 
 RULE = "outro"

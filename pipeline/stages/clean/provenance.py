@@ -18,7 +18,7 @@ import re
 
 from bs4 import Tag
 
-from ..tree import first
+from ...tree import first
 from ._dom import HEADINGS, blocks, is_blank, is_image_only, remove, squash, text
 from .links import strip_tracking
 

@@ -9,7 +9,7 @@ import re
 import nh3
 from bs4 import BeautifulSoup
 
-from ..tree import ancestor, first_child, having, tags
+from ...tree import ancestor, first_child, having, tags
 from ._dom import log
 
 RULE = "sanitize"

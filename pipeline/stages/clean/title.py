@@ -7,7 +7,7 @@ import re
 
 from bs4 import NavigableString
 
-from ..tree import tags
+from ...tree import tags
 from ._dom import HEADINGS, blocks, is_blank, log, loose_text, remove, squash, text
 
 RULE = "title"

@@ -1,5 +1,5 @@
-"""Fast tree walks for the stages: the answers of bs4's `find_all`, `find` and `find_parent` for the
-queries the stages ask most, without bs4's SoupStrainer (with a list of names or an attribute test,
+"""Fast tree walks (a leaf: it imports bs4 alone), for the stages, the credits and the PDF's contents:
+the answers of bs4's `find_all`, `find` and `find_parent` for the queries the stages ask most, without bs4's SoupStrainer (with a list of names or an attribute test,
 bs4 4.12 matches every node through it; that was most of the chapter stages' time).
 
 Each function gives what the bs4 call in its docstring gives, in the same (document) order, and
