@@ -187,13 +187,11 @@ def _print_edition(args, timings: dict | None = None) -> tuple[list[Path], list,
 
 def _remove_parts(targets: dict, pid: int) -> None:
     """The temporary files process `pid` left beside the print edition's files (it was stopped)."""
-    from .emit import _temporaries
+    from .emit import remove_parts
 
     for name in ("print", "cover"):
         if targets.get(name) is not None:
-            for part in _temporaries(targets[name], pid):
-                with contextlib.suppress(OSError):
-                    part.unlink()
+            remove_parts(targets[name], pid)
 
 
 def _context(config: BookConfig, source_dir: Path, cache_dir: Path, strict: bool, offline: bool):

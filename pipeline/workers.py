@@ -327,7 +327,7 @@ class ForkServerPool:
             return getattr(self._pool, method)(*args, **kwargs)
 
     def map(self, fn, tasks: list, chunksize: int = 1):
-        if not self.apart and (self.n <= 1 or len(tasks) <= 1):
+        if self.here() or (not self.apart and len(tasks) <= 1):
             return map(fn, tasks)
         return self._call("map", fn, tasks, chunksize=chunksize)
 

@@ -81,6 +81,14 @@ def remove_stale_parts(target: Path) -> None:
                 part.unlink()
 
 
+def remove_parts(target: Path, pid: int) -> None:
+    """The temporary files process `pid` made beside `target` (`atomic_path()`), removed: its own
+    on a failure, or those of a process of the build that was stopped."""
+    for part in _temporaries(target, pid):
+        with contextlib.suppress(OSError):
+            part.unlink()
+
+
 def _temporaries(target: Path, pid: int | None = None) -> list[Path]:
     """The temporary files beside `target` (`.part`, `.raw`) of process `pid`, or of any."""
     mine = f"{pid}." if pid is not None else ""
@@ -105,7 +113,5 @@ def atomic_path(target: Path):
         yield Path(tmp)
         os.replace(tmp, target)
     except BaseException:
-        for part in _temporaries(target, os.getpid()):
-            with contextlib.suppress(OSError):
-                part.unlink()
+        remove_parts(target, os.getpid())
         raise

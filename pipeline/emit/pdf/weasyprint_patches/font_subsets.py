@@ -52,8 +52,12 @@ def _key(data: bytes) -> str:
     return known[probe]
 
 
+def _kept_whole(path: Path, size: int) -> bool:
+    return path.is_file() and path.stat().st_size == size
+
+
 def keep_file(path: Path, data: bytes) -> None:
-    if not (path.is_file() and path.stat().st_size == len(data)):
+    if not _kept_whole(path, len(data)):
         write_atomic(path, data)
 
 
@@ -69,7 +73,7 @@ def _keep_font(path: Path, data: bytes) -> None:
     """`keep_file()` in a thread of this process: a cold build copies each face's whole file (four
     CJK collections, 89 MB: 0.27 s of writing), which goes on while the documents are laid out;
     `written()` waits for it."""
-    if str(path) in _state["writing"] or (path.is_file() and path.stat().st_size == len(data)):
+    if str(path) in _state["writing"] or _kept_whole(path, len(data)):
         return
     if _state["writer"] is None:
         from concurrent.futures import ThreadPoolExecutor
