@@ -18,7 +18,7 @@ from bs4 import Tag
 
 from . import links as L
 from ..model import Credit
-from ..tree import first, tags
+from ..tree import ancestor, first, tags
 from .captions import line_of
 from .parse import article_note, normalize, parse_line
 from .strings import links_of
@@ -73,12 +73,7 @@ def nearest_figure(node, figures) -> Tag | None:
 
 
 def _inside(p) -> bool:
-    cur = p.parent
-    while cur is not None:
-        if cur.name in OUTSIDE:
-            return True
-        cur = cur.parent
-    return False
+    return ancestor(p, OUTSIDE) is not None
 
 
 def find_orphans(body, figures) -> list[Orphan]:
