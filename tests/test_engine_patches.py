@@ -240,7 +240,7 @@ def test_every_patch_is_taken_out_again(tmp_path):
     def engine():
         return (layout.make_margin_boxes, layout.make_all_pages, inline.handle_leader, inline.justify_line,
                 inline.count_expandable_spaces, line_break.Layout.set_text, images.RasterImage,
-                images.RasterImage._get_png_data, fonts.Font.subset, fonts.get_hb_object_data, pydyf.zlib,
+                images.RasterImage._get_png_data, fonts.Font.clean, fonts.get_hb_object_data, pydyf.zlib,
                 pydyf.PDF.__dict__["page_references"])
 
     weasyprint_patches.install((), tmp_path)

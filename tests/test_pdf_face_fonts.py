@@ -71,15 +71,27 @@ def test_widths_and_text_maps_read_back_as_written():
 
 
 def test_fonts_that_disagree_on_a_glyph_go_to_a_second_font_not_one_each():
-    """A 50-article book's body face: its space glyph read U+0020 in some parts, U+00A0 in another;
-    the face then kept one font a part (52). Now: one font for those that agree, one for the rest."""
-    space, nbsp = b"\x00 ", b"\x00\xa0"
-    parts = [("a", {1: 250.0}, {1: space, 2: b"\x00a"}), ("b", {1: 250.0, 3: 500.0}, {1: space}),
-             ("c", {1: 250.0}, {1: nbsp}), ("d", {1: 250.0}, {1: space, 4: b"\x00d"}), ("e", {1: 250.0}, {1: nbsp})]
+    """Widths or texts that disagree make a second font of the face, not one font a part."""
+    parts = [("a", {1: 250.0}, {1: b"\x00x", 2: b"\x00a"}), ("b", {1: 250.0, 3: 500.0}, {1: b"\x00x"}),
+             ("c", {1: 250.0}, {1: b"\x00y"}), ("d", {1: 250.0}, {1: b"\x00x", 4: b"\x00d"}), ("e", {1: 250.0}, {1: b"\x00y"})]
     groups = face_fonts._agreeing(parts)
     assert [members for members, _, _ in groups] == [["a", "b", "d"], ["c", "e"]]
-    assert groups[0][1] == {1: 250.0, 3: 500.0} and groups[0][2] == {1: space, 2: b"\x00a", 4: b"\x00d"}
+    assert groups[0][1] == {1: 250.0, 3: 500.0} and groups[0][2] == {1: b"\x00x", 2: b"\x00a", 4: b"\x00d"}
     assert [m for m, _, _ in face_fonts._agreeing([("x", {1: 250.0}, {}), ("y", {1: 300.0}, {})])] == [["x"], ["y"]]
+
+
+def test_a_space_glyph_read_as_two_spaces_keeps_one_font_reading_u0020():
+    """A 50-article book's body face: its space glyph read U+0020 in some parts, U+00A0 in
+    another (WeasyPrint maps a glyph to the last text drawn with it), and the face kept two fonts.
+    Spaces agree; the glyph then reads U+0020. Any other text still disagrees."""
+    space, nbsp, thin = b"\x00 ", b"\x00\xa0", b"\x20\x09"
+    parts = [("a", {1: 250.0}, {1: nbsp, 2: b"\x00a"}), ("b", {1: 250.0}, {1: space}), ("c", {1: 250.0}, {1: nbsp}),
+             ("d", {1: 250.0}, {1: thin}), ("e", {1: 250.0}, {1: b"\x00e"})]
+    groups = face_fonts._agreeing(parts)
+    assert [members for members, _, _ in groups] == [["a", "b", "c", "d"], ["e"]]
+    assert groups[0][2] == {1: space, 2: b"\x00a"}
+    alone = face_fonts._agreeing([("a", {1: 250.0}, {1: nbsp}), ("c", {1: 250.0}, {1: nbsp})])
+    assert alone[0][2] == {1: nbsp}  # parts that agree keep their text as it is
 
 
 def _cjk_face() -> tuple[bytes, int]:
@@ -133,3 +145,50 @@ def test_a_font_whose_glyphs_are_not_found_by_their_ids_keeps_its_glyph_ids():
         pytest.skip("no TrueType DejaVu Sans")
     data = Path(found.stdout).read_bytes()
     assert shared_fonts.compact_cff(data, 0, [1, 36, 37], hinting=False, missing=False) is None
+
+
+def test_a_colour_font_is_one_font_of_empty_glyphs_for_the_book(tmp_path):
+    """Noto Color Emoji in two parts: WeasyPrint rewrote its subset with fontTools in each part
+    (0.05 s, and a font object each: ten in a 50-article book); now the join makes one subset of
+    the glyphs of both, its images taken out (the page draws them), and the parts share one font
+    whose text is each emoji."""
+    import io
+
+    from fontTools.ttLib import TTFont
+    from weasyprint import HTML
+
+    from pipeline.emit.pdf import weasyprint_patches
+
+    if "font_subsets" not in weasyprint_patches.wanted():
+        pytest.skip(weasyprint_patches.summary())
+    if "Emoji" not in subprocess.run(["fc-match", "Noto Color Emoji"], capture_output=True, text=True).stdout:
+        pytest.skip("Noto Color Emoji is not installed")
+    weasyprint_patches.install(["font_subsets"], tmp_path)
+    try:
+        book = pikepdf.new()
+        parts = []
+        for i, text in enumerate(("🎯 aim 🔥", "💡 idea 🎯")):
+            html = f'<p style="font: 20pt \'Noto Serif\', \'Noto Color Emoji\'">{text}</p>'
+            (tmp_path / f"{i}.pdf").write_bytes(HTML(string=html).write_pdf())
+            parts.append(pikepdf.open(tmp_path / f"{i}.pdf"))
+            book.pages.extend(parts[-1].pages)
+        shared_fonts.share(book, shared_fonts.folder_of(tmp_path))
+        face_fonts.merge(book)
+        book.save(tmp_path / "book.pdf")
+    finally:
+        weasyprint_patches.install((), tmp_path)
+    with pikepdf.open(tmp_path / "book.pdf") as pdf:
+        emoji = [f for f in _fonts(pdf) if "Emoji" in str(f.BaseFont)]
+        assert len(emoji) == 1, [str(f.BaseFont) for f in _fonts(pdf)]
+        program = TTFont(io.BytesIO(emoji[0].DescendantFonts[0].FontDescriptor.FontFile2.read_bytes()))
+        assert not {"CBDT", "CBLC", "SVG ", "COLR"} & set(program.keys())
+        glyf = program["glyf"]
+        assert all(glyf[name].numberOfContours == 0 for name in program.getGlyphOrder())
+    text = _text(tmp_path / "book.pdf")
+    assert "🎯 aim 🔥" in text and "💡 idea 🎯" in text
+    page = subprocess.run(["pdftoppm", "-r", "40", "-f", "2", "-l", "2", "-png", str(tmp_path / "book.pdf")],
+                          capture_output=True, check=True).stdout
+    from PIL import Image
+
+    colours = Image.open(io.BytesIO(page)).convert("RGB").getcolors(1 << 16)
+    assert any(max(c) - min(c) > 80 for _, c in colours)  # the emoji drawn in colour, not empty

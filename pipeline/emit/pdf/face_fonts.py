@@ -7,9 +7,10 @@ each part still brings its own font dictionaries (Type0, CIDFont, descriptor, wi
 same font program once per part. `merge()` makes one Type0 font of each face: the fonts that embed
 byte-identical programs (the same glyph ids) with Identity-H are joined, their widths and their
 ToUnicode maps united, and every page's and form's resource points at that one. Fonts whose widths
-or text of a glyph disagree go to another font of the face (`_agreeing()`: seen once, a 50-article
-book whose space glyph is U+0020 in some parts and U+00A0 in others: two fonts, where before the
-face kept its 52), so the text extracted (`pdftotext`) and the drawing stay the same.
+or text of a glyph disagree go to another font of the face (`_agreeing()`), so the drawing and
+the text extracted (`pdftotext`) stay the same, but for a glyph that parts read as two different
+spaces: it reads U+0020 (`_texts_agree()`: a 50-article book's body face was two fonts, its space
+glyph U+0020 in some parts and U+00A0 in others; before any merging, 52).
 """
 from __future__ import annotations
 
@@ -185,17 +186,37 @@ def merge(pdf: pikepdf.Pdf) -> int:
     return merged_away
 
 
+_SPACE = b"\x00 "  # U+0020 in a ToUnicode map (UTF-16BE)
+
+
+def _space(text: bytes) -> bool:
+    return len(text) == 2 and text.decode("utf-16-be", "replace").isspace()
+
+
+def _texts_agree(into: dict, more: dict) -> bool:
+    """Whether `more` gives no glyph of `into` another text, but for one space for another: a part
+    maps the space glyph to the last space WeasyPrint drew with it (within a part one wins), so
+    one part's space glyph reads U+0020 and another's U+00A0."""
+    return all(into.get(k, v) == v or (_space(into[k]) and _space(v)) for k, v in more.items())
+
+
+def _add_texts(into: dict, more: dict) -> None:
+    for k, v in more.items():
+        into[k] = _SPACE if k in into and into[k] != v else v  # two spaces (_texts_agree): U+0020
+
+
 def _agreeing(fonts: list[tuple]) -> list[tuple]:
     """The (font, widths, texts) of one face in as few groups as agree: within a group no glyph has
-    two widths or two texts. Parts nearly always agree; where one part's space is U+0020 and
-    another's U+00A0 (the same glyph), those parts' fonts make a second group, not 50 fonts."""
+    two widths or two texts (`_texts_agree()`; a glyph read as two spaces reads U+0020). Seen once:
+    a 50-article book whose space glyph was U+0020 in some parts and U+00A0 in others kept two
+    fonts of its body face."""
     kept: list[tuple] = []  # (fonts, widths, texts)
     for font, w, text in fonts:
         for members, all_w, all_text in kept:
-            if _agree(all_w, w) and _agree(all_text, text):
+            if _agree(all_w, w) and _texts_agree(all_text, text):
                 members.append(font)
                 all_w.update(w)
-                all_text.update(text)
+                _add_texts(all_text, text)
                 break
         else:
             kept.append(([font], dict(w), dict(text)))

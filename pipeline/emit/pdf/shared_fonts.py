@@ -8,8 +8,9 @@ is kept once in `folder` by its hash, and the PDF's font stream holds a marker w
 document used. `share(pdf)` (in the join) subsets each font once, for the glyphs of every part,
 and points every part's font descriptor at that one stream (a subset is kept in `font-subsets/`
 beside `folder`, by its glyphs, for the next build). Glyph ids are kept by the subset, so
-the parts' text and widths need no change. Fonts WeasyPrint changes further (variable fonts,
-colour glyphs) and PDF/A's character sets (`CIDSet`, per part) keep WeasyPrint's own subsetting.
+the parts' text and widths need no change; a colour font's glyph images are taken out of its one
+subset (`without_images()`). Variable and bitmap fonts and PDF/A's character sets (`CIDSet`, per
+part) keep WeasyPrint's own subsetting.
 Only WeasyPrint 70 is patched; with any other version nothing changes.
 """
 from __future__ import annotations
@@ -17,6 +18,7 @@ from __future__ import annotations
 import functools
 import hashlib
 import json
+from struct import error as struct_error
 from pathlib import Path
 
 from .weasyprint_patches.font_subsets import MARK, folder_of, keep_file, written  # noqa: F401 - folder_of: for write()
@@ -114,6 +116,38 @@ def subset(data: bytes, index: int, gids: list[int], hinting: bool, missing: boo
     length = ffi.new("unsigned int *")
     pointer = hb.hb_blob_get_data(out, length)
     return bytes(ffi.buffer(pointer, length[0]))
+
+
+def without_images(data: bytes) -> bytes:
+    """A colour font's subset as WeasyPrint 70's `Font.clean` leaves it: every glyph an empty
+    outline, its images (`CBDT`/`CBLC`, `SVG `, `COLR`) taken out. The PDF draws a colour glyph as
+    an image; its font only carries the text. Once for the book, where WeasyPrint did it in every
+    part with an emoji (`weasyprint_patches/font_subsets.py`)."""
+    import io
+
+    from fontTools.ttLib import TTFont, TTLibError, ttFont
+
+    def emptied() -> bytes:
+        font = TTFont(io.BytesIO(data))
+        if "loca" not in font or "glyf" not in font:
+            font["loca"] = ttFont.getTableClass("loca")()
+            font["glyf"] = ttFont.getTableClass("glyf")()
+            font["glyf"].glyphOrder = font.getGlyphOrder()
+            font["glyf"].glyphs = {name: ttFont.getTableModule("glyf").Glyph() for name in font["glyf"].glyphOrder}
+        else:
+            for name in font["glyf"].glyphs:
+                font["glyf"][name] = ttFont.getTableModule("glyf").Glyph()
+        for table in ("CBDT", "CBLC", "SVG ", "COLR"):
+            if table in font:
+                del font[table]
+        out = io.BytesIO()
+        font.save(out)
+        return out.getvalue()
+
+    try:
+        return emptied()
+    except (TTLibError, AssertionError, KeyError, ValueError, struct_error):  # as WeasyPrint: the font as it is
+        return data
 
 
 def compact_cff(data: bytes, index: int, gids: list[int], hinting: bool, missing: bool) -> bytes | None:
@@ -256,7 +290,8 @@ def share(pdf, folder: Path) -> None:
         gids = sorted(note["gids"])
         bare = note["type"] == b"OTTO"  # a CFF font: a bare CID-keyed CFF of its glyphs, where it can be
         made = hashlib.sha256(json.dumps([key, note["index"], note["hinting"], note["missing"], gids]
-                                         + (["cid-keyed cff"] if bare else [])).encode())
+                                         + (["cid-keyed cff"] if bare else [])
+                                         + (["without images"] if note.get("images") else [])).encode())
         kept = Path(folder).parent / "font-subsets" / made.hexdigest()[:32]  # the same glyphs as the last build
         made_now.add(kept.name)
         if kept.is_file():
@@ -265,6 +300,8 @@ def share(pdf, folder: Path) -> None:
             font = (Path(folder) / key).read_bytes()
             data = bare and compact_cff(font, note["index"], gids, note["hinting"], note["missing"])
             data = data or subset(font, note["index"], gids, note["hinting"], note["missing"])
+            if note.get("images"):
+                data = without_images(data)
             keep_file(kept, data)
         if note["type"] != b"OTTO":
             extra = {"Length1": len(data)}

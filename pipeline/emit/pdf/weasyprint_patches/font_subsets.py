@@ -1,10 +1,13 @@
 """Font subsetting made a note (in the layout workers), for `shared_fonts.py` to subset each font
 once for the whole book in the join. WeasyPrint 70 subsets every font of every document it writes
-(HarfBuzz, keeping glyph ids: `Font._harfbuzz_subset`); `install(folder)` replaces `Font.subset`:
-the font file is kept once in `folder` by its hash, and the PDF's font stream holds MARK and the
-glyphs the document used. Fonts WeasyPrint changes further (variable fonts, colour glyphs) keep
-WeasyPrint's own subsetting. Saved: seven CJK faces times 60-90 ms each for every part, and fifty
-copies of each font in the file and the join's memory (50 articles).
+(HarfBuzz, keeping glyph ids: `Font._harfbuzz_subset`, called by `Font.clean`); `install(folder)`
+replaces `Font.clean`: the font file is kept once in `folder` by its hash, and the PDF's font
+stream holds MARK and the glyphs the document used. A colour font (Noto Color Emoji: its glyphs
+are images, which the PDF draws) is noted too, with `images`: WeasyPrint's `clean` rewrote its
+subset with fontTools in every part that had an emoji (0.05 s each, and one more font object
+each), the join now does it once (`shared_fonts.without_images`). Variable fonts and bitmap
+fonts keep WeasyPrint's own `clean`. Saved: seven CJK faces times 60-90 ms each for every part,
+and fifty copies of each font in the file and the join's memory (50 articles).
 Written for WeasyPrint 70.0 (`engine_versions.SUPPORTED`): installed only there and while the
 patches are on; otherwise WeasyPrint's own code runs (each part its own subsets).
 """
@@ -96,10 +99,9 @@ def written() -> None:
 
 
 def _noted(font, to_unicode, hinting) -> None:
-    """Font.subset, patched: the glyphs used, noted in place of the font's bytes."""
-    if not to_unicode:
-        return
-    if "fvar" in font.tables or font.png or font.svg or font.colr or getattr(font, "bitmap", False):
+    """Font.clean, patched: the glyphs used, noted in place of the font's bytes (see the module's
+    docstring); WeasyPrint's own `clean` for a variable or bitmap font, or a font of no glyph."""
+    if not to_unicode or "fvar" in font.tables or getattr(font, "bitmap", False):
         return _state["original"](font, to_unicode, hinting)
     key = _key(font.file_content)
     _keep_font(_state["folder"] / key, font.file_content)
@@ -107,6 +109,8 @@ def _noted(font, to_unicode, hinting) -> None:
         _state["noted"].add(key)
     note = {"key": key, "index": font.index, "gids": sorted(to_unicode), "hinting": bool(hinting),
             "missing": bool(font.missing)}
+    if font.png or font.svg or font.colr:
+        note["images"] = True  # its glyph images taken out in the join (shared_fonts.without_images)
     # WeasyPrint reads the font's type from its first four bytes: those of the subset it would
     # have made (a face of a collection, `ttcf`, becomes a font of its own)
     kind = b"OTTO" if {t.strip() for t in font.tables} & {"CFF", "CFF2"} else b"\0\1\0\0"
@@ -114,7 +118,7 @@ def _noted(font, to_unicode, hinting) -> None:
 
 
 def install(cache_folder: Path) -> bool:
-    """`Font.subset` a note, the fonts kept in `folder_of(cache_folder)`."""
+    """`Font.clean` a note, the fonts kept in `folder_of(cache_folder)`."""
     if not written_for(PACKAGE) or cache_folder is None:
         return False
     from weasyprint.pdf import fonts
@@ -124,8 +128,8 @@ def install(cache_folder: Path) -> bool:
         return False  # WeasyPrint falls back to fontTools: left as it is
     _state["folder"] = folder_of(cache_folder)
     if _state["original"] is None:
-        _state["original"] = fonts.Font.subset
-        fonts.Font.subset = _noted
+        _state["original"] = fonts.Font.clean
+        fonts.Font.clean = _noted
     return True
 
 
@@ -133,5 +137,5 @@ def uninstall() -> None:
     if _state["original"] is not None:
         from weasyprint.pdf import fonts
 
-        fonts.Font.subset = _state["original"]
+        fonts.Font.clean = _state["original"]
         _state["original"] = None
