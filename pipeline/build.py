@@ -87,11 +87,32 @@ def _tasks(files: list[Path], ctx) -> list[tuple]:
     return tasks
 
 
-def _size(task: tuple) -> int:
+_IMAGE = re.compile(r"""!\[[^\]]*\]\(\s*<?([^)\s>]+)|<img\b[^>]*?\bsrc\s*=\s*["']([^"']+)""", re.I)
+_FORMULA = re.compile(r"\\\(|\\\[|\$\$|<math\b")
+_CODE = re.compile(r"^\s*(?:```|~~~)|<pre\b", re.M)
+
+
+def _cost(task: tuple) -> float:
+    """A guess of a chapter's time in the stages, to hand the longest out first so that the workers
+    end together: its bytes, the local images it names (each decoded, many encoded again), its
+    formulas and code blocks. Weights fitted on 10 tds-zh-2025 articles (a chapter's text about
+    2 us a byte; its images 0.08 s a MB; a formula about 1 ms; a code block 0.5 ms). By bytes alone,
+    the article with 21 formulas and 10 KB came ninth of ten and ended alone, 0.14 s after the rest."""
+    path = task[0]
     try:
-        return task[0].stat().st_size
+        text = path.read_text(encoding="utf-8", errors="replace")
     except OSError:
-        return 0
+        return 0.0
+    images = 0
+    for found in _IMAGE.finditer(text):
+        src = found.group(1) or found.group(2)
+        if "://" in src or src.startswith("data:"):
+            continue
+        try:
+            images += (path.parent / src.split("#")[0].split("?")[0]).stat().st_size
+        except (OSError, ValueError):
+            pass
+    return len(text.encode("utf-8")) + images / 25 + 500 * len(_FORMULA.findall(text)) + 250 * len(_CODE.findall(text))
 
 
 def import_stages() -> None:
@@ -126,7 +147,7 @@ def run_chapters(files: list[Path], ctx, jobs: int, timings: dict, use_cache: bo
         def hand_out(indices: list[int]) -> None:  # the longest first: the workers end together
             if jobs > 1 and indices:
                 workers.start(min(jobs, len(queue) + len(indices)))
-                queue.extend(sorted(indices, key=lambda i: _size(tasks[i]), reverse=True))
+                queue.extend(sorted(indices, key=lambda i: _cost(tasks[i]), reverse=True))
 
         hand_out(fresh)
         for i in kept:

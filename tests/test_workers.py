@@ -260,3 +260,19 @@ def test_a_result_that_cannot_be_read_meanwhile_is_raised_by_run():
         workers.start(1)
         with pytest.raises(ValueError, match="cannot be read back"):
             workers.run(_unreadable, [("a", 0)], lambda key, result: None, lambda: time.sleep(1))
+
+
+def test_the_chapters_longest_in_the_stages_are_handed_out_first(tmp_path):
+    """By bytes alone, a 10 KB article with 21 formulas came ninth of ten and its worker ended
+    0.14 s after the other. `build._cost` counts the images a chapter names and its formulas."""
+    from pipeline import build
+
+    (tmp_path / "img").mkdir()
+    (tmp_path / "img" / "big.png").write_bytes(b"\0" * 3_000_000)
+    chapters = {"long.md": "长文。" * 4000, "pictures.md": "图。\n\n![a](img/big.png)\n\n![b](https://x.test/b.png)\n",
+                "formulas.md": "式 \\(a^2\\)。" * 40, "short.md": "短。"}
+    for name, text in chapters.items():
+        (tmp_path / name).write_text(text, encoding="utf-8")
+    order = sorted(chapters, key=lambda name: build._cost((tmp_path / name,)), reverse=True)
+    assert order == ["pictures.md", "long.md", "formulas.md", "short.md"]
+    assert build._cost((tmp_path / "gone.md",)) == 0.0
