@@ -18,8 +18,8 @@ from __future__ import annotations
 import functools
 import hashlib
 import json
-from struct import error as struct_error
 from pathlib import Path
+from struct import error as struct_error
 
 from .weasyprint_patches.font_subsets import MARK, folder_of, keep_file, written  # noqa: F401 - folder_of: for write()
 
