@@ -46,14 +46,15 @@ def tree_hash(folders: list[Path]) -> str:
     return h.hexdigest()
 
 
-def chapter_keys(tasks: list[tuple], config, strict: bool, offline: bool) -> list[str]:
-    """The key of each chapter task (path, rel, number, position, ...): what its stages read."""
+def chapter_keys(tasks: list[tuple], config, strict: bool, offline: bool, sources: list[bytes]) -> list[str]:
+    """The key of each chapter task (path, rel, number, position, ...), whose source file holds
+    `sources[i]`: what its stages read."""
     shared = "\0".join((pipeline_version(), repr(_config_for_stages(config)), str(strict), str(offline))).encode()
     keys = []
-    for path, rel, number, position, *_ in tasks:
+    for (path, rel, number, position, *_), source in zip(tasks, sources):
         h = hashlib.sha256(shared)
         h.update(f"\0{rel}\0{number}\0{position}\0".encode())
-        h.update(path.read_bytes())
+        h.update(source)
         keys.append(h.hexdigest())
     return keys
 

@@ -129,6 +129,7 @@ _ROOT = re.compile(r'<svg [^>]*?width="([^"]+)" height="([^"]+)" viewBox="([^"]+
 
 
 LAYER_SIZES = (0.1, 0.15, 0.2, 0.3, 0.4, 0.5, 0.7, 1.0)  # em: the text layer's few sizes (text_layer_size)
+LAYER_CLASS = "layer-{}"  # the class of a layer of LAYER_SIZES[i] (emit/pdf/print_css.layer_css)
 
 
 def text_layer_size(text: str, width_em: float) -> float:
@@ -140,6 +141,11 @@ def text_layer_size(text: str, width_em: float) -> float:
     columns = sum(2 if unicodedata.east_asian_width(c) in "WF" else 1 for c in text) or 1
     fits = width_em / (TEXT_ADVANCE * columns)
     return max([size for size in LAYER_SIZES if size <= fits] or [LAYER_SIZES[0]])
+
+
+def text_layer_class(text: str, width_em: float) -> str:
+    """The class that sets `text_layer_size()` on the layer."""
+    return LAYER_CLASS.format(LAYER_SIZES.index(text_layer_size(text, width_em)))
 
 
 def formula_file(mathml: str, display: bool, title: str, folder: Path) -> tuple[Path, str, str]:

@@ -8,9 +8,9 @@ from __future__ import annotations
 from bs4 import Tag
 
 from .accessibility import AMBIGUOUS_LINK, accessible_name
+from .clean._dom import HEADINGS
 from ..tree import ancestor, has_class, tags
 
-HEADINGS = frozenset({"h1", "h2", "h3", "h4", "h5", "h6"})
 PLACEHOLDER = "image-missing"  # the class of what the images stage puts in a missing image's place
 
 

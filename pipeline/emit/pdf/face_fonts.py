@@ -9,7 +9,7 @@ byte-identical programs (the same glyph ids) with Identity-H are joined, their w
 ToUnicode maps united, and every page's and form's resource points at that one. Fonts whose widths
 or text of a glyph disagree go to another font of the face (`_agreeing()`), so the drawing and
 the text extracted (`pdftotext`) stay the same, but for a glyph that parts read as two different
-spaces: it reads U+0020 (`_texts_agree()`: a 50-article book's body face was two fonts, its space
+spaces: it reads U+0020 (`_two_spaces()`: a 50-article book's body face was two fonts, its space
 glyph U+0020 in some parts and U+00A0 in others; before any merging, 52).
 """
 from __future__ import annotations
@@ -119,9 +119,9 @@ def to_unicode(data: bytes) -> dict[int, bytes] | None:
     return out
 
 
-def _agree(into: dict, more: dict) -> bool:
-    """Whether `more` gives no key of `into` another value."""
-    return all(into.get(k, v) == v for k, v in more.items())
+def _agree(into: dict, more: dict, alike=lambda a, b: False) -> bool:
+    """Whether `more` gives no key of `into` another value (but one `alike` the other's)."""
+    return all(into.get(k, v) == v or alike(into[k], v) for k, v in more.items())
 
 
 def _number(v: float):
@@ -193,27 +193,27 @@ def _space(text: bytes) -> bool:
     return len(text) == 2 and text.decode("utf-16-be", "replace").isspace()
 
 
-def _texts_agree(into: dict, more: dict) -> bool:
-    """Whether `more` gives no glyph of `into` another text, but for one space for another: a part
-    maps the space glyph to the last space WeasyPrint drew with it (within a part one wins), so
-    one part's space glyph reads U+0020 and another's U+00A0."""
-    return all(into.get(k, v) == v or (_space(into[k]) and _space(v)) for k, v in more.items())
+def _two_spaces(a: bytes, b: bytes) -> bool:
+    """Two texts of a glyph that agree: a part maps the space glyph to the last space WeasyPrint
+    drew with it (within a part one wins), so one part's space glyph reads U+0020 and another's
+    U+00A0."""
+    return _space(a) and _space(b)
 
 
 def _add_texts(into: dict, more: dict) -> None:
     for k, v in more.items():
-        into[k] = _SPACE if k in into and into[k] != v else v  # two spaces (_texts_agree): U+0020
+        into[k] = _SPACE if k in into and into[k] != v else v  # two spaces (_two_spaces): U+0020
 
 
 def _agreeing(fonts: list[tuple]) -> list[tuple]:
     """The (font, widths, texts) of one face in as few groups as agree: within a group no glyph has
-    two widths or two texts (`_texts_agree()`; a glyph read as two spaces reads U+0020). Seen once:
+    two widths or two texts (but two spaces, `_two_spaces()`: the glyph then reads U+0020). Seen once:
     a 50-article book whose space glyph was U+0020 in some parts and U+00A0 in others kept two
     fonts of its body face."""
     kept: list[tuple] = []  # (fonts, widths, texts)
     for font, w, text in fonts:
         for members, all_w, all_text in kept:
-            if _agree(all_w, w) and _texts_agree(all_text, text):
+            if _agree(all_w, w) and _agree(all_text, text, _two_spaces):
                 members.append(font)
                 all_w.update(w)
                 _add_texts(all_text, text)

@@ -45,9 +45,8 @@ def draw(soup, fonts: Path, book_chars: str = "", files: Path | None = None) -> 
         # before it, its LaTeX as invisible text as wide as it: what search and pdftotext find
         source = " ".join(label.split())
         width = float(style.split("width: ", 1)[1].split("em", 1)[0])
-        size = svg.LAYER_SIZES.index(svg.text_layer_size(source, width))  # a class, not a style of its own:
-        layer = soup.new_tag("span", attrs={"class": ["formula-text", f"layer-{size}"],  # (parsed once, in print.css)
-                                            "aria-hidden": "true"})
+        layer = soup.new_tag("span", attrs={"class": ["formula-text", svg.text_layer_class(source, width)],
+                                            "aria-hidden": "true"})  # its size a class: no style of its own to parse
         layer.string = source
         drawn.insert_before(layer)
         math.replace_with(holder)

@@ -290,8 +290,7 @@ def share(pdf, folder: Path) -> None:
         gids = sorted(note["gids"])
         bare = note["type"] == b"OTTO"  # a CFF font: a bare CID-keyed CFF of its glyphs, where it can be
         made = hashlib.sha256(json.dumps([key, note["index"], note["hinting"], note["missing"], gids]
-                                         + (["cid-keyed cff"] if bare else [])
-                                         + (["without images"] if note.get("images") else [])).encode())
+                                         + (["cid-keyed cff"] if bare else [])).encode())
         kept = Path(folder).parent / "font-subsets" / made.hexdigest()[:32]  # the same glyphs as the last build
         made_now.add(kept.name)
         if kept.is_file():
