@@ -118,11 +118,27 @@ def test_resolve_rules(tmp_path):
             resolve(bad, f, book)
 
 
-def test_check_by_bytes():
+def test_check_by_bytes(monkeypatch):
+    from PIL import ImageFile
+
+    monkeypatch.setattr(ImageFile, "LOAD_TRUNCATED_IMAGES", True)  # as importing WeasyPrint leaves it
     with pytest.raises(ImageRejected, match="empty"):
         check(b"")
     with pytest.raises(ImageRejected):
         check(png(64, 64)[:60])
+    good = png(64, 64)
+    at = good.index(b"IDAT") + 12  # a byte of the compressed pixels
+    with pytest.raises(ImageRejected, match="corrupt"):  # its CRC-32 no longer matches
+        check(good[:at] + bytes([good[at] ^ 0x40]) + good[at + 1:])
+    for cut in range(good.index(b"IDAT"), len(good), 7):  # cut anywhere in or after the pixels
+        with pytest.raises(ImageRejected):
+            check(good[:cut])
+    photo = io.BytesIO()
+    Image.effect_noise((400, 300), 60).convert("RGB").save(photo, "JPEG")
+    kept = check(photo.getvalue())
+    assert (kept.media_type, kept.width, kept.height) == ("image/jpeg", 400, 300)
+    with pytest.raises(ImageRejected, match="truncated"):  # read to the end at an eighth of its size
+        check(photo.getvalue()[:-200])
     a = check(b'<svg xmlns="http://www.w3.org/2000/svg" width="10" height="5"/>')
     assert a.media_type == "image/svg+xml" and (a.width, a.height) == (10, 5)
     with pytest.raises(ImageRejected, match="bomb"):

@@ -1,9 +1,15 @@
 """Check an image by its bytes, never by its name, and make it an `Asset`.
 
 Refused with a reason (ImageRejected): zero bytes, a format no reader knows, a truncated or corrupt
-raster (Pillow's `verify` then a full `load`), a decompression bomb (more than `max_pixels`, read
+raster, a decompression bomb (more than `max_pixels`, read
 from the header before any decoding), an SVG that is not well-formed or declares entities. An SVG
 (whatever its file name says) is sanitized: no scripts, no event handlers, no external references.
+
+How a raster is read to the end: a PNG by Pillow's `verify`, which reads every chunk to IEND and
+checks each one's CRC-32 (a cut or a changed byte anywhere fails it) without inflating the pixels:
+the full decode it replaced was nine tenths of this check's time, 0.4 s of CPU on the 425 PNGs
+of 50 corpus articles. Other formats carry no checksum and are decoded: a JPEG at an eighth of its
+size (libjpeg still reads every coded block, so a cut one fails; it skips most of the inverse DCT).
 """
 from __future__ import annotations
 
@@ -15,7 +21,7 @@ import xml.etree.ElementTree as ET  # serialization only: parsing goes through d
 
 from defusedxml import ElementTree as SafeET
 from defusedxml.common import DefusedXmlException
-from PIL import Image
+from PIL import Image, ImageFile
 
 from ..model import Asset
 
@@ -63,9 +69,10 @@ def _check_raster(data: bytes, max_pixels: int) -> Asset:
     try:
         with warnings.catch_warnings():
             warnings.simplefilter("error", Image.DecompressionBombWarning)
-            old = Image.MAX_IMAGE_PIXELS
+            old, lenient = Image.MAX_IMAGE_PIXELS, ImageFile.LOAD_TRUNCATED_IMAGES
             try:
                 Image.MAX_IMAGE_PIXELS = None  # our own limit below, checked before decoding
+                ImageFile.LOAD_TRUNCATED_IMAGES = False  # WeasyPrint's import sets it, for its own drawing
                 with Image.open(io.BytesIO(data)) as im:
                     fmt, (w, h) = im.format, im.size
                     if w * h > max_pixels:
@@ -75,10 +82,12 @@ def _check_raster(data: bytes, max_pixels: int) -> Asset:
                     if w * h * frames > max_pixels * 4:
                         raise ImageRejected(f"animation too large: {frames} frames of {w}×{h}")
                     im.verify()
-                with Image.open(io.BytesIO(data)) as im:
-                    im.load()
+                if fmt != "PNG":  # see the docstring: verify() checked a PNG's every chunk
+                    with Image.open(io.BytesIO(data)) as im:
+                        im.draft(None, (max(1, w // 8), max(1, h // 8)))  # a JPEG's scaled decoding
+                        im.load()
             finally:
-                Image.MAX_IMAGE_PIXELS = old
+                Image.MAX_IMAGE_PIXELS, ImageFile.LOAD_TRUNCATED_IMAGES = old, lenient
     except ImageRejected:
         raise
     except Image.UnidentifiedImageError:
