@@ -75,17 +75,21 @@ def ink(accent: str) -> tuple[int, int, int]:
 
 def draw_cover(title: str, subtitle: str, authors: list[str], accent: str, publisher: str = "") -> bytes:
     """The same design as the PDF's typographic cover (print.css .cover-art): a short rule, the
-    title, the subtitle, the authors at the foot, on the accent colour."""
-    img = Image.new("RGB", (WIDTH, HEIGHT), _rgb(accent))
-    draw = ImageDraw.Draw(img)
-    fg = ink(accent)
-    soft = tuple(int(c * 0.85 + a * 0.15) for c, a in zip(fg, _rgb(accent)))
+    title, the subtitle, the authors at the foot, on the accent colour.
+
+    Drawn as one 8-bit mask of how much ink each pixel has (the soft lines at 85 %), then coloured
+    through a palette that mixes the accent and the ink in those proportions: the pixels of an RGB
+    drawing (to a unit of rounding), in a palette PNG, a third of its bytes and of its time (the
+    4 MB mask instead of 12 MB of RGB to fill, draw and deflate)."""
+    mask = Image.new("L", (WIDTH, HEIGHT), 0)
+    draw = ImageDraw.Draw(mask)
+    full, soft = 255, round(255 * 0.85)
     margin = 190
-    draw.rectangle([margin, 430, margin + 170, 442], fill=fg)
+    draw.rectangle([margin, 430, margin + 170, 442], fill=full)
     y = 520
     big = _font("Noto Sans CJK SC:bold", 124)
     for line in _wrap(draw, title, big, WIDTH - 2 * margin)[:6]:
-        draw.text((margin, y), line, font=big, fill=fg)
+        draw.text((margin, y), line, font=big, fill=full)
         y += 160
     if subtitle:
         y += 36
@@ -95,9 +99,12 @@ def draw_cover(title: str, subtitle: str, authors: list[str], accent: str, publi
             y += 84
     if authors:
         name = _font("Noto Sans CJK SC:bold", 62)
-        draw.text((margin, HEIGHT - 330), " · ".join(authors), font=name, fill=fg)
+        draw.text((margin, HEIGHT - 330), " · ".join(authors), font=name, fill=full)
     if publisher:
         draw.text((margin, HEIGHT - 220), publisher, font=_font("Noto Sans CJK SC", 40), fill=soft)
+    img = Image.frombytes("P", mask.size, mask.tobytes())
+    bg, fg = _rgb(accent), ink(accent)
+    img.putpalette([round(b + (f - b) * level / 255) for level in range(256) for b, f in zip(bg, fg)])
     out = io.BytesIO()
     img.save(out, "PNG", compress_type=zlib.Z_RLE)  # runs of a few colours: a third faster than the default, no larger
     return out.getvalue()
