@@ -139,9 +139,10 @@ def for_epub(asset: Asset, opts, cache_dir=None) -> Asset:
             _store(cache_dir, name, b"")
             return asset
         icc = im.info.get("icc_profile")
-        im = ImageOps.exif_transpose(im)  # orientation applied, since the EXIF goes
-        if too_big:
-            im = im.copy()
+        if too_big:  # a JPEG decoded at the smallest scale of at least twice the size (thumbnail's reducing gap)
+            im.draft(None, (2 * max_side, 2 * max_side))
+        ImageOps.exif_transpose(im, in_place=True)  # orientation applied, since the EXIF goes
+        if too_big:  # (the image is this function's own: changed in place, no copies)
             im.thumbnail((max_side, max_side), Image.Resampling.LANCZOS)
         if fmt in ("PNG", "JPEG", "GIF", "WEBP"):
             out_fmt = fmt
