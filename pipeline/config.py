@@ -266,9 +266,9 @@ def load_config(source_dir: Path) -> tuple[BookConfig, list[str]]:
 
 def _store_metadata(cfg: BookConfig, path: Path) -> BookConfig:
     """`isbn` read and kept as ISBN-13 digits; `stores` known; `series_index` only with a series."""
-    from .isbn import normalise
-
     if cfg.isbn.strip():
+        from .isbn import normalise  # python-stdnum's import (0.01 s) only for a book with an ISBN
+
         try:
             cfg = dataclasses.replace(cfg, isbn=normalise(cfg.isbn))
         except ValueError as e:
