@@ -144,7 +144,7 @@ def run_chapters(files: list[Path], ctx, jobs: int, timings: dict, use_cache: bo
     fresh = sorted(set(range(len(tasks))) - set(kept))
     with contextlib.ExitStack() as stack:
         if jobs > 1 and workers is None:
-            workers = stack.enter_context(ChapterWorkers(import_stages))
+            workers = stack.enter_context(ChapterWorkers(import_stages, jobs))
         stack.callback(lambda: workers and workers.close())  # their memory freed before the PDF's
         queue: list[int] = []
 
@@ -303,7 +303,7 @@ def build(source_dir: Path, out_dir: Path, formats: tuple[str, ...] = ("epub", "
         if jobs > 1:  # the first chapter worker, forked now, imports the stages while this process reads the cache
             from .workers import ChapterWorkers
 
-            workers = stack.enter_context(ChapterWorkers(import_stages))
+            workers = stack.enter_context(ChapterWorkers(import_stages, jobs))
             workers.start(1)
         return _build(config, source_dir, out_dir, cache_dir, formats, targets, key, notes, strict, offline, jobs,
                       timings, stack, workers)

@@ -6,7 +6,10 @@ The first worker is forked as soon as the build knows it has something to do, be
 the chapters' keys and the cache, and imports the stages while the build reads them. When an
 author edited one chapter, its stages start as soon as the build knows which one, instead of
 after 0.1-0.3 s of imports (a fifth to a third of such a rebuild). More workers are forked only
-when more than one chapter is to be done.
+when more than one chapter is to be done, and by the first worker, once it has imported the
+stages (`Sibling`): the stages are imported once a build, not by the first worker and again by
+the build for the others (0.15-0.2 s of CPU a build, a sixth of a 4-article EPUB's), and the
+build warms the emitters up meanwhile.
 
 Plain processes on pipes, not a standard pool: a pool cannot take a worker forked before the work
 is known, nor stop one that is still importing without waiting for it. They are forked before any
@@ -24,6 +27,8 @@ import threading
 from multiprocessing.connection import wait
 from typing import Callable
 
+from .siblings import SPAWN, Sibling, Spare, fork_sibling
+
 
 class WorkerStopped(Exception):
     """A worker process ended (killed, out of memory, crashed) before it sent its result."""
@@ -33,19 +38,41 @@ class WorkerStopped(Exception):
         self.exit_code = exit_code
 
 
-def _serve(conn, prepare: Callable[[], None] | None, inherited: list) -> None:
+def _serve(conn, prepare: Callable[[], None] | None, inherited: list, spares: list | None = None,
+           inherited_fds: tuple[int, ...] = ()) -> None:
+    """A worker's life: `prepare()`, then a task at a time from `conn`. The first worker also forks
+    its siblings when the build asks (`SPAWN`, an index into `spares`: siblings.py), and waits for them
+    before it ends, so that their CPU time is counted in its own children's, and so in the
+    build's (`time`, `make bench`). Until then an ended sibling stays a zombie, which lets the
+    build read its exit code (`Sibling.exit_code()`)."""
     signal.signal(signal.SIGTERM, signal.SIG_DFL)  # not the build's handler (a KeyboardInterrupt)
     for end in inherited:  # the build's ends of the pipes: when it is gone, `recv()` ends
         end.close()
+    for fd in inherited_fds:
+        os.close(fd)
     if prepare is not None:  # None: the build ran it before forking this one (ChapterWorkers.start)
         prepare()
     gc.freeze()  # what the build and the stages' imports hold: never scanned again here (preloaded.py)
+    siblings: list[int] = []
+    try:
+        _tasks(conn, lambda index: siblings.append(fork_sibling(conn, spares or [], index, _tasks)))
+    finally:
+        for pid in siblings:
+            with contextlib.suppress(ChildProcessError):
+                os.waitpid(pid, 0)
+
+
+def _tasks(conn, spawn: Callable[[int], None] | None = None) -> None:
+    """Tasks from `conn`, one at a time, until the build closes it or is gone; `spawn(index)` for
+    the build's requests of a sibling (the first worker's)."""
     while True:
         try:
-            fn, arg = conn.recv()
+            message = conn.recv()
         except EOFError:  # the build is gone, or closed the pipe
             return
-        if not _reply(conn, fn, arg):
+        if message[0] == SPAWN and spawn is not None:
+            spawn(message[1])
+        elif not _reply(conn, *message):
             return
 
 
@@ -81,37 +108,77 @@ def workers_ignore_ctrl_c():
 
 
 class _Worker:
-    def __init__(self, prepare: Callable[[], None] | None, others: list[_Worker]):
+    """A worker forked by the build. The first one (`first`) takes the child's ends of its
+    siblings-to-be's pipes (`spares`); every one closes the build's ends of all pipes."""
+
+    def __init__(self, prepare: Callable[[], None] | None, others: list, spares: list | None = None,
+                 first: bool = False):
         self.done = self.busy = False  # a task's result received; a task handed out, its result not
+        spares = spares or []
         context = multiprocessing.get_context("fork")
         self.conn, child = context.Pipe()
-        inherited = [self.conn] + [other.conn for other in others]
-        self.process = context.Process(target=_serve, args=(child, prepare, inherited), daemon=True)
+        inherited = [self.conn] + [other.conn for other in others] + [s.conn for s in spares if not s.conn.closed]
+        own = [(s.child, s.pid_write) for s in spares] if first else []
+        self.process = context.Process(
+            target=_serve, args=(child, prepare, inherited, own, tuple(s.pid_read for s in spares if s.pid_read >= 0)),
+            daemon=True)
         self.process.start()
         child.close()
+
+    @property
+    def pid(self) -> int | None:
+        return self.process.pid
+
+    def alive(self) -> bool:
+        return self.process.is_alive()
+
+    def kill(self) -> None:
+        self.process.kill()
+
+    def join(self, timeout: float | None = None) -> None:
+        self.process.join(timeout)
+
+    def exit_code(self) -> int | None:
+        return self.process.exitcode
 
 
 class ChapterWorkers:
     """Forked workers, each calling `prepare()` (its imports) first. `run()` hands them tasks;
     leaving the `with` block (or `close()`) stops them."""
 
-    def __init__(self, prepare: Callable[[], None]):
-        self.prepare = prepare
-        self._prepared = False  # prepare() run in this process (start())
-        self._workers: list[_Worker] = []
+    def __init__(self, prepare: Callable[[], None], most: int = 2):
+        self.prepare, self.most = prepare, most
+        self._prepared = False  # prepare() run in this process (start(): only where no sibling could be forked)
+        self._workers: list = []  # the first _Worker, then its Siblings (or _Workers forked here)
+        self._spares: list[Spare] = []
 
     def start(self, n: int) -> None:
-        """At least `n` workers, forked now. The first runs `prepare()` itself; before the second
-        is forked, this process runs it, and the second and later start with it done (it is run
-        twice either way, not once a worker: on a 4-article book the second worker started its
-        first chapter with the first, where it started 0.06-0.07 s after it). Each is in the list before a
-        Ctrl-C held back during its fork is raised (as the block ends), so that `close()` stops it."""
+        """At least `n` workers, forked now. The first runs `prepare()` itself and holds the pipes
+        of up to `most - 1` siblings; the second and later are forked by it (`Sibling`), each as
+        soon as it has imported, so that they start with what it imported and this process
+        imports none of it. Should the first be gone, or `n` exceed `most`, this process runs
+        `prepare()` and forks the next itself. Each is in the list before a Ctrl-C held back during
+        its fork is raised (as the block ends), so that `close()` stops it."""
         while len(self._workers) < n:
-            if self._workers and not self._prepared:
+            with workers_ignore_ctrl_c():  # Ctrl-C is the build's to handle: it stops the workers
+                if not self._workers:
+                    self._spares = [Spare() for _ in range(max(0, self.most - 1))]
+                    self._workers.append(_Worker(self.prepare, [], self._spares, first=True))
+                    for spare in self._spares:
+                        spare.forked()
+                    continue
+                index = len(self._workers) - 1
+                if index < len(self._spares) and self._workers[0].alive():
+                    try:
+                        self._workers.append(Sibling(self._workers[0], self._spares[index], index))
+                        continue
+                    except OSError:  # the first worker ended meanwhile
+                        pass
+            if not self._prepared:
                 self.prepare()
                 self._prepared = True
-            with workers_ignore_ctrl_c():  # Ctrl-C is the build's to handle: it stops the workers
-                self._workers.append(_Worker(None if self._prepared else self.prepare, self._workers))
+            with workers_ignore_ctrl_c():
+                self._workers.append(_Worker(None, self._workers, self._spares))
 
     def run(self, fn: Callable, items: list[tuple], done: Callable, meanwhile: Callable | None = None) -> dict:
         """`fn(arg)` for each (key, arg) of `items`, handed out in the list's order to whichever
@@ -124,7 +191,7 @@ class ChapterWorkers:
         it; `done()` is called for those after `meanwhile()`, in this thread. The thread touches
         nothing else, starts no process, and is gone when this returns."""
         pending, busy, failed = list(items), {}, {}
-        idle = [w for w in self._workers if w.process.is_alive()]
+        idle = [w for w in self._workers if w.alive()]
         taken: list[tuple] = []  # (key, ok, value) received and not yet given to done()
 
         def hand_out() -> None:
@@ -133,8 +200,8 @@ class ChapterWorkers:
                 try:
                     worker.conn.send((fn, arg))
                 except OSError:  # it stopped while it waited for work
-                    worker.process.join(1)
-                    failed[item] = WorkerStopped(worker.process.exitcode)
+                    worker.join(1)
+                    failed[item] = WorkerStopped(worker.exit_code())
                     continue
                 busy[worker.conn] = (worker, item)
                 worker.busy = True
@@ -145,8 +212,8 @@ class ChapterWorkers:
             try:
                 ok, value = conn.recv()
             except (EOFError, OSError):
-                worker.process.join(1)
-                ok, value = False, WorkerStopped(worker.process.exitcode)
+                worker.join(1)
+                ok, value = False, WorkerStopped(worker.exit_code())
             else:
                 worker.done = True
                 idle.append(worker)
@@ -205,19 +272,21 @@ class ChapterWorkers:
         write whole or not at all): SIGKILL, which no handler they may have inherited can turn
         into a traceback; so too for one that has not exited a second after being told."""
         waiting = [w for w in self._workers if w.done and not w.busy]
-        for worker in self._workers:
+        for worker in self._workers:  # the first before its siblings: one not forked yet never will be
             if worker not in waiting:
-                worker.process.kill()
+                worker.kill()
         for worker in waiting:
             worker.conn.close()
         for worker in waiting:
-            worker.process.join(1)
-            if worker.process.is_alive():
-                worker.process.kill()
+            worker.join(1)
+            if worker.alive():
+                worker.kill()
         for worker in self._workers:
-            worker.process.join()
+            worker.join()
             worker.conn.close()
-        self._workers = []
+        for spare in self._spares:
+            spare.close()
+        self._workers, self._spares = [], []
 
     def __enter__(self) -> ChapterWorkers:
         return self

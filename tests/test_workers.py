@@ -102,7 +102,7 @@ def test_workers_end_when_the_build_is_killed(tmp_path):
             "from pipeline.workers import ChapterWorkers\n"
             "workers = ChapterWorkers(lambda: time.sleep(1))\n"
             "workers.start(2)\n"
-            "print(' '.join(str(w.process.pid) for w in workers._workers), flush=True)\n"
+            "print(' '.join(str(w.pid) for w in workers._workers), flush=True)\n"
             "os.kill(os.getpid(), signal.SIGKILL)\n")
     proc = subprocess.Popen([sys.executable, "-c", code], cwd=ROOT, stdout=subprocess.PIPE, text=True)
     pids = [int(p) for p in proc.stdout.readline().split()]  # (the workers hold the pipe: no read to its end)
@@ -183,18 +183,54 @@ def _note_pid(folder: str) -> None:
     (Path(folder) / str(os.getpid())).touch()
 
 
-def test_the_second_worker_starts_with_what_the_build_prepared(tmp_path):
-    """start(2): the first worker runs prepare() itself; the build runs it before forking the
-    second, which does not run it again (it was forked with it done)."""
+def test_the_second_worker_is_forked_by_the_first_with_what_it_prepared(tmp_path):
+    """start(2): the first worker runs prepare() and forks the second, which does not run it again
+    (it was forked with it done), nor does the build: the stages are imported once."""
     import functools
     import os
 
     with ChapterWorkers(functools.partial(_note_pid, str(tmp_path))) as workers:
         workers.start(2)
-        first, second = (w.process.pid for w in workers._workers)
-        workers.run(_square, [(0, 1), (1, 2)], lambda key, result: None)  # both have run prepare() by now
-    assert {p.name for p in tmp_path.iterdir()} == {str(first), str(os.getpid())}
-    assert str(second) not in {p.name for p in tmp_path.iterdir()}
+        first, second = (w.pid for w in workers._workers)
+        with open(f"/proc/{second}/stat") as f:
+            parent = int(f.read().rsplit(")", 1)[1].split()[1])
+        workers.run(_square, [(0, 1), (1, 2)], lambda key, result: None)  # both have run a task by now
+    assert {p.name for p in tmp_path.iterdir()} == {str(first)}
+    assert parent == first and second != os.getpid()
+
+
+def test_a_sibling_that_dies_is_reported_with_its_exit_code_and_the_rest_run(tmp_path):
+    """The second worker is not the build's child: its exit code is read from /proc while the
+    first worker keeps it a zombie; its task fails alone."""
+    got = {}
+    with ChapterWorkers(lambda: None) as workers:
+        workers.start(2)
+        sibling = workers._workers[1].pid
+        failed = workers.run(_mark_in, [(n, (str(tmp_path), n, sibling)) for n in ["a", "b", "c", "d"]],
+                             got.__setitem__)
+    assert len(failed) == 1 and next(iter(failed.values())).exit_code == 3
+    assert len(got) == 3
+
+
+def _mark_in(arg: tuple) -> str:
+    import os
+
+    folder, name, dies_in = arg
+    if os.getpid() == dies_in:
+        os._exit(3)
+    return _mark((folder, name))
+
+
+def test_the_first_workers_end_ends_a_sibling_not_yet_forked():
+    """close() while the first worker is still importing: it is killed before it forks the
+    second, which is never born; nothing waits for it."""
+    workers = ChapterWorkers(lambda: time.sleep(30))
+    workers.start(2)
+    first = workers._workers[0].process
+    started = time.monotonic()
+    workers.close()
+    assert time.monotonic() - started < 10
+    assert first.exitcode == -signal.SIGKILL
 
 
 def _mark(arg: tuple) -> str:
