@@ -7,7 +7,6 @@ stylesheet by putting a file of the same name there. Each part template renders 
 """
 from __future__ import annotations
 
-import tomllib
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -16,8 +15,8 @@ from markupsafe import Markup
 from pygments.formatters import HtmlFormatter
 
 from .book import title_lines
-from .cache import TEMPLATES
 from .model import Book, Chapter, PressroomError
+from .template_files import inside, search_path, strings  # noqa: F401 - layout.strings(), layout.search_path()
 
 FRONT_MATTER = ("cover", "titlepage", "copyright", "toc")
 
@@ -39,20 +38,6 @@ class Part:
         return "nav.xhtml" if self.id == "toc" else f"{self.id}.xhtml"  # the EPUB's TOC is its nav
 
 
-def search_path(book: Book) -> list[Path]:
-    own = (book.source_dir / book.config.templates).resolve()
-    return [p for p in (own, TEMPLATES) if p.is_dir()]
-
-
-def _inside(path: Path, folder: Path, book: Book) -> Path:
-    """A template file, refused when it (or a link on its way) leads out of its folder."""
-    if not path.resolve().is_relative_to(folder.resolve()):
-        raise PressroomError("template leads out of its folder (a symbolic link?); replace it with a real file",
-                             f"{book.config.templates}/{path.relative_to(folder).as_posix()}"
-                             if folder != TEMPLATES else f"templates/{path.relative_to(folder).as_posix()}")
-    return path
-
-
 class _BookLoader(jinja2.FileSystemLoader):
     """The template search path, refusing files that lead out of their folder."""
 
@@ -65,34 +50,9 @@ class _BookLoader(jinja2.FileSystemLoader):
         for folder in self.folders:
             candidate = folder / template
             if candidate.is_file():
-                _inside(candidate, folder, self.book)
+                inside(candidate, folder, self.book)
                 break
         return super().get_source(environment, template)
-
-
-_TABLES: dict[tuple, dict] = {}  # strings.toml by path and modification, read once per process
-
-
-def strings(book: Book) -> dict[str, str]:
-    """The book's words in its language, from `strings.toml` (overridable like any template)."""
-    lang = book.config.language.lower()
-    for folder in search_path(book):
-        f = folder / "strings.toml"
-        if f.exists():
-            _inside(f, folder, book)
-            stat = f.stat()
-            seen = (str(f), stat.st_mtime_ns, stat.st_size)
-            if seen not in _TABLES:
-                try:
-                    _TABLES[seen] = tomllib.loads(f.read_text(encoding="utf-8"))
-                except (tomllib.TOMLDecodeError, UnicodeDecodeError) as e:
-                    raise PressroomError(f"invalid TOML ({e})", str(f)) from None
-            table = _TABLES[seen]
-            base = dict(table.get("en", {}))
-            for key in (lang.split("-")[0], lang):
-                base.update(table.get(key, {}))
-            return base
-    return {}
 
 
 def environment(book: Book, cache_dir: Path | None = None) -> jinja2.Environment:
@@ -119,7 +79,7 @@ def stylesheet(book: Book, name: str) -> str:
     for folder in search_path(book):
         f = folder / name
         if f.exists():
-            return _inside(f, folder, book).read_text(encoding="utf-8")
+            return inside(f, folder, book).read_text(encoding="utf-8")
     raise PressroomError(f"stylesheet not found: templates/{name}")
 
 

@@ -239,7 +239,7 @@ def _note(chapter, ctx) -> str:
     watched by the chapter cache, like the files of a missing image)."""
     from types import SimpleNamespace
 
-    from ..layout import TEMPLATES, strings  # only when an image is missing: Jinja is not needed otherwise
+    from ..template_files import TEMPLATES, strings  # only when an image is missing
 
     lang = ctx.config.language.split("-")[0].lower()
     for folder in (Path(ctx.source_dir) / ctx.config.templates, TEMPLATES):
