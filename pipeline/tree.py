@@ -1,4 +1,6 @@
-"""Fast tree walks (a leaf: it imports bs4 alone), for the stages, the credits and the PDF's contents:
+"""Fast tree walks (a leaf: it imports bs4 alone), for the stages, the credits and the PDF's contents,
+and the names and text helpers they share (`HEADINGS`, `squash()`: here, so that the EPUB's
+accessibility audit, run by the build, imports no clean rule):
 the answers of bs4's `find_all`, `find` and `find_parent` for the queries the stages ask most, without bs4's SoupStrainer (with a list of names or an attribute test,
 bs4 4.12 matches every node through it; that was most of the chapter stages' time).
 
@@ -7,7 +9,19 @@ returns a list, so the tree can be changed while the result is walked.
 """
 from __future__ import annotations
 
+import re
+
 from bs4 import NavigableString, Tag
+
+HEADINGS = ("h1", "h2", "h3", "h4", "h5", "h6")
+ZERO_WIDTH = "\u200b\u200c\u200d\u2060\ufeff"
+_SPACES = re.compile(r"[\s\u00a0\u3000" + ZERO_WIDTH + r"]+")
+
+
+def squash(s: str) -> str:
+    """Whitespace (incl. no-break and zero-width) collapsed to single spaces, trimmed."""
+    return _SPACES.sub(" ", s).strip()
+
 
 
 def tags(node, names=None) -> list[Tag]:

@@ -27,8 +27,7 @@ from urllib.parse import urlsplit
 
 from bs4 import NavigableString, Tag
 
-from .clean._dom import HEADINGS, squash
-from ..tree import ancestor, ancestor_with, first, tags, with_attr
+from ..tree import HEADINGS, ancestor, ancestor_with, first, squash, tags, with_attr
 
 GENERIC_ALT = re.compile(
     r"^(?:图片?|圖片?|图像|照片|插图|截图|image|img|picture|pic|photo|figure|screenshot|untitled|"

@@ -8,8 +8,7 @@ from __future__ import annotations
 from bs4 import Tag
 
 from .accessibility import AMBIGUOUS_LINK, accessible_name
-from .clean._dom import HEADINGS
-from ..tree import ancestor, has_class, tags
+from ..tree import HEADINGS, ancestor, has_class, tags
 
 PLACEHOLDER = "image-missing"  # the class of what the images stage puts in a missing image's place
 

@@ -7,19 +7,11 @@ from urllib.parse import urlsplit
 from bs4 import NavigableString, Tag
 from bs4.element import Comment
 
-from ...tree import first, first_with
+from ...tree import HEADINGS, ZERO_WIDTH, first, first_with, squash  # noqa: F401 - the clean rules' names for them
 
-ZERO_WIDTH = "\u200b\u200c\u200d\u2060\ufeff"
-_SPACES = re.compile(r"[\s\u00a0\u3000" + ZERO_WIDTH + r"]+")
 MEDIA = ("img", "picture", "video", "audio", "svg", "math", "iframe", "object", "embed", "script")
 _MEDIA = frozenset(MEDIA)
 _IMG = frozenset({"img"})
-HEADINGS = ("h1", "h2", "h3", "h4", "h5", "h6")
-
-
-def squash(s: str) -> str:
-    """Whitespace (incl. no-break and zero-width) collapsed to single spaces, trimmed."""
-    return _SPACES.sub(" ", s).strip()
 
 
 def text(node) -> str:
