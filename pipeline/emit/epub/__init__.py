@@ -143,29 +143,49 @@ def stylesheet(book: Book, cache_dir: Path) -> str:
     """The EPUB's one stylesheet: the book's `css/epub.css` with nothing it would fetch
     (`layout.local_css`), the code colours, every colour legible; kept in the cache by the
     stylesheet and Pressroom's version, with the warnings it gave (a tenth of a second saved on
-    each rebuild)."""
+    each rebuild), and in the user's cache, for the next book with the same stylesheet."""
     import dataclasses
     import json
 
     from ...cache import pipeline_version, write_atomic
     from ...model import Diagnostic
+    from ...user_cache import folder
 
     raw = layout.stylesheet(book, "css/epub.css")
-    kept = Path(cache_dir) / "css" / (hashlib.sha256(f"{pipeline_version()}\0{raw}".encode()).hexdigest() + ".json")
-    try:
-        data = json.loads(kept.read_text(encoding="utf-8"))
-        book.diagnostics.extend(Diagnostic(**d) for d in data["diagnostics"])
-        return data["css"]
-    except (OSError, ValueError, KeyError, TypeError):
-        pass
+    name = hashlib.sha256(f"{pipeline_version()}\0{raw}".encode()).hexdigest() + ".json"
+    kept = Path(cache_dir) / "css" / name
+    users = folder("css")  # the same stylesheet checked for an earlier book (pipeline/user_cache.py)
+    for path in (kept, users / name) if users is not None else (kept,):
+        try:
+            data = json.loads(path.read_text(encoding="utf-8"))
+            diagnostics = [Diagnostic(**d) for d in data["diagnostics"]]
+            css = data["css"]
+        except (OSError, ValueError, KeyError, TypeError):
+            continue
+        book.diagnostics.extend(diagnostics)
+        if path != kept:
+            write_atomic(kept, path.read_bytes())
+            _drop_others(kept)
+        return css
     before = len(book.diagnostics)
     css = legible_css(layout.local_css(raw, book, "css/epub.css") + "\n" + layout.pygments_css())
-    write_atomic(kept, json.dumps({"css": css, "diagnostics": [dataclasses.asdict(d) for d in book.diagnostics[before:]]},
-                                  ensure_ascii=False).encode())
-    for old in kept.parent.glob("*.json"):  # the stylesheets of earlier versions
+    checked = json.dumps({"css": css, "diagnostics": [dataclasses.asdict(d) for d in book.diagnostics[before:]]},
+                         ensure_ascii=False).encode()
+    write_atomic(kept, checked)
+    if users is not None:
+        try:
+            write_atomic(users / name, checked)
+        except OSError:  # only slower
+            pass
+    _drop_others(kept)
+    return css
+
+
+def _drop_others(kept: Path) -> None:
+    """The book's stylesheets of earlier versions, gone."""
+    for old in kept.parent.glob("*.json"):
         if old != kept:
             old.unlink(missing_ok=True)
-    return css
 
 
 def warm_up(config, source_dir: Path, cache_dir: Path) -> None:
