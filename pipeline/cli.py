@@ -329,7 +329,7 @@ def run() -> None:
     """The `pressroom` command: `main()`, then the exit, without the interpreter's last full
     garbage collection (0.03 s of every build, for objects about to go anyway)."""
     code = main()
-    from .workers import stop_fork_server
+    from .pools import stop_fork_server
 
     stop_fork_server()
     gc.freeze()

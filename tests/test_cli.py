@@ -236,11 +236,11 @@ def _burn(seconds: float) -> int:
 
 
 def test_the_cpu_of_the_pdf_workers_is_counted_when_pressroom_exits():
-    """The PDF's workers are forked from a server (pipeline.workers: _context()); `pressroom` stops it and
+    """The PDF's workers are forked from a server (pipeline.pools: _context()); `pressroom` stops it and
     waits for it, so that their CPU time is counted in its own children's (`time`, `make bench`)."""
     import resource
 
-    from pipeline.workers import stop_fork_server as _stop_fork_server
+    from pipeline.pools import stop_fork_server as _stop_fork_server
     from pipeline.emit.pdf.parts import Workers
 
     _stop_fork_server()  # this process's own, from the tests before

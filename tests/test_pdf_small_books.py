@@ -24,7 +24,7 @@ SCRIPT = """
 import json, sys
 import multiprocessing.forkserver as forkserver
 from pipeline.cli import main
-from pipeline.workers import stop_fork_server
+from pipeline.pools import stop_fork_server
 code = main(sys.argv[1:])
 started = forkserver._forkserver._forkserver_pid is not None
 stop_fork_server()

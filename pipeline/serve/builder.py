@@ -109,7 +109,7 @@ def main(argv: list[str]) -> int:
     except KeyboardInterrupt:
         return 130
     finally:  # the PDF's fork server stopped and waited for, with no second signal cutting it short
-        from ..workers import stop_fork_server
+        from ..pools import stop_fork_server
 
         for sig in (signal.SIGINT, signal.SIGTERM):
             signal.signal(sig, signal.SIG_IGN)

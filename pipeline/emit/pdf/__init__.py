@@ -28,7 +28,7 @@ from pathlib import Path
 
 from ... import layout
 from ...model import Book, Diagnostic
-from ...workers import rss
+from ...pools import rss
 from .. import atomic_path, build_time
 from . import join, parts, print_html, shared_fonts, stamps, toc, weasyprint_patches
 from .print_css import page_css, print_css, stylesheets, trim_size  # noqa: F401 - for bench/ and the tests

@@ -22,7 +22,7 @@ import os
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from ...workers import ForkServerPool, rss  # noqa: F401 - rss: for emit/pdf/__init__.py
+from ...pools import ForkServerPool, rss  # noqa: F401 - rss: for emit/pdf/__init__.py
 
 # a part's pages carry no running heads or folios: join.py prints the book's over them
 _NONE = "@top-left { content: none; } @top-right { content: none; } " \
@@ -286,7 +286,7 @@ PRELOAD = WARM_IMPORTS + ("pikepdf", "pipeline.emit.pdf.join", "pipeline.emit.pd
 
 
 class Workers(ForkServerPool):
-    """The PDF's pool (`pipeline.workers.ForkServerPool`): the layout workers and the join, forked
+    """The PDF's pool (`pipeline.pools.ForkServerPool`): the layout workers and the join, forked
     from a server that imported PRELOAD once."""
 
     preload = PRELOAD
