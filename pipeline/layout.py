@@ -55,38 +55,17 @@ class _BookLoader(jinja2.FileSystemLoader):
         return super().get_source(environment, template)
 
 
-class _Bytecode(jinja2.FileSystemBytecodeCache):
-    """Compiled templates, kept in the book's cache and in the user's (pipeline/user_cache.py):
-    a book's first build loads Pressroom's own templates as an earlier book's build compiled them
-    (by each template's file name and source: Jinja checks both)."""
-
-    def __init__(self, book_dir: Path, user_dir: Path | None):
-        super().__init__(str(book_dir))
-        self.user = jinja2.FileSystemBytecodeCache(str(user_dir)) if user_dir is not None else None
-
-    def load_bytecode(self, bucket) -> None:
-        super().load_bytecode(bucket)
-        if bucket.code is None and self.user is not None:
-            self.user.load_bytecode(bucket)
-
-    def dump_bytecode(self, bucket) -> None:
-        super().dump_bytecode(bucket)
-        if self.user is not None:
-            try:
-                self.user.dump_bytecode(bucket)
-            except OSError:  # a user's cache that cannot be written is only slower
-                pass
-
-
 def environment(book: Book, cache_dir: Path | None = None) -> jinja2.Environment:
-    """The templates' environment; with a `cache_dir`, compiled templates are kept there and in
-    the user's cache (`_Bytecode`)."""
+    """The templates' environment; with a `cache_dir`, compiled templates are kept in the user's
+    cache (pipeline/user_cache.py: for all of a user's books), else in `cache_dir` (by each
+    template's file name and source: Jinja checks both)."""
     bytecode = None
     if cache_dir is not None:
         from .user_cache import folder
 
-        (Path(cache_dir) / "jinja").mkdir(parents=True, exist_ok=True)
-        bytecode = _Bytecode(Path(cache_dir) / "jinja", folder("jinja"))
+        kept = folder("jinja") or Path(cache_dir) / "jinja"
+        kept.mkdir(parents=True, exist_ok=True)
+        bytecode = jinja2.FileSystemBytecodeCache(str(kept))
     env = jinja2.Environment(
         loader=_BookLoader(book),
         bytecode_cache=bytecode,

@@ -7,9 +7,7 @@ the chapters' keys and the cache, and imports the stages while the build reads t
 author edited one chapter, its stages start as soon as the build knows which one, instead of
 after 0.1-0.3 s of imports (a fifth to a third of such a rebuild). More workers are forked only
 when more than one chapter is to be done, and by the first worker, once it has imported the
-stages (`Sibling`): the stages are imported once a build, not by the first worker and again by
-the build for the others (0.15-0.2 s of CPU a build, a sixth of a 4-article EPUB's), and the
-build warms the emitters up meanwhile.
+stages (siblings.py): the stages are imported once a build.
 
 Plain processes on pipes, not a standard pool: a pool cannot take a worker forked before the work
 is known, nor stop one that is still importing without waiting for it. They are forked before any

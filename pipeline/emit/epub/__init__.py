@@ -141,9 +141,10 @@ def _metadata(eb: epub.EpubBook, book: Book, modified: str, has_images: bool, pa
 
 def stylesheet(book: Book, cache_dir: Path) -> str:
     """The EPUB's one stylesheet: the book's `css/epub.css` with nothing it would fetch
-    (`layout.local_css`), the code colours, every colour legible; kept in the cache by the
-    stylesheet and Pressroom's version, with the warnings it gave (a tenth of a second saved on
-    each rebuild), and in the user's cache, for the next book with the same stylesheet."""
+    (`layout.local_css`), the code colours, every colour legible; kept by the stylesheet and
+    Pressroom's version, with the warnings it gave, in the user's cache (pipeline/user_cache.py:
+    the next book with the same stylesheet starts with it), else in the book's (a tenth of a
+    second saved on each rebuild)."""
     import dataclasses
     import json
 
@@ -152,40 +153,23 @@ def stylesheet(book: Book, cache_dir: Path) -> str:
     from ...user_cache import folder
 
     raw = layout.stylesheet(book, "css/epub.css")
-    name = hashlib.sha256(f"{pipeline_version()}\0{raw}".encode()).hexdigest() + ".json"
-    kept = Path(cache_dir) / "css" / name
-    users = folder("css")  # the same stylesheet checked for an earlier book (pipeline/user_cache.py)
-    for path in (kept, users / name) if users is not None else (kept,):
-        try:
-            data = json.loads(path.read_text(encoding="utf-8"))
-            diagnostics = [Diagnostic(**d) for d in data["diagnostics"]]
-            css = data["css"]
-        except (OSError, ValueError, KeyError, TypeError):
-            continue
-        book.diagnostics.extend(diagnostics)
-        if path != kept:
-            write_atomic(kept, path.read_bytes())
-            _drop_others(kept)
-        return css
+    users = folder("css")
+    kept = (users or Path(cache_dir) / "css") / (hashlib.sha256(f"{pipeline_version()}\0{raw}".encode()).hexdigest() + ".json")
+    try:
+        data = json.loads(kept.read_text(encoding="utf-8"))
+        book.diagnostics.extend(Diagnostic(**d) for d in data["diagnostics"])
+        return data["css"]
+    except (OSError, ValueError, KeyError, TypeError):
+        pass
     before = len(book.diagnostics)
     css = legible_css(layout.local_css(raw, book, "css/epub.css") + "\n" + layout.pygments_css())
-    checked = json.dumps({"css": css, "diagnostics": [dataclasses.asdict(d) for d in book.diagnostics[before:]]},
-                         ensure_ascii=False).encode()
-    write_atomic(kept, checked)
-    if users is not None:
-        try:
-            write_atomic(users / name, checked)
-        except OSError:  # only slower
-            pass
-    _drop_others(kept)
+    write_atomic(kept, json.dumps({"css": css, "diagnostics": [dataclasses.asdict(d) for d in book.diagnostics[before:]]},
+                                  ensure_ascii=False).encode())
+    if users is None:  # the book's stylesheets of earlier versions (the user's go by age: user_cache.py)
+        for old in kept.parent.glob("*.json"):
+            if old != kept:
+                old.unlink(missing_ok=True)
     return css
-
-
-def _drop_others(kept: Path) -> None:
-    """The book's stylesheets of earlier versions, gone."""
-    for old in kept.parent.glob("*.json"):
-        if old != kept:
-            old.unlink(missing_ok=True)
 
 
 def warm_up(config, source_dir: Path, cache_dir: Path) -> None:
