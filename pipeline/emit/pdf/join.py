@@ -13,6 +13,8 @@ incremental build writes the same file as a serial cold one.
 """
 from __future__ import annotations
 
+import os
+
 from pathlib import Path
 
 import pikepdf
@@ -339,6 +341,16 @@ def _ready(_) -> None:
     shared_fonts.preload()
 
 
+def _dated(task):
+    """`fn(args)` with the build's SOURCE_DATE_EPOCH (the time stamps of the fonts the join makes:
+    `shared_fonts.without_images()`), which a join process forked from a server started before
+    the build set it would not have: a cold build's PDF was different bytes each time."""
+    epoch, fn, args = task
+    if epoch:
+        os.environ["SOURCE_DATE_EPOCH"] = epoch
+    return fn(args)
+
+
 def _main(args) -> None:
     _joined["book"] = (main_matter(*args), args)
 
@@ -372,13 +384,14 @@ class Joiner:
 
     def main(self, parts: list[tuple], fonts: Path, parity: int) -> None:
         """`main_matter()` in the join's process, started now, not waited for."""
-        self._main = self._process.submit(_main, (parts, fonts, parity))
+        self._main = self._process.submit(_dated, (os.environ.get("SOURCE_DATE_EPOCH", ""), _main, (parts, fonts, parity)))
 
     def finish(self, front: tuple, main_start: int, furniture: list[tuple], target: Path,
                stamped: tuple | None = None, numbered: tuple | None = None) -> int:
         try:
             self._main.result()  # its error, if it failed
-            return self._process.submit(_finish, (front, main_start, furniture, target, stamped, numbered)).result()
+            return self._process.submit(_dated, (os.environ.get("SOURCE_DATE_EPOCH", ""), _finish,
+                                                 (front, main_start, furniture, target, stamped, numbered))).result()
         except BaseException:  # interrupted: the join stopped before the caller removes `target`
             self._process.stop()
             raise
