@@ -58,7 +58,7 @@ unsigned int hb_map_get_population(const hb_map_t *map);
 """
 NO_HINTING, RETAIN_GIDS, DESUBROUTINIZE, PASSTHROUGH, NOTDEF_OUTLINE = 0x1, 0x2, 0x4, 0x20, 0x40  # hb_subset_flags_t
 DROP_TABLE_TAG = 3  # hb_subset_sets_t
-DUPLICATE = 0  # hb_memory_mode_t: HarfBuzz copies the bytes
+READONLY = 1  # hb_memory_mode_t: HarfBuzz reads the bytes where they are (kept alive by the caller)
 DROPPED = (b"BASE", b"DSIG", b"EBDT", b"EBLC", b"EBSC", b"GPOS", b"GSUB", b"JSTF", b"LTSH", b"PCLT", b"SVG ")
 
 
@@ -91,7 +91,8 @@ def subset(data: bytes, index: int, gids: list[int], hinting: bool, missing: boo
     """The font for these glyphs, as WeasyPrint's `Font._harfbuzz_subset` makes it: glyph ids
     kept, then the empty glyphs after the last one used dropped."""
     ffi, hb, hbs = libraries()
-    blob = ffi.gc(hb.hb_blob_create(data, len(data), DUPLICATE, ffi.NULL, ffi.NULL), hb.hb_blob_destroy)
+    held = ffi.from_buffer(data)  # the font's bytes (a mapped file: `mapped()`), not copied
+    blob = ffi.gc(hb.hb_blob_create(held, len(data), READONLY, ffi.NULL, ffi.NULL), hb.hb_blob_destroy)
     face = ffi.gc(hb.hb_face_create(blob, index), hb.hb_face_destroy)
 
     def run(source, glyphs, flags, drop: bool):
@@ -167,7 +168,8 @@ def compact_cff(data: bytes, index: int, gids: list[int], hinting: bool, missing
 
     wanted = sorted(set(gids) | {0})
     ffi, hb, hbs = libraries()
-    blob = ffi.gc(hb.hb_blob_create(data, len(data), DUPLICATE, ffi.NULL, ffi.NULL), hb.hb_blob_destroy)
+    held = ffi.from_buffer(data)  # not copied (as in `subset()`)
+    blob = ffi.gc(hb.hb_blob_create(held, len(data), READONLY, ffi.NULL, ffi.NULL), hb.hb_blob_destroy)
     face = ffi.gc(hb.hb_face_create(blob, index), hb.hb_face_destroy)
     spec = ffi.gc(hbs.hb_subset_input_create_or_fail(), hbs.hb_subset_input_destroy)
     hb.hb_set_add_sorted_array(hbs.hb_subset_input_glyph_set(spec), ffi.new(f"hb_codepoint_t[{len(wanted)}]", wanted),
@@ -260,6 +262,15 @@ def _descriptors(pdf):
     return found
 
 
+def mapped(path: Path):
+    """A font file's bytes, mapped (read-only) rather than read: a CJK collection is 20-27 MB, and
+    read it was copied twice (into this process, then into HarfBuzz), a page fault every 4 KB."""
+    import mmap
+
+    with open(path, "rb") as f:
+        return mmap.mmap(f.fileno(), 0, access=mmap.ACCESS_READ)
+
+
 def share(pdf, folder: Path) -> None:
     """Each noted font subset once, for the glyphs of every part, into `pdf`."""
     import pikepdf
@@ -296,7 +307,7 @@ def share(pdf, folder: Path) -> None:
         if kept.is_file():
             data = kept.read_bytes()
         else:
-            font = (Path(folder) / key).read_bytes()
+            font = mapped(Path(folder) / key)
             data = bare and compact_cff(font, note["index"], gids, note["hinting"], note["missing"])
             data = data or subset(font, note["index"], gids, note["hinting"], note["missing"])
             if note.get("images"):
