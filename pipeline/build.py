@@ -316,7 +316,7 @@ def _build(config: BookConfig, source_dir: Path, out_dir: Path, cache_dir: Path,
     if "pdf" in targets:  # the PDF's layout workers start, and import WeasyPrint, during the stages
         from .emit.pdf import parts
 
-        small = parts.one_process(config)  # a small book: laid out here, no workers
+        small = parts.one_process(config)  # a small book: laid out here and in a twin forked then, no pool
         if jobs > 1 and not small:
             workers = stack.enter_context(parts.Workers(jobs))
 
@@ -344,13 +344,14 @@ def _build(config: BookConfig, source_dir: Path, out_dir: Path, cache_dir: Path,
         # now, beside the screen PDF (the default book's `make all`: 4.85 -> 3.43 s, medians of 5)
         from .workers import Forked
 
-        aside = stack.enter_context(Forked(_print_edition, (book, targets, cache_dir, jobs),
+        aside = stack.enter_context(Forked(_print_edition, (book, targets, cache_dir, 1),  # 1: no twin beside the two
                                            on_stop=lambda pid: _remove_parts(targets, pid)))
     if "pdf" in targets:
         from .emit import pdf as pdf_emit
 
         t0 = time.perf_counter()
-        result.outputs.append(pdf_emit.write(book, targets["pdf"], cache_dir, jobs, timings, workers))
+        result.outputs.append(pdf_emit.write(book, targets["pdf"], cache_dir, jobs, timings, workers,
+                                            alone=aside is None))
         timings["emit.pdf"] = time.perf_counter() - t0
         from .emit.page_list import keep
 

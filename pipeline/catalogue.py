@@ -16,9 +16,10 @@ How many at once, measured (2026-12-07, the shared 2-core machine under a load a
     two books at once, each --jobs 1     wall 4.81  5.54  5.31 s   CPU 5.12  5.41  5.48 s
     two books at once, each --jobs 2     wall 5.52  6.08  6.02 s   CPU 5.99  6.09  6.02 s
 
-Two books at once, one core each, was the fastest every round: a small book's PDF is laid out in
-the build's own process (`emit/pdf/parts.one_process()`), so a second core does little for one
-book, while a second book uses it whole. So `--jobs N` (default: the number of cores) is the number
+Two books at once, one core each, was the fastest every round: a small book's PDF was then laid
+out in the build's own process alone (`emit/pdf/parts.one_process()`), so a second core did
+little for one book, while a second book used it whole. (Since the nineteenth session a small
+book with `--jobs 2` lays its parts out in a twin process too: not measured here again.) So `--jobs N` (default: the number of cores) is the number
 of books built at once, each with one core; a catalogue of one book gets all N for it.
 
 `python -m pipeline.catalogue --list FOLDER...` prints the books as a GitHub Actions matrix (JSON);

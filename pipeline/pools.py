@@ -1,11 +1,12 @@
-"""The PDF's pool of processes (`ForkServerPool`, emit/pdf/parts.py: the layout workers and the
-join), forked from a server that imported what they need once, and the end of that server
-(`stop_fork_server()`). The chapter workers are in workers.py."""
+"""The PDF's pools of processes (emit/pdf/parts.py): `ForkServerPool`, the layout workers and the
+join, forked from a server that imported what they need once, and the end of that server
+(`stop_fork_server()`); `TwinPool`, a small book's layout, this process and one forked from it.
+The chapter workers are in workers.py."""
 from __future__ import annotations
 
 import os
 
-from .workers import workers_ignore_ctrl_c
+from .workers import WorkerStopped, workers_ignore_ctrl_c
 
 
 def rss(pid: int) -> int | None:
@@ -67,8 +68,9 @@ class ForkServerPool:
         """Whether `submit()` runs its task in this process."""
         return self.n <= 1 and not self.apart
 
-    def submit(self, fn, task):
-        """`fn(task)` in a worker; its `.result()` (with n <= 1, done here and now)."""
+    def submit(self, fn, task, size: int = 0):
+        """`fn(task)` in a worker; its `.result()` (with n <= 1, done here and now). `size`: unused
+        (the tasks are done in the order they come)."""
         if self.here():
             from concurrent.futures import Future
 
@@ -111,6 +113,158 @@ class ForkServerPool:
             self.stop()
         elif self._pool is not None:
             self._pool.shutdown(wait=True, cancel_futures=True)
+
+
+class _Task:
+    """A task of a `TwinPool`: `result()` waits for it, and meanwhile does the pool's other tasks here."""
+
+    def __init__(self, pool: TwinPool, fn, arg, size: int):
+        from concurrent.futures import Future
+
+        self.pool, self.fn, self.arg, self.size, self.future = pool, fn, arg, size, Future()
+
+    def run(self) -> None:
+        try:
+            self.future.set_result(self.fn(self.arg))
+        except Exception as e:  # noqa: BLE001 - raised by result(), as a pool's
+            self.future.set_exception(e)
+
+    def result(self):
+        while not self.future.done():
+            task = self.pool.take(wait=False)
+            if task is None:
+                break
+            task.run()
+        return self.future.result()
+
+
+class TwinPool:
+    """A small book's layout (emit/pdf/parts.one_process()) in this process and one forked from it,
+    the twin: forked when the first task comes, after this process imported WeasyPrint and parsed
+    the print stylesheet (`parts.warm()`, during the chapters' stages), so that the twin starts
+    with them done; a fork server would import them again (0.8 s of CPU), and one process
+    leaves the second core idle. Tasks wait in a queue, the largest first (`size`): a thread of
+    this process hands them to the twin one at a time, and this process does the others while it
+    waits for a result (`_Task.result()`). The same interface as `ForkServerPool`."""
+
+    n = 2
+
+    def __init__(self):
+        import threading
+
+        self.twin, self.conn, self.feeder = None, None, None
+        self.queue: list[_Task] = []
+        self.ready = threading.Condition()
+        self.closing = False
+
+    def here(self) -> bool:
+        return False
+
+    def map(self, fn, tasks: list, chunksize: int = 1):
+        return map(fn, tasks)
+
+    def _start(self) -> None:
+        import gc
+        import multiprocessing
+        import threading
+
+        from .workers import _serve
+
+        context = multiprocessing.get_context("fork")
+        self.conn, child = context.Pipe()
+        gc.freeze()  # what this process holds now: not scanned (and so not copied) on either side
+        with workers_ignore_ctrl_c():  # forked before the feeder thread starts: no thread here then
+            self.twin = context.Process(target=_serve, args=(child, None, [self.conn]), daemon=True)
+            self.twin.start()
+        child.close()
+        self.feeder = threading.Thread(target=self._feed, name="twin", daemon=True)
+        self.feeder.start()
+
+    def take(self, wait: bool) -> _Task | None:
+        """The largest task waiting (waited for where `wait`, until the pool closes); None if none.
+        Tasks are done by the feeder (in the twin) and by the main thread (`_Task.result()`), never
+        by two threads of this process at once: WeasyPrint's state is the process's."""
+        with self.ready:
+            while wait and not self.queue and not self.closing:
+                self.ready.wait()
+            if not self.queue:
+                return None
+            best = max(range(len(self.queue)), key=lambda i: self.queue[i].size)
+            return self.queue.pop(best)
+
+    def _feed(self) -> None:
+        """The feeder thread: each task it takes done by the twin, its result or error on the task."""
+        while (task := self.take(wait=True)) is not None:
+            try:
+                self.conn.send((task.fn, task.arg))
+                ok, value = self.conn.recv()
+            except (EOFError, OSError):
+                self.twin.join(1)
+                ok, value = False, WorkerStopped(self.twin.exitcode)
+            if ok:
+                task.future.set_result(value)
+            else:
+                task.future.set_exception(value)
+            if not ok and isinstance(value, WorkerStopped):
+                return  # the twin gone: what is left is done here, by the main thread (`_Task.result()`)
+
+    def _drained(self) -> list[_Task]:
+        with self.ready:
+            left, self.queue = self.queue, []
+        return left
+
+    def submit(self, fn, task, size: int = 0):
+        """`fn(task)` in the twin or here, whichever is free first once this process waits for a
+        result; `size`: how long it takes, roughly (the largest go first)."""
+        if self.twin is None:
+            self._start()
+        queued = _Task(self, fn, task, size)
+        with self.ready:
+            self.queue.append(queued)
+            self.ready.notify()
+        return queued
+
+    def rss(self) -> int | None:
+        return rss(self.twin.pid) if self.twin is not None and self.twin.is_alive() else 0
+
+    def __enter__(self):
+        return self
+
+    def _end(self) -> None:
+        with self.ready:
+            self.closing = True
+            self.ready.notify_all()
+
+    def close(self) -> None:
+        """The tasks left done, the twin told to end (its pipe closed) and waited for: its CPU
+        counted in this process's children."""
+        if self.twin is not None:
+            for task in self._drained():
+                task.run()
+            self._end()
+            self.feeder.join()
+            self.conn.close()
+            self.twin.join()
+            self.twin = None
+
+    def stop(self) -> None:
+        """Interrupted or failed: the twin killed and waited for, the tasks left never done."""
+        if self.twin is not None:
+            for task in self._drained():
+                task.future.set_exception(WorkerStopped(None))
+            if self.twin.is_alive():
+                self.twin.kill()
+            self._end()
+            self.twin.join()
+            self.feeder.join()
+            self.conn.close()
+            self.twin = None
+
+    def __exit__(self, kind, *exc):
+        if kind is not None:
+            self.stop()
+        else:
+            self.close()
 
 
 def stop_fork_server() -> None:

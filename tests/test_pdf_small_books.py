@@ -1,6 +1,8 @@
-"""Small books in one process (emit/pdf/parts.py: `one_process()`): a book whose chapters' sources
-are under SMALL_BOOK bytes is laid out and joined in the build's own process, with no fork server,
-no pool and no join process, and gives the same bytes as the pooled path."""
+"""Small books without the pool (emit/pdf/parts.py: `one_process()`): a book whose chapters' sources
+are under SMALL_BOOK bytes is laid out in the build's own process and a twin forked from it
+(`pipeline.pools.TwinPool`; with `--jobs 1`, in the build's process alone) and joined in the
+build's process, with no fork server, no pool and no join process, and gives the same bytes as
+the pooled path."""
 from __future__ import annotations
 
 import hashlib
@@ -23,13 +25,17 @@ POOL, ONE = "0", str(10**9)  # PRESSROOM_SMALL_BOOK: every book pooled, every bo
 SCRIPT = """
 import json, sys
 import multiprocessing.forkserver as forkserver
+from pipeline import pools
 from pipeline.cli import main
 from pipeline.pools import stop_fork_server
+twins = []
+start = pools.TwinPool._start
+pools.TwinPool._start = lambda self: (twins.append(1), start(self))[1]
 code = main(sys.argv[1:])
 started = forkserver._forkserver._forkserver_pid is not None
 stop_fork_server()
 print(json.dumps({"code": code, "fork_server": started,
-                  "pool": "concurrent.futures.process" in sys.modules}))
+                  "pool": "concurrent.futures.process" in sys.modules, "twin": bool(twins)}))
 """
 
 
@@ -39,20 +45,24 @@ def _one_article(folder: Path) -> Path:
     buf = io.BytesIO()
     Image.new("RGB", (480, 300), (200, 120, 40)).save(buf, "PNG")
     (folder / "chapters" / "img" / "chart.png").write_bytes(buf.getvalue())
-    paras = "\n\n".join(f"第 {i} 段：机器学习工程师的日常工作包括数据清洗、特征工程和模型部署，"
+    paras = "\n\n".join(f"第 {i} 段 🚀：机器学习工程师的日常工作包括数据清洗、特征工程和模型部署，"
                         f"这些工作往往比训练模型本身更耗时。Python 与 SQL 是最常用的工具。" * 3 for i in range(12))
     (folder / "chapters" / "01-article.md").write_text(
         f"# 一篇文章\n\n{paras}\n\n![图表](img/chart.png)\n\n图：一张图表\n\n## 小结\n\n"
         "更多内容见 [原文](https://example.org/article)。\n", encoding="utf-8")
-    (folder / "book.toml").write_text('title = "一篇"\nauthors = ["作者"]\nlanguage = "zh-CN"\n'
+    (folder / "book.toml").write_text('title = "一篇"\nauthors = ["作者"]\nlanguage = "zh-CN"\ndate = "2024-02-29"\n'
                                       'chapters_glob = "chapters/*.md"\n', encoding="utf-8")
     return folder
 
 
-def _build(book: Path, out: Path, small: str) -> tuple[str, dict]:
-    env = {**os.environ, "PYTHONPATH": str(ROOT), "SOURCE_DATE_EPOCH": "1700000000", "PRESSROOM_SMALL_BOOK": small}
+def _build(book: Path, out: Path, small: str, jobs: str = "2") -> tuple[str, dict]:
+    """The book's PDF (its hash) and how it was laid out. No SOURCE_DATE_EPOCH: the time stamps
+    follow the book's date (or the default book's last commit), which the build sets once it
+    has read the book: a process started before (the pool's join) must be given it."""
+    env = {**os.environ, "PYTHONPATH": str(ROOT), "PRESSROOM_SMALL_BOOK": small}
+    env.pop("SOURCE_DATE_EPOCH", None)
     proc = subprocess.run([sys.executable, "-c", SCRIPT, "build", "--source", str(book), "--out", str(out),
-                           "--format", "pdf", "--jobs", "2"], cwd=ROOT, env=env, capture_output=True, text=True,
+                           "--format", "pdf", "--jobs", jobs], cwd=ROOT, env=env, capture_output=True, text=True,
                           timeout=600)
     assert proc.returncode == 0, proc.stderr
     state = json.loads(proc.stdout.strip().splitlines()[-1])
@@ -69,9 +79,13 @@ def test_one_process_and_pool_give_the_same_bytes(which, tmp_path):
     else:
         book = _one_article(tmp_path / "book")
     pooled, pool_state = _build(book, tmp_path / "pooled", POOL)
-    alone, one_state = _build(book, tmp_path / "alone", ONE)
+    twins, twin_state = _build(book, tmp_path / "twins", ONE)
+    alone, one_state = _build(book, tmp_path / "alone", ONE, jobs="1")
     assert pool_state["fork_server"] and pool_state["pool"]  # the pooled path: workers and a join process
-    assert not one_state["fork_server"] and not one_state["pool"]  # no fork server, no pool at all
+    assert not twin_state["fork_server"] and not twin_state["pool"]  # no fork server, no pool at all
+    assert twin_state["twin"] and not one_state["twin"]
+    assert not one_state["fork_server"] and not one_state["pool"]
+    assert twins == pooled
     assert alone == pooled
 
 

@@ -18,7 +18,8 @@ PDF file; its steps, in order, each a module of this folder:
 WeasyPrint's internals are replaced only in `weasyprint_patches/` (one module per patch, each
 installed only for the versions it was written for, all of them optional: `[pdf] engine_patches`,
 `PRESSROOM_ENGINE_PATCHES=0`). This process does not import WeasyPrint: the layout workers do,
-except for a small book (`parts.one_process()`), laid out and joined here with no process started.
+except for a small book (`parts.one_process()`), laid out here and in a twin forked from here
+(`pipeline.pools.TwinPool`), and joined here.
 """
 from __future__ import annotations
 
@@ -28,7 +29,7 @@ from pathlib import Path
 
 from ... import layout
 from ...model import Book, Diagnostic
-from ...pools import rss
+from ...pools import TwinPool, rss
 from .. import atomic_path, build_time
 from . import join, parts, print_html, shared_fonts, stamps, toc, weasyprint_patches
 from .print_css import page_css, print_css, stylesheets, trim_size  # noqa: F401 - for bench/ and the tests
@@ -106,15 +107,17 @@ def roots_of(book: Book, work: Path) -> list[str]:
 
 
 def write(book: Book, target: Path, cache_dir: Path, jobs: int = 1, timings: dict | None = None,
-          workers: parts.Workers | None = None) -> Path:
+          workers: parts.Workers | None = None, alone: bool = True) -> Path:
     """Lay the front matter and the parts out (in parallel, from the cache where unchanged; in
     `workers` where they were started ahead); join them with the running heads, the folios and
     the contents' page numbers into `target`."""
     work = (cache_dir / "pdf").resolve()
     when = build_time(book.source_dir, book.config.date)
     g = geometry(book)
-    small = workers is None and parts.one_process(book.config)  # laid out and joined here, no process started
-    with source_date_epoch(int(when.timestamp())), workers or parts.Workers(1 if small else jobs) as workers, \
+    small = workers is None and parts.one_process(book.config)  # laid out here (and in a twin), joined here
+    if workers is None:  # a small book's with a core free (`alone`: no other edition laid out beside): a twin
+        workers = (TwinPool() if jobs > 1 and alone else parts.Workers(1)) if small else parts.Workers(jobs)
+    with source_date_epoch(int(when.timestamp())), workers, \
             join.Joiner(apart=not small) as joiner:
         clock = _Clock(timings)
         joiner.start()  # its process ready (imports, HarfBuzz) when the parts are

@@ -229,50 +229,44 @@ def cached(job: PartJob, folder: Path) -> LaidOut | None:
 
 
 def _worker(args) -> LaidOut:
-    return lay_out(*args)
+    """`lay_out()`; in a process other than the build's (`builder`, which joins a small book), its
+    font files whole in the cache before the join (another process) reads them."""
+    job, folder, book, builder = args
+    record = lay_out(job, folder, book)
+    if os.getpid() != builder:
+        from .weasyprint_patches import font_subsets
 
-
-def _pool_worker(args) -> LaidOut:
-    """`lay_out()` in a process of the pool: its font files whole in the cache before the join
-    (another process) reads them."""
-    from .weasyprint_patches import font_subsets
-
-    record = lay_out(*args)
-    font_subsets.written()
+        font_subsets.written()
     return record
 
 
-SMALL_BOOK = 20_000  # bytes of the chapters' source files: below, `one_process()` (measured: see there)
+SMALL_BOOK = 400_000  # bytes of the chapters' source files: below, `one_process()` (measured: see there)
 
 
 def one_process(config) -> bool:
-    """Whether the book is small enough to be laid out and joined in the build's own process: no
-    fork server, no pool, no join process, WeasyPrint imported once. Decided by the total bytes of
-    the chapters' source files (known before the stages run, when the pool would be started): under
-    SMALL_BOOK; `PRESSROOM_SMALL_BOOK=<bytes>` sets the bound (0: always the pool).
+    """Whether the book is small enough to be laid out in the build's own process and a twin forked
+    from it (`pipeline.pools.TwinPool`; with `--jobs 1`, in the build's process alone) and joined
+    there: no fork server, no pool, no join process, WeasyPrint imported once. Decided by the total
+    bytes of the chapters' source files (known before the stages run, when the pool would be
+    started): under SMALL_BOOK; `PRESSROOM_SMALL_BOOK=<bytes>` sets the bound (0: always the pool).
 
     Measured on tds-zh-2025 (`bench/sizes.py`'s books, 1-137.md first: formulas), cold PDF,
-    `--jobs 2`, two runs each on the 2 shared cores (load 5-7), CPU (user + sys of the process tree,
-    `/usr/bin/time`) and wall in seconds, pool -> one process:
+    `--jobs 2`, four runs each in turn on the 2 shared cores (nineteenth session), wall (CPU)
+    medians in seconds, twin / pool:
 
-        articles  source bytes  CPU                        wall
-        1          9,918        11.9 -> 9.5,  12.0 -> 9.6    23.3 -> 14.8, 44.8 -> 38.9
-        2         25,186        13.5 -> 11.9, 14.3 -> 13.4   21.3 -> 31.0, 41.6 -> 27.7
-        4         47,298        14.6 -> 12.6, 15.6 -> 13.1   33.0 -> 21.8, 19.5 -> 13.2
-        6         80,721        17.0 -> 17.4, 19.5 -> 17.4   42.9 -> 69.5, 54.2 -> 53.4
-        10       161,158        31.5 -> 30.2, 27.9 -> 22.4   70.0 -> 107.5, 36.3 -> 39.6
+        articles  source bytes  twin          pool
+        1            9,918      1.82 (2.75)   2.23 (3.22)
+        2           25,186      2.19 (3.63)   2.57 (4.17)
+        4           47,298      2.61 (4.44)   3.39 (5.59)
+        6           80,721      3.11 (5.38)   3.67 (6.41)
+        10         161,158      6.05 (11.0)   7.00 (12.9)
+        50         770,723      24.0 (44.6)   22.8 (43.0)  (two runs each)
 
-    Up to 4 articles one process costs less CPU (1.2-2.4 s: WeasyPrint imported once, no server, no
-    join process) and, on that loaded machine, less wall time. Measured again on the same machine
-    quiet (sixteenth session, after the join's and the fonts' fixed costs fell), four runs each,
-    wall (CPU) medians in seconds, one process / pool:
-
-        1 article    9,918 bytes   2.75 (3.42) / 2.79 (3.98)
-        2 articles  25,186 bytes   3.34 (3.97) / 3.24 (5.01)
-        4 articles  47,298 bytes   4.80 (5.52) / 3.90 (6.45)
-
-    One process still costs the least CPU, but from 2 articles the pool's second layout worker
-    gives the wall time a reader waits for: the bound is between 1 and 2 articles, 20 KB."""
+    The twin saves the fork server's imports (0.8 s of CPU) and the join process, and uses both
+    cores; from some hundreds of KB on, the pool's early join (in a process of its own, beside
+    the layout) and the memory a fork of this process would carry count more. The bound is
+    between 10 and 50 articles. (Before the twin, a small book was laid out in this process
+    alone, and the bound was 20 KB: one process cost less CPU but left the second core idle.)"""
     limit = int(os.environ.get("PRESSROOM_SMALL_BOOK", SMALL_BOOK))
     try:
         size = sum(path.stat().st_size for path in config.chapter_files())
@@ -303,7 +297,7 @@ def lay_out_all(book, jobs, count: int, folder: Path, workers: Workers, timings:
         job.key = part_key(job, Path(job.roots[0]) / "images")
         record = cached(job, folder)
         hits += record is not None
-        results[i] = record or workers.submit(_worker if workers.here() else _pool_worker, (job, folder, small))
+        results[i] = record or workers.submit(_worker, (job, folder, small, os.getpid()), len(job.html))
     results = [r if isinstance(r, LaidOut) else r.result() for r in results]
     if timings is not None:
         timings["pdf.parts.cache.hits"] = hits
