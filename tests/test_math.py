@@ -284,3 +284,30 @@ def test_a_formula_whose_characters_no_face_has_draws_without_a_fallback(tmp_pat
     svg.use_face(svg.text_of(mathml), tmp_path)
     assert svg.formula_svg(mathml, True)[0].startswith("<svg")
     assert svg.missing(mathml) == ["\U000f0001"]
+
+
+LATEX_LATER = """
+import sys
+import latex2mathml.commands as commands
+from latex2mathml.converter import convert
+before, converted = commands.FUNCTIONS, convert(r"\\arg x")
+from pipeline.math import svg
+svg.formula_svg("<math><mi>x</mi></math>", False)
+print(sys.modules["ziamath.tex"].__name__, commands.FUNCTIONS == before, convert(r"\\arg x") == converted)
+import ziamath
+drawn = ziamath.Latex(r"\\arg x + \\frac{a}{b}").svg()
+print("<path" in drawn, r"\\arg" in commands.FUNCTIONS and len(commands.FUNCTIONS) > len(before))
+"""
+
+
+def test_drawing_a_formula_leaves_latex2mathml_as_it_was_and_ziamaths_latex_works():
+    """Patch 9 (ziamath's LaTeX front end loaded when first called): in a fresh process, drawing
+    a formula from its MathML does not load it, nor add ziamath's ten operators (`\\arg`...) to
+    latex2mathml's functions, which the math stage of the same process would then use; ziamath's
+    own `Latex` still works, and declares them then."""
+    import subprocess
+    import sys
+
+    out = subprocess.run([sys.executable, "-c", LATEX_LATER], capture_output=True, text=True, check=True,
+                         env={**os.environ, "PRESSROOM_ENGINE_PATCHES": ""}).stdout.split()
+    assert out == ["ziamath.tex", "True", "True", "True", "True"]

@@ -1,4 +1,4 @@
-"""Eight patches of ziamath 0.13's internals, which draw the same formulas in a tenth of the time.
+"""Nine patches of ziamath 0.13's internals, which draw the same formulas in a tenth of the time.
 
 1. A row's trial layout no longer repeats itself at each depth. What it replaces:
 `ziamath.nodes.mrow.Mrow._get_height_nostretch`. To size its stretchy operators
@@ -77,6 +77,17 @@ attributes move nowhere and the expressions remove nothing, so the tree read aga
 given (ziamath made it from the formula's text, and nothing else holds it): it is returned as it
 is. A formula with an `<mstyle>` goes to ziamath's own function.
 
+9. Its import no longer imports its LaTeX front end. What it replaces: `ziamath.tex`, which
+`ziamath.zmath` imports for `Latex` and `Math.fromlatex` (LaTeX through latex2mathml), and which
+imports latex2mathml: 0.06 s of the 0.17 s ziamath's import takes, in the build's process, which
+draws formulas from their MathML only (the math stage, in the chapter workers, made it).
+`before_import()` puts in its place a module of the same name whose `tex2mml` loads ziamath's
+own `tex.py` the first time it is called, and calls it; the operators ziamath declares at import
+(`\\tg`, `\\sh`, `\\arg`...: names added to latex2mathml's functions, for every user of latex2mathml
+in the process) are declared then. So drawing a formula no longer changes what latex2mathml
+makes of LaTeX in the same process (the math stage, with `--jobs 1` or in `pressroom serve`).
+`tests/test_math.py` checks both, and draws a formula through ziamath's `Latex` after it.
+
 What they saved: `make bench-math` (bench/math_cost.py) and the figures in the README's Formulas
 section. Written for ziamath 0.13 and ziafont 0.11 (`engine_versions.SUPPORTED`); on another version, or with
 `PRESSROOM_ENGINE_PATCHES=0`, it stays off and formulas are drawn by ziamath's own code, slower,
@@ -99,12 +110,48 @@ _state: dict = {"original": None}
 
 
 def before_import() -> None:
-    """6. above: `ziamath.escapes` replaced before ziamath is imported (once, where the patch applies)."""
+    """6. and 9. above: `ziamath.escapes` and `ziamath.tex` replaced before ziamath is imported
+    (once, where the patch applies)."""
     if "ziamath" in sys.modules or not _applies():
         return
     module = types.ModuleType("ziamath.escapes", "ziamath's escapes, without the import-time pattern (pipeline.math.ziamath_patch 6.)")
     module.unescape = _unescape
     sys.modules["ziamath.escapes"] = module
+    tex = types.ModuleType("ziamath.tex", "ziamath's LaTeX front end, loaded when first called (pipeline.math.ziamath_patch 9.)")
+    tex.tex2mml = lambda *args, **kwargs: _tex().tex2mml(*args, **kwargs)
+    tex.declareoperator = _declare
+    sys.modules["ziamath.tex"] = tex
+
+
+_DECLARED: list[str] = []  # operator names ziamath declared (its import declares ten) before its `tex.py` was loaded
+
+
+def _declare(name: str) -> None:
+    """ziamath's `declareoperator`, kept until its `tex.py` is loaded: it adds the name to
+    latex2mathml's functions, for every user of latex2mathml in the process (the math stage too,
+    where a process drew formulas before it converted LaTeX); now only once ziamath reads LaTeX."""
+    if _tex.cache_info().currsize:
+        _tex().declareoperator(name)
+    else:
+        _DECLARED.append(name)
+
+
+@functools.cache
+def _tex():
+    """ziamath's own `tex.py` (9. above), loaded from its file under another name (`ziamath.tex` is
+    the stand-in), with the operators ziamath declared meanwhile."""
+    import importlib.util
+    from pathlib import Path
+
+    import ziamath
+
+    spec = importlib.util.spec_from_file_location("ziamath._tex", Path(ziamath.__file__).parent / "tex.py")
+    module = importlib.util.module_from_spec(spec)
+    sys.modules["ziamath._tex"] = module
+    spec.loader.exec_module(module)
+    for name in _DECLARED:
+        module.declareoperator(name)
+    return module
 
 
 def _applies() -> bool:
