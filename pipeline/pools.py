@@ -172,6 +172,7 @@ class TwinPool:
 
         context = multiprocessing.get_context("fork")
         self.conn, child = context.Pipe()
+        self.closing = False  # (a pool used again after close())
         gc.freeze()  # what this process holds now: not scanned (and so not copied) on either side
         with workers_ignore_ctrl_c():  # forked before the feeder thread starts: no thread here then
             self.twin = context.Process(target=_serve, args=(child, None, [self.conn]), daemon=True)

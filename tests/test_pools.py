@@ -41,8 +41,11 @@ def _children_cpu() -> float:
 
 
 def _handed(pool: TwinPool, task) -> None:
-    """Until the feeder has handed `task` to the twin (else this process could take it first)."""
+    """Until the feeder has handed `task` to the twin (else this process could take it first); a
+    feeder that never does fails the test (30 s: some thousand times what it takes)."""
+    deadline = time.monotonic() + 30
     while task in pool.queue:
+        assert time.monotonic() < deadline, "the feeder never took the task"
         time.sleep(0.01)
 
 
@@ -110,3 +113,15 @@ def test_stop_ends_a_busy_twin_and_waits_for_it():
     for stopped in (task, left):
         with pytest.raises(WorkerStopped):
             stopped.result()
+
+
+def test_a_pool_closed_and_used_again_forks_a_new_twin():
+    pool = TwinPool()
+    with pool:
+        first = pool.submit(_who, 0.0, 1)
+        _handed(pool, first)
+        first_twin = first.result()
+    with pool:
+        task = pool.submit(_who, 0.0, 1)
+        _handed(pool, task)
+        assert task.result() == pool.twin.pid != first_twin
