@@ -18,6 +18,25 @@ def rss(pid: int) -> int | None:
         return None
 
 
+def _dated(task):
+    """`fn(arg)` under the SOURCE_DATE_EPOCH of the process that handed it over (or none, as
+    there): a worker is forked from a server (or a twin from the build) that may have started
+    before the build set it from the book's date or last commit, and what it makes is stamped
+    with it (fonts' time stamps: WeasyPrint's subsets, the join's emoji font). Without it a pooled
+    cold build of a book with an emoji was different bytes each time."""
+    epoch, fn, arg = task
+    if epoch is None:
+        os.environ.pop("SOURCE_DATE_EPOCH", None)
+    else:
+        os.environ["SOURCE_DATE_EPOCH"] = epoch
+    return fn(arg)
+
+
+def _handed(fn, arg) -> tuple:
+    """`(fn, arg)` as `_dated` runs it in another process."""
+    return os.environ.get("SOURCE_DATE_EPOCH"), fn, arg
+
+
 def _context(preload: tuple[str, ...]):
     """How the workers start: forked from a server process that imported `preload` once when it
     started (multiprocessing's "forkserver"), not each started afresh and importing them itself
@@ -62,7 +81,7 @@ class ForkServerPool:
     def map(self, fn, tasks: list, chunksize: int = 1):
         if self.here() or (not self.apart and len(tasks) <= 1):
             return map(fn, tasks)
-        return self._call("map", fn, tasks, chunksize=chunksize)
+        return self._call("map", _dated, [_handed(fn, task) for task in tasks], chunksize=chunksize)
 
     def here(self) -> bool:
         """Whether `submit()` runs its task in this process."""
@@ -77,7 +96,7 @@ class ForkServerPool:
             done: Future = Future()
             done.set_result(fn(task))
             return done
-        return self._call("submit", fn, task)
+        return self._call("submit", _dated, _handed(fn, task))
 
     def rss(self) -> int | None:
         """The memory the pool's processes hold (bytes); None where one cannot be read."""
@@ -157,9 +176,6 @@ class TwinPool:
         self.ready = threading.Condition()
         self.closing = False
 
-    def here(self) -> bool:
-        return False
-
     def map(self, fn, tasks: list, chunksize: int = 1):
         return map(fn, tasks)
 
@@ -198,7 +214,7 @@ class TwinPool:
         """The feeder thread: each task it takes done by the twin, its result or error on the task."""
         while (task := self.take(wait=True)) is not None:
             try:
-                self.conn.send((task.fn, task.arg))
+                self.conn.send((_dated, _handed(task.fn, task.arg)))
                 ok, value = self.conn.recv()
             except (EOFError, OSError):
                 self.twin.join(1)
@@ -233,34 +249,31 @@ class TwinPool:
         return self
 
     def _end(self) -> None:
+        """The feeder told to end and waited for, the twin's pipe closed (so it ends, if it lives)
+        and the twin waited for: its CPU counted in this process's children."""
         with self.ready:
             self.closing = True
             self.ready.notify_all()
+        self.feeder.join()
+        self.conn.close()
+        self.twin.join()
+        self.twin = None
 
     def close(self) -> None:
-        """The tasks left done, the twin told to end (its pipe closed) and waited for: its CPU
-        counted in this process's children."""
+        """The tasks left done, then the twin ended."""
         if self.twin is not None:
             for task in self._drained():
                 task.run()
             self._end()
-            self.feeder.join()
-            self.conn.close()
-            self.twin.join()
-            self.twin = None
 
     def stop(self) -> None:
-        """Interrupted or failed: the twin killed and waited for, the tasks left never done."""
+        """Interrupted or failed: the tasks left never done, the twin killed, then ended."""
         if self.twin is not None:
             for task in self._drained():
                 task.future.set_exception(WorkerStopped(None))
             if self.twin.is_alive():
                 self.twin.kill()
             self._end()
-            self.twin.join()
-            self.feeder.join()
-            self.conn.close()
-            self.twin = None
 
     def __exit__(self, kind, *exc):
         if kind is not None:

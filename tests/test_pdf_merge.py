@@ -10,6 +10,7 @@ import pikepdf
 import pytest
 
 from pipeline.emit.pdf import join as pdf_merge
+from pipeline.emit.pdf import joiner
 
 PAGE = "<style>@page { size: 300px 300px; margin: 30px }</style>"
 
@@ -72,9 +73,9 @@ def test_a_main_matter_joined_for_the_other_side_is_joined_again(pieces):
     folder, front, parts, fonts = pieces
     at_once = folder / "at-once.pdf"
     pdf_merge.join((front, set()), parts, 1, [], at_once, fonts)
-    pdf_merge._joined["book"] = (pdf_merge.main_matter(parts, fonts, 0), (parts, fonts, 0))
+    joiner._joined["book"] = (pdf_merge.main_matter(parts, fonts, 0), (parts, fonts, 0))
     again = folder / "again.pdf"
-    pdf_merge._finish(((front, set()), 1, [], again, None))
+    joiner._finish(((front, set()), 1, [], again, None))
     assert again.read_bytes() == at_once.read_bytes()
     pdf = pikepdf.open(again)
     assert len(pdf.pages) == 4  # the front matter's page, then A from a left-hand page, then B

@@ -9,7 +9,7 @@ PDF file; its steps, in order, each a module of this folder:
    and lays the part out again from that page on (at most `[pdf] figure_passes` times).
 3. Contents numbers and stamps: `toc.py` sets the contents' page numbers, `stamps.py` the running
    heads and folios, each laid out once and stamped over the pages after the join.
-4. Join: `join.py` joins the parts with pikepdf, in a process of its own: one outline, one
+4. Join: `join.py` joins the parts with pikepdf, in a process of its own (`joiner.py`): one outline, one
    structure tree, the links between parts.
 5. Fonts and streams: `shared_fonts.py` makes one subset of each font for the whole book.
 6. Atomic write: `pipeline.emit.atomic_path()`; the time stamps (and the font subsets') follow
@@ -32,6 +32,7 @@ from ...model import Book, Diagnostic
 from ...pools import TwinPool, rss
 from .. import atomic_path, build_time
 from . import join, parts, print_html, shared_fonts, stamps, toc, weasyprint_patches
+from .joiner import Joiner
 from .print_css import page_css, print_css, stylesheets, trim_size  # noqa: F401 - for bench/ and the tests
 from .print_images import prepare_images
 from ..page_list import page_map_of
@@ -118,7 +119,7 @@ def write(book: Book, target: Path, cache_dir: Path, jobs: int = 1, timings: dic
     if workers is None:  # a small book's with a core free (`alone`: no other edition laid out beside): a twin
         workers = (TwinPool() if jobs > 1 and alone else parts.Workers(1)) if small else parts.Workers(jobs)
     with source_date_epoch(int(when.timestamp())), workers, \
-            join.Joiner(apart=not small) as joiner:
+            Joiner(apart=not small) as joiner:
         clock = _Clock(timings)
         joiner.start()  # its process ready (imports, HarfBuzz) when the parts are
         cover_file, prepared = prepare_images(book, work, workers)

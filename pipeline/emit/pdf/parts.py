@@ -43,7 +43,7 @@ class PartJob:
     key: str = ""
     margins: bool = False  # record the text of each page's margin boxes (the stamps: stamps.py)
     extra_css: str = ""  # after `css`: what this kind of document adds (parsed apart, `css` once per worker)
-    epoch: str = ""  # SOURCE_DATE_EPOCH for the layout (font time stamps): the worker may have started before it was set
+    epoch: str = ""  # the SOURCE_DATE_EPOCH it is laid out under (font time stamps; a worker gets it from pools._dated): in its key
     toc: str = ""  # "columns" or "samples": record where the contents' numbers go, or the digits' samples (toc)
     patches: tuple = ()  # the weasyprint_patches to lay it out with (weasyprint_patches.wanted())
     resolutions: bool = False  # record each raster image's resolution as printed (the print variant)
@@ -150,8 +150,6 @@ def lay_out(job: PartJob, folder: Path, book) -> LaidOut:
     from .pages import image_resolutions, place_figures, underfull
     from .fetch import BOOK_URL, BookFetcher
 
-    if job.epoch:
-        os.environ["SOURCE_DATE_EPOCH"] = job.epoch
     # the patches the build chose (none where they are off), and no other: this process may have
     # laid out a book with others; PDF/A and PDF/UA variants: each part's own subsets (CIDSet)
     weasyprint_patches.install([name for name in job.patches
@@ -276,7 +274,7 @@ def one_process(config) -> bool:
 
 
 # what the layout workers and the join import: imported once, by the server they are forked from
-PRELOAD = WARM_IMPORTS + ("pikepdf", "pipeline.emit.pdf.join", "pipeline.emit.pdf.preloaded")  # (that last: gc.freeze())
+PRELOAD = WARM_IMPORTS + ("pikepdf", "pipeline.emit.pdf.join", "pipeline.emit.pdf.joiner", "pipeline.emit.pdf.preloaded")  # (that last: gc.freeze())
 
 
 class Workers(ForkServerPool):
